@@ -1,0 +1,34 @@
+#pragma once
+// growth's configuration file ($XDG_CONFIG_HOME/growth/config.toml): parsing and validation.
+// data/config.toml.example documents every key.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace growth {
+
+/// Daemon log threshold, in syslog order (debug is the most verbose).
+enum class LogLevel { debug, info, notice, warning, error };
+
+/// The validated configuration. Defaults are what an absent key means.
+struct Config {
+    LogLevel log_level = LogLevel::info;  ///< [daemon] log_level
+    int max_connections = 64;             ///< [daemon] max_connections, 1..4096
+};
+
+/// The config spelling of a level ("debug", "info", ...). Never throws.
+std::string_view to_string(LogLevel level) noexcept;
+
+/// The level spelled `name` exactly as in the config file, or nullopt. Never throws.
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
+
+/// Parses and validates a config file's text; `source` names it in error messages.
+/// Throws Error("config_invalid", "<source>:<line>:<col>: <what>").
+Config parse_config(std::string_view toml_text, const std::string& source);
+
+/// A missing file yields defaults. Throws as parse_config, or Error("config_invalid", "<path>: ...").
+Config load_config(const std::filesystem::path& path);
+
+}  // namespace growth

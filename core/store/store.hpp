@@ -1,0 +1,82 @@
+#pragma once
+// The growth database (growth.db): opening, pragmas, migrations and small queries over it.
+// SQLite is used from one thread only (the daemon's loop thread); a Store is not thread-safe.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+
+namespace growth {
+
+/// An open growth.db with WAL, synchronous=FULL, foreign_keys=ON and a busy timeout in effect and
+/// every migration applied. Move-only.
+class Store {
+public:
+    /// Opens or creates the database at db_path (parent dir must exist), applies WAL/synchronous=FULL/
+    /// foreign_keys/busy timeout and pending migrations. Throws Error("store_too_new", ...) when the
+    /// file's user_version is newer than this binary (file left untouched), Error("store_error", ...) otherwise.
+    explicit Store(const std::filesystem::path& db_path);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    /// The schema version (PRAGMA user_version) of the open database. Throws Error("store_error").
+    int user_version() const;
+
+    /// Row counts for `growthctl status`. parts_by_state holds every part state of the state machine
+    /// (see part_states()), zero when no part is in it.
+    struct Counts { std::int64_t posts = 0, targets = 0, parts = 0;
+                    std::map<std::string, std::int64_t> parts_by_state; };
+
+    /// Counts posts, targets and parts. Throws Error("store_error").
+    Counts counts() const;
+
+    /// The underlying connection, for the queries of later issues. Write through WriteTransaction.
+    SQLite::Database& db();
+
+    /// The path this store was opened at.
+    const std::filesystem::path& path() const noexcept;
+
+    /// The newest schema version this binary knows (the number of built-in migrations).
+    static int latest_version() noexcept;
+
+    /// Busy timeout applied to every connection, in milliseconds.
+    static constexpr int busy_timeout_ms = 5000;
+
+private:
+    std::filesystem::path path_;
+    std::unique_ptr<SQLite::Database> db_;
+};
+
+/// RAII write transaction: BEGIN IMMEDIATE on construction (takes the write lock up front so a
+/// writer never fails half-way with SQLITE_BUSY), ROLLBACK on destruction unless commit() ran.
+/// Not nestable.
+class WriteTransaction {
+public:
+    /// Begins the transaction. Throws Error("store_busy") when another connection holds the write
+    /// lock past the busy timeout, Error("store_error") otherwise.
+    explicit WriteTransaction(SQLite::Database& db);
+    /// Same, on the store's connection.
+    explicit WriteTransaction(Store& store) : WriteTransaction(store.db()) {}
+
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+    /// Rolls back if commit() was not called; never throws.
+    ~WriteTransaction();
+
+    /// Commits. Throws Error("store_busy") or Error("store_error"); the transaction is then rolled
+    /// back by the destructor.
+    void commit();
+
+private:
+    SQLite::Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace growth

@@ -1,0 +1,11 @@
+#pragma once
+// The SQL text of each built-in migration (one file each, schema_NNNN.cpp).
+
+#include <string_view>
+
+namespace growth::schema {
+
+/// posts, targets, parts and accounts (DESIGN.md §5).
+extern const std::string_view migration_0001;
+
+}  // namespace growth::schema

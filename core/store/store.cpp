@@ -1,0 +1,124 @@
+#include "core/store/store.hpp"
+
+#include <system_error>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/store/file_header.hpp"
+#include "core/store/migrations.hpp"
+#include "core/store/part_state.hpp"
+#include "core/store/sqlite_error.hpp"
+
+namespace growth {
+
+namespace {
+
+// A WAL file may hold committed transactions not yet in the main file, so the header alone is not
+// the last word. A read-only connection neither checkpoints nor rewrites the main file.
+void refuse_if_wal_holds_newer(const std::filesystem::path& path, const std::string& label,
+                               int latest) {
+    std::filesystem::path wal = path;
+    wal += "-wal";
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(wal, ec);
+    if (ec || size == 0) return;
+    SQLite::Database ro(path.string(), SQLite::OPEN_READONLY);
+    const long long v = ro.execAndGet("PRAGMA user_version").getInt64();
+    if (v > latest) throw Error("store_too_new", too_new_message(label, v, latest));
+}
+
+std::string pragma_text(SQLite::Database& db, const char* sql) {
+    return db.execAndGet(sql).getString();
+}
+
+}  // namespace
+
+int Store::latest_version() noexcept { return static_cast<int>(builtin_migrations().size()); }
+
+Store::Store(const std::filesystem::path& db_path) : path_(db_path) {
+    const std::string label = path_.string();
+    const int latest = latest_version();
+
+    // 1. Judge the file before SQLite touches it: not a database, or too new, means hands off.
+    if (const auto v = read_header_user_version(path_); v && *v > latest) {
+        throw Error("store_too_new", too_new_message(label, *v, latest));
+    }
+    try {
+        refuse_if_wal_holds_newer(path_, label, latest);
+
+        // 2. Open, and look again before anything is written (journal_mode=WAL writes the header).
+        db_ = std::make_unique<SQLite::Database>(path_.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        if (const long long v = db_->execAndGet("PRAGMA user_version").getInt64(); v > latest) {
+            db_.reset();
+            throw Error("store_too_new", too_new_message(label, v, latest));
+        }
+
+        // 3. Connection settings. busy_timeout first, so the journal mode switch waits for others.
+        db_->setBusyTimeout(busy_timeout_ms);
+        if (const std::string mode = pragma_text(*db_, "PRAGMA journal_mode = WAL"); mode != "wal") {
+            throw Error("store_error",
+                        fmt::format("{}: cannot switch to WAL journal mode (got {})", label, mode));
+        }
+        db_->exec("PRAGMA synchronous = FULL");
+        // Off while migrating, as SQLite's table-rebuild procedure requires; each migration runs
+        // PRAGMA foreign_key_check before it commits.
+        db_->exec("PRAGMA foreign_keys = OFF");
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, label);
+    }
+
+    // 4. Migrations (they throw growth::Error themselves).
+    migrate(*db_, builtin_migrations(), label);
+
+    try {
+        db_->exec("PRAGMA foreign_keys = ON");
+        if (db_->execAndGet("PRAGMA foreign_keys").getInt() != 1) {
+            throw Error("store_error", label + ": cannot enable foreign keys");
+        }
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, label);
+    }
+}
+
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+int Store::user_version() const {
+    try {
+        return db_->execAndGet("PRAGMA user_version").getInt();
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, path_.string());
+    }
+}
+
+Store::Counts Store::counts() const {
+    Counts c;
+    for (PartState s : all_part_states) c.parts_by_state.emplace(std::string(to_string(s)), 0);
+    try {
+        SQLite::Statement totals(*db_,
+                                 "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM targets),"
+                                 " (SELECT count(*) FROM parts)");
+        totals.executeStep();
+        c.posts = totals.getColumn(0).getInt64();
+        c.targets = totals.getColumn(1).getInt64();
+        c.parts = totals.getColumn(2).getInt64();
+        SQLite::Statement by_state(*db_, "SELECT state, count(*) FROM parts GROUP BY state");
+        while (by_state.executeStep()) {
+            c.parts_by_state[by_state.getColumn(0).getString()] = by_state.getColumn(1).getInt64();
+        }
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, path_.string());
+    }
+    return c;
+}
+
+SQLite::Database& Store::db() { return *db_; }
+
+const std::filesystem::path& Store::path() const noexcept { return path_; }
+
+}  // namespace growth

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,9 @@ std::string_view to_string(LogLevel level) noexcept;
 
 /// The level spelled `name` exactly as in the config file, or nullopt. Never throws.
 std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
+
+/// Every key the config file accepts, dotted ("daemon.log_level", ...), in schema order.
+std::span<const std::string_view> config_keys() noexcept;
 
 /// Parses and validates a config file's text; `source` names it in error messages.
 /// Throws Error("config_invalid", "<source>:<line>:<col>: <what>").

@@ -1,0 +1,222 @@
+#include "core/config/config.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "core/config/did_you_mean.hpp"
+#include "core/error.hpp"
+
+namespace growth {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> level_names = {"debug", "info", "notice", "warning",
+                                                         "error"};
+constexpr std::int64_t max_connections_min = 1;
+constexpr std::int64_t max_connections_max = 4096;
+
+// A problem found while validating; the one earliest in the file is reported.
+struct Problem {
+    toml::source_position at;
+    std::string what;
+};
+
+// What a key's value must be, and where a valid value goes.
+struct KeySpec {
+    std::string_view table;
+    std::string_view key;
+    // Stores the value into config, or returns why it is not valid.
+    std::optional<std::string> (*apply)(const toml::node& value, Config& config);
+};
+
+// Messages are one line whatever a key contains: control characters and quotes are escaped.
+std::string quote(std::string_view s) {
+    std::string out = "\"";
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20 || c == 0x7f) {
+            out += fmt::format("\\u{:04X}", c);
+        } else {
+            out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+std::string_view a_type(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::table: return "a table";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a floating-point number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::date: return "a date";
+        case toml::node_type::time: return "a time";
+        case toml::node_type::date_time: return "a date-time";
+        case toml::node_type::none: break;
+    }
+    return "nothing";
+}
+
+std::string list_of(std::span<const std::string_view> names) {
+    std::string out;
+    for (std::string_view n : names) {
+        if (!out.empty()) out += ", ";
+        out += quote(n);
+    }
+    return out;
+}
+
+std::optional<std::string> apply_log_level(const toml::node& value, Config& config) {
+    const auto* s = value.as_string();
+    if (!s) return fmt::format("daemon.log_level must be a string, got {}", a_type(value.type()));
+    if (const auto level = parse_log_level(s->get())) {
+        config.log_level = *level;
+        return std::nullopt;
+    }
+    std::string why = fmt::format("daemon.log_level must be one of {}, got {}", list_of(level_names),
+                                  quote(s->get()));
+    if (const auto near = did_you_mean(s->get(), level_names)) {
+        why += fmt::format("; did you mean {}?", quote(*near));
+    }
+    return why;
+}
+
+std::optional<std::string> apply_max_connections(const toml::node& value, Config& config) {
+    const auto* i = value.as_integer();
+    if (!i) {
+        return fmt::format("daemon.max_connections must be an integer, got {}",
+                           a_type(value.type()));
+    }
+    const std::int64_t n = i->get();
+    if (n < max_connections_min || n > max_connections_max) {
+        return fmt::format("daemon.max_connections must be between {} and {}, got {}",
+                           max_connections_min, max_connections_max, n);
+    }
+    config.max_connections = static_cast<int>(n);
+    return std::nullopt;
+}
+
+constexpr std::array<KeySpec, 2> schema = {{
+    {"daemon", "log_level", apply_log_level},
+    {"daemon", "max_connections", apply_max_connections},
+}};
+constexpr std::array<std::string_view, 1> table_names = {"daemon"};
+constexpr std::array<std::string_view, 2> dotted_names = {"daemon.log_level",
+                                                          "daemon.max_connections"};
+
+std::vector<std::string_view> keys_of(std::string_view table) {
+    std::vector<std::string_view> keys;
+    for (const KeySpec& k : schema) {
+        if (k.table == table) keys.push_back(k.key);
+    }
+    return keys;
+}
+
+const KeySpec* find_spec(std::string_view table, std::string_view key) {
+    for (const KeySpec& k : schema) {
+        if (k.table == table && k.key == key) return &k;
+    }
+    return nullptr;
+}
+
+void check_table(std::string_view name, const toml::table& table, Config& config,
+                 std::vector<Problem>& problems) {
+    const std::vector<std::string_view> keys = keys_of(name);
+    for (auto&& [key, value] : table) {
+        const KeySpec* spec = find_spec(name, key.str());
+        if (!spec) {
+            std::string what = fmt::format("unknown key {} in [{}]", quote(key.str()), name);
+            if (const auto near = did_you_mean(key.str(), keys)) {
+                what += fmt::format("; did you mean {}?", quote(*near));
+            }
+            problems.push_back({key.source().begin, std::move(what)});
+        } else if (auto why = spec->apply(value, config)) {
+            problems.push_back({value.source().begin, std::move(*why)});
+        }
+    }
+}
+
+// A key at the top level: a known key put outside its table is the likely mistake.
+std::string unknown_top_level(std::string_view key, bool is_table) {
+    if (is_table) {
+        std::string what = fmt::format("unknown table [{}]", key);
+        if (const auto near = did_you_mean(key, table_names)) {
+            what += fmt::format("; did you mean [{}]?", *near);
+        }
+        return what;
+    }
+    std::string what = fmt::format("unknown top-level key {}", quote(key));
+    for (const KeySpec& k : schema) {
+        if (k.key == key) return what + fmt::format("; did you mean {} in [{}]?", quote(key), k.table);
+    }
+    if (const auto near = did_you_mean(key, table_names)) {
+        what += fmt::format("; did you mean [{}]?", *near);
+    }
+    return what;
+}
+
+bool earlier(const Problem& a, const Problem& b) {
+    return a.at.line != b.at.line ? a.at.line < b.at.line : a.at.column < b.at.column;
+}
+
+}  // namespace
+
+std::string_view to_string(LogLevel level) noexcept {
+    return level_names[static_cast<std::size_t>(level)];
+}
+
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < level_names.size(); ++i) {
+        if (level_names[i] == name) return static_cast<LogLevel>(i);
+    }
+    return std::nullopt;
+}
+
+std::span<const std::string_view> config_keys() noexcept { return dotted_names; }
+
+Config parse_config(std::string_view toml_text, const std::string& source) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, source);
+    } catch (const toml::parse_error& e) {
+        std::string what(e.description());
+        std::replace(what.begin(), what.end(), '\n', ' ');
+        throw Error("config_invalid", fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
+                                                  e.source().begin.column, what));
+    }
+
+    Config config;
+    std::vector<Problem> problems;
+    for (auto&& [key, value] : root) {
+        const bool known = std::find(table_names.begin(), table_names.end(), key.str()) !=
+                           table_names.end();
+        if (!known) {
+            problems.push_back({key.source().begin, unknown_top_level(key.str(), value.is_table())});
+        } else if (const toml::table* t = value.as_table()) {
+            check_table(key.str(), *t, config, problems);
+        } else {
+            problems.push_back({value.source().begin,
+                                fmt::format("{} must be a table, got {}", key.str(),
+                                            a_type(value.type()))});
+        }
+    }
+    if (!problems.empty()) {
+        const Problem& first = *std::min_element(problems.begin(), problems.end(), earlier);
+        throw Error("config_invalid",
+                    fmt::format("{}:{}:{}: {}", source, first.at.line, first.at.column, first.what));
+    }
+    return config;
+}
+
+}  // namespace growth

@@ -1,0 +1,45 @@
+#pragma once
+// Turns one request line into at most one response: parsing, JSON-RPC validation, method lookup,
+// parameter checks, the handler call, and the one place where an exception becomes a wire error.
+
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "core/rpc/json.hpp"
+#include "core/rpc/method_table.hpp"
+
+namespace growth::rpc {
+
+/// Maps an exception thrown while serving request `id` to a JSON-RPC error response. This is the
+/// only place in growthd where that happens: growth::Error keeps its kind (invalid_params and
+/// method_not_found get their JSON-RPC codes, every other kind -32000); anything else is an
+/// internal error (-32603) whose message says what was thrown. Throws only std::bad_alloc.
+Json error_response(const Json& id, std::exception_ptr error);
+
+/// Serves requests against a MethodTable. Stateless apart from the optional gate.
+class Dispatcher {
+public:
+    /// Called with the method's spec before its handler; may throw growth::Error to refuse the
+    /// call (the daemon refuses mutating calls while stopping this way).
+    using Gate = std::function<void(const MethodSpec&)>;
+
+    explicit Dispatcher(const MethodTable& table, Gate gate = {}) noexcept
+        : table_(table), gate_(std::move(gate)) {}
+
+    /// Handles one line (without its '\n'). Returns the response, or nullopt when none is due:
+    /// for a notification (a request without "id"), and for a blank line. Batches (JSON arrays)
+    /// are answered with one invalid_request error of kind batch_unsupported. Never throws
+    /// except std::bad_alloc.
+    std::optional<Json> handle_line(std::string_view line) const;
+
+    /// Handles one parsed message; as handle_line.
+    std::optional<Json> handle(const Json& message) const;
+
+private:
+    const MethodTable& table_;
+    Gate gate_;
+};
+
+}  // namespace growth::rpc

@@ -1,0 +1,74 @@
+#pragma once
+// The table of RPC methods: name, named parameters with their types, whether the method
+// mutates state, and the handler. Arity and types are checked here, before any handler runs.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/rpc/json.hpp"
+
+namespace growth::rpc {
+
+/// JSON type a parameter must have. `integer` accepts only whole numbers.
+enum class ParamType { string, integer, boolean, number, object, array, any };
+
+/// The name used for a ParamType in describe output and error messages ("string", ...).
+std::string_view to_string(ParamType type) noexcept;
+
+/// One named parameter of a method.
+struct ParamSpec {
+    std::string name;
+    ParamType type = ParamType::any;
+    bool required = false;
+    std::string summary;
+};
+
+/// What a method is, as daemon.describe reports it.
+struct MethodSpec {
+    std::string name;  ///< dotted, e.g. "daemon.status"
+    std::string summary;
+    std::vector<ParamSpec> params;
+    bool mutates = false;  ///< changes persistent or daemon state; refused while shutting down
+};
+
+/// Runs a call. `params` is always an object that passed the spec's checks. Returns the result.
+/// May throw growth::Error (an application error with its kind) or anything else (internal).
+using Handler = std::function<Json(const Json& params)>;
+
+/// A sorted set of methods. Filled once at start-up; lookups are read-only.
+class MethodTable {
+public:
+    struct Entry {
+        MethodSpec spec;
+        Handler handler;
+    };
+
+    /// Adds a method. Throws std::logic_error for a duplicate name or an empty handler.
+    void add(MethodSpec spec, Handler handler);
+
+    /// The method of that name, or nullptr. Throws nothing.
+    const Entry* find(std::string_view name) const noexcept;
+
+    /// Every method name, sorted. Throws std::bad_alloc.
+    std::vector<std::string> names() const;
+
+    /// The closest method name to a misspelt one, if any is close. Throws std::bad_alloc.
+    std::optional<std::string> suggest(std::string_view name) const;
+
+    /// Checks `params` (null, or an object) against the method's spec. Throws growth::Error with
+    /// kind "invalid_params" naming the first problem (not an object, unknown, missing, wrong type).
+    static void check_params(const MethodSpec& spec, const Json& params);
+
+    /// {"methods":[{"name":..,"summary":..,"mutates":..,"params":[{"name","type","required",
+    /// "summary"}...]}...]} sorted by name. Throws std::bad_alloc.
+    Json describe() const;
+
+private:
+    std::map<std::string, Entry, std::less<>> entries_;
+};
+
+}  // namespace growth::rpc

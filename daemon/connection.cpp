@@ -1,0 +1,168 @@
+#include "daemon/connection.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "core/rpc/error_codes.hpp"
+#include "core/rpc/message.hpp"
+#include "daemon/log.hpp"
+
+namespace growth::daemon {
+
+Connection::Connection(EventLoop& loop, const rpc::Dispatcher& dispatcher, UniqueFd fd,
+                       std::uint64_t id, const std::string& greeting, ConnectionLimits limits,
+                       std::function<void(std::uint64_t)> on_closed)
+    : loop_(loop),
+      dispatcher_(dispatcher),
+      fd_(std::move(fd)),
+      id_(id),
+      limits_(limits),
+      on_closed_(std::move(on_closed)),
+      framer_(limits.max_line) {
+    output_ = greeting;
+    interest_ = EPOLLIN | EPOLLOUT;
+    loop_.add(fd_.get(), interest_, [this](std::uint32_t events) { on_events(events); });
+}
+
+Connection::~Connection() {
+    if (!closed_) loop_.remove(fd_.get());
+}
+
+void Connection::send_and_close(const std::string& line) {
+    if (closed_) return;
+    output_ += line;
+    closing_ = true;
+    update_interest();
+}
+
+void Connection::on_events(std::uint32_t events) {
+    if (closed_) return;
+    if ((events & EPOLLERR) != 0) {
+        close();
+        return;
+    }
+    if ((events & EPOLLIN) != 0) read_some();
+    if (closed_) return;
+    serve_pending();
+    flush();
+    if (closed_) return;
+    // HUP without IN: the peer is gone entirely and nothing is left to read.
+    if ((events & EPOLLHUP) != 0 && (events & EPOLLIN) == 0) {
+        close();
+        return;
+    }
+    update_interest();
+}
+
+void Connection::read_some() {
+    std::string chunk(limits_.read_chunk, '\0');
+    // A few reads per wake-up, then yield to other clients (the loop is level-triggered).
+    for (int round = 0; round < 4 && !closing_ && !peer_done_; ++round) {
+        if (pending_.size() >= limits_.max_pending) break;
+        if (output_.size() - output_sent_ >= limits_.output_high_water) break;
+        const ssize_t n = ::recv(fd_.get(), chunk.data(), chunk.size(), 0);
+        if (n > 0) {
+            framer_.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+            take_lines();
+            continue;
+        }
+        if (n == 0) {
+            // End of input: an unterminated last line still counts as a request.
+            peer_done_ = true;
+            if (framer_.buffered() > 0) framer_.feed("\n");
+            take_lines();
+            break;
+        }
+        if (errno == EAGAIN || errno == EINTR) break;
+        log(LogLevel::debug, "connection {}: read failed: {}", id_, std::strerror(errno));
+        close();
+        return;
+    }
+}
+
+void Connection::take_lines() {
+    while (pending_.size() < limits_.max_pending) {
+        auto line = framer_.next_line();
+        if (!line) break;
+        pending_.push_back(std::move(*line));
+    }
+}
+
+void Connection::serve_pending() {
+    while (!closed_ && output_.size() - output_sent_ < limits_.output_high_water) {
+        if (pending_.empty()) take_lines();
+        if (pending_.empty()) break;
+        std::string line = std::move(pending_.front());
+        pending_.pop_front();
+        if (auto response = dispatcher_.handle_line(line)) output_ += rpc::to_line(*response);
+    }
+    if (pending_.empty() && framer_.overflowed() && !closing_) {
+        log(LogLevel::notice, "connection {}: request line over {} bytes, closing", id_,
+            limits_.max_line);
+        output_ += rpc::to_line(rpc::make_error(
+            nullptr, rpc::ErrorCode::invalid_request, rpc::kind::line_too_long,
+            "request line longer than " + std::to_string(limits_.max_line) + " bytes"));
+        closing_ = true;
+    }
+    if (peer_done_ && pending_.empty() && framer_.buffered() == 0) closing_ = true;
+}
+
+void Connection::flush() {
+    while (!closed_ && output_sent_ < output_.size()) {
+        const ssize_t n = ::send(fd_.get(), output_.data() + output_sent_,
+                                 output_.size() - output_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            output_sent_ += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+        close();  // EPIPE, ECONNRESET: the client is gone
+        return;
+    }
+    if (output_sent_ == output_.size()) {
+        output_.clear();
+        output_sent_ = 0;
+    } else if (output_sent_ > 64 * 1024 && output_sent_ > output_.size() / 2) {
+        output_.erase(0, output_sent_);
+        output_sent_ = 0;
+    }
+}
+
+void Connection::flush_now() noexcept {
+    try {
+        flush();
+    } catch (...) {
+    }
+}
+
+void Connection::update_interest() {
+    if (closed_) return;
+    const bool backlog = output_sent_ < output_.size();
+    if (closing_ && !backlog) {
+        close();
+        return;
+    }
+    std::uint32_t want = 0;
+    if (!closing_ && !peer_done_ && pending_.size() < limits_.max_pending &&
+        output_.size() - output_sent_ < limits_.output_high_water) {
+        want |= EPOLLIN;
+    }
+    if (backlog) want |= EPOLLOUT;
+    if (want != interest_) {
+        loop_.modify(fd_.get(), want);
+        interest_ = want;
+    }
+}
+
+void Connection::close() noexcept {
+    if (closed_) return;
+    closed_ = true;
+    loop_.remove(fd_.get());
+    ::shutdown(fd_.get(), SHUT_RDWR);
+    if (on_closed_) on_closed_(id_);
+}
+
+}  // namespace growth::daemon

@@ -1,0 +1,79 @@
+#pragma once
+// growthd assembled: config, data-directory lock, store, listening socket, signals, the wall-clock
+// timer and the RPC server, all on one event loop.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "core/config/config.hpp"
+#include "core/rpc/dispatcher.hpp"
+#include "core/rpc/method_table.hpp"
+#include "core/store/store.hpp"
+#include "daemon/data_lock.hpp"
+#include "daemon/event_loop.hpp"
+#include "daemon/methods.hpp"
+#include "daemon/server.hpp"
+#include "daemon/signals.hpp"
+#include "daemon/wall_timer.hpp"
+
+namespace growth::daemon {
+
+/// Command-line choices of growthd. Empty paths mean the XDG defaults.
+struct DaemonOptions {
+    std::filesystem::path config_file;
+    std::filesystem::path data_dir;
+    std::filesystem::path socket;
+    bool foreground = false;
+    bool listen = true;          ///< false in tests that hand connections to server() directly
+    bool handle_signals = true;  ///< false in tests: leaves the process signal mask alone
+};
+
+/// The daemon. Construct, then run(). Loop thread only.
+class Daemon final : public DaemonControl {
+public:
+    /// Loads the config, takes the data-directory lock, opens the store, binds or adopts the socket.
+    /// Throws growth::Error (config_invalid, already_running, store_too_new, store_error,
+    /// runtime_dir_unsafe, socket_in_use, socket_error, ...) with a message for the user.
+    explicit Daemon(DaemonOptions options);
+    ~Daemon() override;
+
+    /// Announces readiness (sd_notify READY=1), serves until stopped, then shuts down gracefully.
+    /// Returns the process exit code. Throws std::system_error on loop failure.
+    int run();
+
+    rpc::Json status() override;
+    rpc::Json reload() override;
+    void stop() noexcept override;
+
+    EventLoop& loop() noexcept { return loop_; }
+    Server& server() noexcept { return *server_; }
+    WallTimer& timer() noexcept { return *timer_; }
+    const std::filesystem::path& socket_path() const noexcept { return socket_path_; }
+    const Config& config() const noexcept { return config_; }
+
+private:
+    void open_listener();
+    void apply(const Config& config);
+    void reschedule();
+
+    DaemonOptions options_;
+    std::filesystem::path config_path_;
+    std::filesystem::path data_dir_;
+    std::filesystem::path socket_path_;
+    Config config_;
+    std::unique_ptr<DataLock> lock_;
+    std::unique_ptr<Store> store_;
+    EventLoop loop_;
+    rpc::MethodTable methods_;
+    rpc::Dispatcher dispatcher_;
+    std::unique_ptr<Server> server_;
+    std::unique_ptr<SignalSource> signals_;
+    std::unique_ptr<WallTimer> timer_;
+    std::chrono::steady_clock::time_point started_;
+    std::chrono::system_clock::time_point started_wall_;
+    bool stopping_ = false;
+};
+
+}  // namespace growth::daemon

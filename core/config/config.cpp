@@ -158,7 +158,7 @@ std::string unknown_top_level(std::string_view key, bool is_table) {
     }
     std::string what = fmt::format("unknown top-level key {}", quote(key));
     for (const KeySpec& k : schema) {
-        if (k.key == key) return what + fmt::format("; did you mean {} in [{}]?", quote(key), k.table);
+        if (k.key == key) return what + fmt::format("; it belongs in the [{}] table", k.table);
     }
     if (const auto near = did_you_mean(key, table_names)) {
         what += fmt::format("; did you mean [{}]?", *near);

@@ -63,6 +63,10 @@ std::string too_new_message(const std::string& label, long long found, int lates
         label, found, latest);
 }
 
+std::string unknown_version_message(const std::string& label, long long found) {
+    return fmt::format("{}: database schema version {} is not one growth writes", label, found);
+}
+
 void migrate(SQLite::Database& db, std::span<const Migration> migrations, const std::string& label) {
     for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (migrations[i].version != static_cast<int>(i) + 1) {
@@ -80,9 +84,7 @@ void migrate(SQLite::Database& db, std::span<const Migration> migrations, const 
     }
     if (current > latest) throw Error("store_too_new", too_new_message(label, current, latest));
     if (current < 0) {
-        throw Error("store_error",
-                    fmt::format("{}: database schema version {} is not one growth writes", label,
-                                current));
+        throw Error("store_error", unknown_version_message(label, current));
     }
     for (const Migration& m : migrations) {
         if (m.version > current) apply(db, m, label);

@@ -31,4 +31,7 @@ void migrate(SQLite::Database& db, std::span<const Migration> migrations, const 
 /// The message of the store_too_new error for a file at `found` when this binary knows `latest`.
 std::string too_new_message(const std::string& label, long long found, int latest);
 
+/// The message of the store_error for a file at a negative schema version `found`.
+std::string unknown_version_message(const std::string& label, long long found);
+
 }  // namespace growth

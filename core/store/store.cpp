@@ -1,5 +1,9 @@
 #include "core/store/store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <system_error>
 
 #include <SQLiteCpp/Exception.h>
@@ -16,6 +20,12 @@ namespace growth {
 
 namespace {
 
+// Versions this binary cannot open: newer than it knows, or negative (never written by growth).
+void refuse_unknown_version(long long v, const std::string& label, int latest) {
+    if (v > latest) throw Error("store_too_new", too_new_message(label, v, latest));
+    if (v < 0) throw Error("store_error", unknown_version_message(label, v));
+}
+
 // A WAL file may hold committed transactions not yet in the main file, so the header alone is not
 // the last word. A read-only connection neither checkpoints nor rewrites the main file.
 void refuse_if_wal_holds_newer(const std::filesystem::path& path, const std::string& label,
@@ -26,8 +36,20 @@ void refuse_if_wal_holds_newer(const std::filesystem::path& path, const std::str
     const auto size = std::filesystem::file_size(wal, ec);
     if (ec || size == 0) return;
     SQLite::Database ro(path.string(), SQLite::OPEN_READONLY);
-    const long long v = ro.execAndGet("PRAGMA user_version").getInt64();
-    if (v > latest) throw Error("store_too_new", too_new_message(label, v, latest));
+    refuse_unknown_version(ro.execAndGet("PRAGMA user_version").getInt64(), label, latest);
+}
+
+// Posts and drafts are private: create the file 0600 ourselves (SQLite would use 0644 less the
+// umask), and SQLite gives its -wal and -shm files the database file's mode.
+void create_private_if_missing(const std::filesystem::path& path, const std::string& label) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        ::close(fd);
+        return;
+    }
+    if (errno == EEXIST) return;
+    throw Error("store_error",
+                label + ": cannot create: " + std::generic_category().message(errno));
 }
 
 std::string pragma_text(SQLite::Database& db, const char* sql) {
@@ -43,18 +65,19 @@ Store::Store(const std::filesystem::path& db_path) : path_(db_path) {
     const int latest = latest_version();
 
     // 1. Judge the file before SQLite touches it: not a database, or too new, means hands off.
-    if (const auto v = read_header_user_version(path_); v && *v > latest) {
-        throw Error("store_too_new", too_new_message(label, *v, latest));
-    }
+    if (const auto v = read_header_user_version(path_)) refuse_unknown_version(*v, label, latest);
+    create_private_if_missing(path_, label);
     try {
         refuse_if_wal_holds_newer(path_, label, latest);
 
         // 2. Open, and look again before anything is written (journal_mode=WAL writes the header).
         db_ = std::make_unique<SQLite::Database>(path_.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        if (const long long v = db_->execAndGet("PRAGMA user_version").getInt64(); v > latest) {
+        try {
+            refuse_unknown_version(db_->execAndGet("PRAGMA user_version").getInt64(), label, latest);
+        } catch (const Error&) {
             db_.reset();
-            throw Error("store_too_new", too_new_message(label, v, latest));
+            throw;
         }
 
         // 3. Connection settings. busy_timeout first, so the journal mode switch waits for others.

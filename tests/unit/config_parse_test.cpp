@@ -1,0 +1,182 @@
+// parse_config: defaults, every accepted value, and the exact text of every kind of error.
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/config/config.hpp"
+#include "core/error.hpp"
+
+using growth::Config;
+using growth::LogLevel;
+using growth::parse_config;
+
+namespace {
+
+// The config_invalid message parse_config throws for `text`, or "" when it accepts it.
+std::string error_for(const std::string& text) {
+    try {
+        (void)parse_config(text, "config.toml");
+    } catch (const growth::Error& e) {
+        CHECK(e.kind() == "config_invalid");
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("config: an empty file yields the defaults") {
+    const Config c = parse_config("", "config.toml");
+    CHECK(c.log_level == LogLevel::info);
+    CHECK(c.max_connections == 64);
+}
+
+TEST_CASE("config: an empty [daemon] table yields the defaults") {
+    const Config c = parse_config("[daemon]\n", "config.toml");
+    CHECK(c.log_level == LogLevel::info);
+    CHECK(c.max_connections == 64);
+}
+
+TEST_CASE("config: every key is read") {
+    const Config c =
+        parse_config("[daemon]\nlog_level = \"debug\"\nmax_connections = 10\n", "config.toml");
+    CHECK(c.log_level == LogLevel::debug);
+    CHECK(c.max_connections == 10);
+}
+
+TEST_CASE("config: dotted keys and inline tables are the same keys") {
+    CHECK(parse_config("daemon.log_level = \"error\"\n", "c").log_level == LogLevel::error);
+    CHECK(parse_config("daemon = { max_connections = 7 }\n", "c").max_connections == 7);
+}
+
+TEST_CASE("config: every log level spelling is accepted and round-trips") {
+    for (const char* name : {"debug", "info", "notice", "warning", "error"}) {
+        CAPTURE(name);
+        const Config c = parse_config(std::string("[daemon]\nlog_level = \"") + name + "\"\n", "c");
+        CHECK(growth::to_string(c.log_level) == name);
+        CHECK(growth::parse_log_level(name) == c.log_level);
+    }
+    CHECK_FALSE(growth::parse_log_level("DEBUG").has_value());
+}
+
+TEST_CASE("config: max_connections accepts both ends of its range") {
+    CHECK(parse_config("[daemon]\nmax_connections = 1\n", "c").max_connections == 1);
+    CHECK(parse_config("[daemon]\nmax_connections = 4096\n", "c").max_connections == 4096);
+}
+
+TEST_CASE("config: an unknown key in a table names it, its position, and the near key") {
+    CHECK(error_for("[daemon]\nlog_levl = \"debug\"\n") ==
+          "config.toml:2:1: unknown key \"log_levl\" in [daemon]; did you mean \"log_level\"?");
+}
+
+TEST_CASE("config: an abbreviated key suggests the full one") {
+    CHECK(error_for("[daemon]\n  max_conn = 5\n") ==
+          "config.toml:2:3: unknown key \"max_conn\" in [daemon]; did you mean \"max_connections\"?");
+}
+
+TEST_CASE("config: an unknown key with nothing near gets no suggestion") {
+    CHECK(error_for("[daemon]\nzzz = 1\n") == "config.toml:2:1: unknown key \"zzz\" in [daemon]");
+}
+
+TEST_CASE("config: an unknown table names it and the near table") {
+    CHECK(error_for("[deamon]\nx = 1\n") ==
+          "config.toml:1:2: unknown table [deamon]; did you mean [daemon]?");
+}
+
+TEST_CASE("config: an unknown table with nothing near gets no suggestion") {
+    CHECK(error_for("\n[accounts]\n") == "config.toml:2:2: unknown table [accounts]");
+}
+
+TEST_CASE("config: a known key outside its table says where it belongs") {
+    CHECK(error_for("log_level = \"debug\"\n") ==
+          "config.toml:1:1: unknown top-level key \"log_level\"; it belongs in the [daemon] table");
+}
+
+TEST_CASE("config: a sub-table of [daemon] is an unknown key") {
+    CHECK(error_for("[daemon.sub]\n") == "config.toml:1:9: unknown key \"sub\" in [daemon]");
+}
+
+TEST_CASE("config: [daemon] that is not a table is a type error") {
+    CHECK(error_for("daemon = 5\n") == "config.toml:1:10: daemon must be a table, got an integer");
+    CHECK(error_for("[[daemon]]\n") == "config.toml:1:1: daemon must be a table, got an array");
+}
+
+TEST_CASE("config: log_level of the wrong type") {
+    CHECK(error_for("[daemon]\nlog_level = 3\n") ==
+          "config.toml:2:13: daemon.log_level must be a string, got an integer");
+}
+
+TEST_CASE("config: log_level that is no level lists the levels") {
+    CHECK(error_for("[daemon]\nlog_level = \"verbose\"\n") ==
+          "config.toml:2:13: daemon.log_level must be one of \"debug\", \"info\", \"notice\", "
+          "\"warning\", \"error\", got \"verbose\"");
+}
+
+TEST_CASE("config: log_level close to a level suggests it") {
+    CHECK(error_for("[daemon]\nlog_level = \"warn\"\n") ==
+          "config.toml:2:13: daemon.log_level must be one of \"debug\", \"info\", \"notice\", "
+          "\"warning\", \"error\", got \"warn\"; did you mean \"warning\"?");
+}
+
+TEST_CASE("config: max_connections of the wrong type") {
+    CHECK(error_for("[daemon]\nmax_connections = 64.0\n") ==
+          "config.toml:2:19: daemon.max_connections must be an integer, got a floating-point number");
+    CHECK(error_for("[daemon]\nmax_connections = \"64\"\n") ==
+          "config.toml:2:19: daemon.max_connections must be an integer, got a string");
+}
+
+TEST_CASE("config: max_connections below the range") {
+    CHECK(error_for("[daemon]\nmax_connections = 0\n") ==
+          "config.toml:2:19: daemon.max_connections must be between 1 and 4096, got 0");
+}
+
+TEST_CASE("config: max_connections above the range, even beyond int") {
+    CHECK(error_for("[daemon]\nmax_connections = 4097\n") ==
+          "config.toml:2:19: daemon.max_connections must be between 1 and 4096, got 4097");
+    CHECK(error_for("[daemon]\nmax_connections = 99999999999\n") ==
+          "config.toml:2:19: daemon.max_connections must be between 1 and 4096, got 99999999999");
+}
+
+TEST_CASE("config: of several problems the first in the file is reported") {
+    // toml++ keeps keys sorted; the report must follow the file, not the map.
+    CHECK(error_for("[daemon]\nzzz = 1\nlog_level = 1\n") ==
+          "config.toml:2:1: unknown key \"zzz\" in [daemon]");
+    CHECK(error_for("[daemon]\nmax_connections = 0\nlog_level = 1\n") ==
+          "config.toml:2:19: daemon.max_connections must be between 1 and 4096, got 0");
+}
+
+TEST_CASE("config: a TOML syntax error is reported as source:line:col") {
+    CHECK(error_for("[daemon]\nlog_level = \n") ==
+          "config.toml:2:13: Error while parsing key-value pair: expected value, saw '\\n'");
+    CHECK(error_for("[daemon]\nlog_level = ") ==
+          "config.toml:2:13: Error while parsing key-value pair: encountered end-of-file");
+}
+
+TEST_CASE("config: a key defined twice is a syntax error with its position") {
+    CHECK(error_for("[daemon]\nlog_level = \"debug\"\nlog_level = \"info\"\n") ==
+          "config.toml:3:13: Error while parsing key-value pair: cannot redefine existing string "
+          "'log_level'");
+}
+
+TEST_CASE("config: a key with control characters is quoted on one line") {
+    CHECK(error_for("\"a\\nb\" = 1\n") == "config.toml:1:1: unknown top-level key \"a\\u000Ab\"");
+}
+
+TEST_CASE("config: the source name given is the one in the message") {
+    try {
+        (void)parse_config("[daemon]\nlog_level = 1\n", "/home/u/.config/growth/config.toml");
+        FAIL("accepted");
+    } catch (const growth::Error& e) {
+        CHECK(std::string(e.what()) ==
+              "/home/u/.config/growth/config.toml:2:13: daemon.log_level must be a string, got an "
+              "integer");
+    }
+}
+
+TEST_CASE("config: the key list names every accepted key") {
+    const auto keys = growth::config_keys();
+    REQUIRE(keys.size() == 2);
+    CHECK(keys[0] == "daemon.log_level");
+    CHECK(keys[1] == "daemon.max_connections");
+}

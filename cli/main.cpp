@@ -1,17 +1,19 @@
-// growthctl: the command-line client of growthd.
+// growthctl: the command-line client of growthd. One verb, one call; no verb means status.
 #include <CLI/CLI.hpp>
 
+#include "cli/app.hpp"
 #include "cli/global_options.hpp"
 #include "cli/preview.hpp"
-#include "growth/version.hpp"
+#include "cli/rpc_verb.hpp"
+#include "cli/status.hpp"
 
 int main(int argc, char** argv) {
-    CLI::App app{"growthctl - publish and schedule social-media posts"};
+    CLI::App app{"growthctl - publish and schedule social-media posts", "growthctl"};
     growth::cli::GlobalOptions global;
     int exit_code = 0;
-    app.set_version_flag("--version", std::string("growthctl ") + growth::version);
-    app.add_flag("--json", global.json, "Print one JSON object for scripts");
+    growth::cli::add_global_options(app, global);
+    growth::cli::add_status_command(app, global, exit_code);
+    growth::cli::add_rpc_command(app, global, exit_code);
     growth::cli::add_preview_command(app, global, exit_code);
-    CLI11_PARSE(app, argc, argv);
-    return exit_code;
+    return growth::cli::run(app, argc, argv, global, exit_code);
 }

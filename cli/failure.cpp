@@ -1,0 +1,25 @@
+#include "cli/failure.hpp"
+
+#include <array>
+
+namespace growth::cli {
+
+ExitCode exit_code_for_kind(std::string_view kind) noexcept {
+    static constexpr std::array<std::string_view, 10> usage = {
+        "bad_input",         "usage",         "invalid_params", "method_not_found",
+        "invalid_request",   "parse_error",   "batch_unsupported", "line_too_long",
+        "config_invalid",    "unknown_verb"};
+    for (auto k : usage) {
+        if (kind == k) return ExitCode::usage;
+    }
+    if (kind == "daemon_unreachable" || kind == "too_many_connections" || kind == "shutting_down" ||
+        kind == "protocol_mismatch") {
+        return ExitCode::unreachable;
+    }
+    if (kind == "partly_published") return ExitCode::partial;
+    if (kind == "outcome_unknown") return ExitCode::unknown;
+    if (kind == "needs_auth") return ExitCode::needs_login;
+    return ExitCode::failed;
+}
+
+}  // namespace growth::cli

@@ -201,10 +201,10 @@ TEST_CASE("counts: an empty store counts zero, with every part state listed") {
     CHECK(c.targets == 0);
     CHECK(c.parts == 0);
     CHECK(c.parts_by_state.size() == growth::all_part_states.size());
-    for (const auto& [state, n] : c.parts_by_state) {
-        CAPTURE(state);
-        CHECK(growth::parse_part_state(state).has_value());
-        CHECK(n == 0);
+    for (const auto& entry : c.parts_by_state) {
+        CAPTURE(entry.first);
+        CHECK(growth::parse_part_state(entry.first).has_value());
+        CHECK(entry.second == 0);
     }
 }
 

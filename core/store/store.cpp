@@ -124,15 +124,16 @@ Store::Counts Store::counts() const {
     for (PartState s : all_part_states) c.parts_by_state.emplace(std::string(to_string(s)), 0);
     try {
         SQLite::Statement totals(*db_,
-                                 "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM targets),"
-                                 " (SELECT count(*) FROM parts)");
+                                 "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM targets)");
         totals.executeStep();
         c.posts = totals.getColumn(0).getInt64();
         c.targets = totals.getColumn(1).getInt64();
-        c.parts = totals.getColumn(2).getInt64();
+        // One pass over the state index gives both the per-state and the total part counts.
         SQLite::Statement by_state(*db_, "SELECT state, count(*) FROM parts GROUP BY state");
         while (by_state.executeStep()) {
-            c.parts_by_state[by_state.getColumn(0).getString()] = by_state.getColumn(1).getInt64();
+            const std::int64_t n = by_state.getColumn(1).getInt64();
+            c.parts_by_state[by_state.getColumn(0).getString()] = n;
+            c.parts += n;
         }
     } catch (const SQLite::Exception& e) {
         throw store_error_from(e, path_.string());

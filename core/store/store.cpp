@@ -36,6 +36,7 @@ void refuse_if_wal_holds_newer(const std::filesystem::path& path, const std::str
     const auto size = std::filesystem::file_size(wal, ec);
     if (ec || size == 0) return;
     SQLite::Database ro(path.string(), SQLite::OPEN_READONLY);
+    ro.setBusyTimeout(Store::busy_timeout_ms);
     refuse_unknown_version(ro.execAndGet("PRAGMA user_version").getInt64(), label, latest);
 }
 
@@ -73,6 +74,8 @@ Store::Store(const std::filesystem::path& db_path) : path_(db_path) {
         // 2. Open, and look again before anything is written (journal_mode=WAL writes the header).
         db_ = std::make_unique<SQLite::Database>(path_.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        // Changes nothing on disk, and lets the reads below wait out another writer's lock.
+        db_->setBusyTimeout(busy_timeout_ms);
         try {
             refuse_unknown_version(db_->execAndGet("PRAGMA user_version").getInt64(), label, latest);
         } catch (const Error&) {
@@ -80,8 +83,7 @@ Store::Store(const std::filesystem::path& db_path) : path_(db_path) {
             throw;
         }
 
-        // 3. Connection settings. busy_timeout first, so the journal mode switch waits for others.
-        db_->setBusyTimeout(busy_timeout_ms);
+        // 3. Connection settings (the journal mode is persistent: this is the first write).
         if (const std::string mode = pragma_text(*db_, "PRAGMA journal_mode = WAL"); mode != "wal") {
             throw Error("store_error",
                         fmt::format("{}: cannot switch to WAL journal mode (got {})", label, mode));

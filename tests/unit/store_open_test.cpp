@@ -11,6 +11,7 @@
 #include <string>
 
 #include <SQLiteCpp/Database.h>
+#include <sqlite3.h>
 
 #include "core/error.hpp"
 #include "core/store/store.hpp"
@@ -135,21 +136,27 @@ TEST_CASE("store: a database with a newer schema is refused and left byte-for-by
 TEST_CASE("store: a newer schema still only in the WAL is refused, the main file untouched") {
     TempDir dir;
     const fs::path p = dir.path / "growth.db";
-    // A newer growthd that crashed after migrating: its commit is in growth.db-wal, not yet
-    // checkpointed into growth.db, whose header still says version 0.
-    SQLite::Database newer(p.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    newer.exec("PRAGMA journal_mode = WAL");
-    newer.exec("PRAGMA wal_autocheckpoint = 0");
-    newer.exec("CREATE TABLE t (x)");
-    newer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    newer.exec("PRAGMA user_version = 1000");
+    // A newer growthd that died after migrating: its commit is in growth.db-wal, not yet
+    // checkpointed into growth.db, whose header still says version 0. Whoever closes the last
+    // connection next would checkpoint it into the main file, so growth must not be that one.
+    {
+        SQLite::Database newer(p.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        newer.exec("PRAGMA journal_mode = WAL");
+        newer.exec("CREATE TABLE t (x)");
+        newer.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        REQUIRE(sqlite3_db_config(newer.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr) ==
+                SQLITE_OK);
+        newer.exec("PRAGMA user_version = 1000");
+    }
     REQUIRE(fs::file_size(dir.path / "growth.db-wal") > 0);
     const std::string before = read_file(p);
+    const std::string wal_before = read_file(dir.path / "growth.db-wal");
 
     const growth::Error e = open_error(p);
     CHECK(e.kind() == "store_too_new");
     CHECK(std::string(e.what()) == too_new(p, 1000));
     CHECK(read_file(p) == before);
+    CHECK(read_file(dir.path / "growth.db-wal") == wal_before);
 }
 
 TEST_CASE("store: a file that is not a database is refused, naming the path, and left alone") {

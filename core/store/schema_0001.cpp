@@ -70,6 +70,9 @@ CREATE TABLE parts (
     -- a crash is recognised by the platform (Mastodon Idempotency-Key, Bluesky record key).
     idempotency_key  TEXT,
     record_key       TEXT,
+    -- Instagram and Threads publish in two steps: the media container made first is kept, so
+    -- after a crash the same container is published instead of a second one being made.
+    container_id     TEXT,
     -- What the platform answered; committed the moment it is known.
     remote_id        TEXT,            -- status id, tweet id, at:// URI, ...
     remote_cid       TEXT,            -- Bluesky: the record's CID (needed to reply to it)

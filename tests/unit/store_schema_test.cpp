@@ -229,3 +229,24 @@ TEST_CASE("part states: spellings round-trip") {
     }
     CHECK_FALSE(growth::parse_part_state("sent").has_value());
 }
+
+TEST_CASE("schema: the tables have exactly the documented columns") {
+    // Golden lists: a released migration never changes, so neither may these.
+    TempStore t;
+    auto columns = [&](const std::string& table) {
+        SQLite::Statement q(t.db(), "SELECT name FROM pragma_table_info(?) ORDER BY cid");
+        q.bind(1, table);
+        std::string out;
+        while (q.executeStep()) out += (out.empty() ? "" : " ") + q.getColumn(0).getString();
+        return out;
+    };
+    CHECK(columns("accounts") == "id name platform api_base settings created_at updated_at");
+    CHECK(columns("posts") == "id text state due_at tz options created_at updated_at");
+    CHECK(columns("targets") ==
+          "id post_id account_id account platform state options created_at updated_at");
+    CHECK(columns("parts") ==
+          "id target_id idx text state idempotency_key record_key container_id remote_id remote_cid "
+          "remote_url reply_parent_id reply_parent_cid reply_root_id reply_root_cid attempts "
+          "next_attempt_at last_error_kind last_error last_attempt_at published_at created_at "
+          "updated_at");
+}

@@ -237,7 +237,10 @@ TEST_CASE("schema: the tables have exactly the documented columns") {
         SQLite::Statement q(t.db(), "SELECT name FROM pragma_table_info(?) ORDER BY cid");
         q.bind(1, table);
         std::string out;
-        while (q.executeStep()) out += (out.empty() ? "" : " ") + q.getColumn(0).getString();
+        while (q.executeStep()) {
+            if (!out.empty()) out += ' ';
+            out += q.getColumn(0).getString();
+        }
         return out;
     };
     CHECK(columns("accounts") == "id name platform api_base settings created_at updated_at");

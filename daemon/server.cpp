@@ -71,9 +71,9 @@ bool Server::adopt(UniqueFd fd) {
             peer.uid, peer.pid, options_.allowed_uid);
         return false;
     }
-    if (connections_.size() >= options_.max_connections) {
+    if (connections() >= options_.max_connections) {
         log(LogLevel::warning, "refused a connection from pid {}: {} connections already open",
-            peer.pid, connections_.size());
+            peer.pid, connections());
         const std::string line = rpc::to_line(rpc::make_error(
             nullptr, rpc::ErrorCode::application_error, rpc::kind::too_many_connections,
             "too many connections (limit " + std::to_string(options_.max_connections) + ")"));
@@ -98,6 +98,12 @@ void Server::on_closed(std::uint64_t id) {
         log(LogLevel::debug, "connection {} closed", id);
         connections_.erase(id);
     });
+}
+
+std::size_t Server::connections() const noexcept {
+    std::size_t open = 0;
+    for (const auto& [id, connection] : connections_) open += connection->closed() ? 0 : 1;
+    return open;
 }
 
 void Server::flush_all() noexcept {

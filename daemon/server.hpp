@@ -49,8 +49,8 @@ public:
     /// Changes the connection limit; existing connections are kept. Throws nothing.
     void set_max_connections(std::size_t limit) noexcept { options_.max_connections = limit; }
 
-    /// Open connections. Throws nothing.
-    std::size_t connections() const noexcept { return connections_.size(); }
+    /// Open connections (closed ones awaiting teardown are not counted). Throws nothing.
+    std::size_t connections() const noexcept;
 
     /// One non-blocking attempt to send every connection's buffered replies (at shutdown).
     void flush_all() noexcept;

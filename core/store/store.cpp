@@ -62,6 +62,17 @@ std::string pragma_text(SQLite::Database& db, const char* sql) {
 int Store::latest_version() noexcept { return static_cast<int>(builtin_migrations().size()); }
 
 Store::Store(const std::filesystem::path& db_path) : path_(db_path) {
+    try {
+        open();
+    } catch (const Error& e) {
+        // The constructor's contract has two kinds; a lock held past the busy timeout while
+        // opening is a store_error (the message still says "database is locked").
+        if (e.kind() == "store_busy") throw Error("store_error", e.what());
+        throw;
+    }
+}
+
+void Store::open() {
     const std::string label = path_.string();
     const int latest = latest_version();
 

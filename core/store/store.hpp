@@ -29,7 +29,7 @@ public:
     int user_version() const;
 
     /// Row counts for `growthctl status`. parts_by_state holds every part state of the state machine
-    /// (see part_states()), zero when no part is in it.
+    /// (all_part_states in core/store/part_state.hpp), zero when no part is in it.
     struct Counts { std::int64_t posts = 0, targets = 0, parts = 0;
                     std::map<std::string, std::int64_t> parts_by_state; };
 
@@ -49,6 +49,9 @@ public:
     static constexpr int busy_timeout_ms = 5000;
 
 private:
+    // The constructor's body: checks, opens, configures and migrates db_.
+    void open();
+
     std::filesystem::path path_;
     std::unique_ptr<SQLite::Database> db_;
 };

@@ -99,3 +99,22 @@ TEST_CASE("write transaction: a lock held elsewhere is store_busy naming the fil
     }
     other.exec("ROLLBACK");
 }
+
+TEST_CASE("store: opening while another connection holds the write lock is a store_error") {
+    TempDir dir;
+    const fs::path p = dir.path / "growth.db";
+    {
+        SQLite::Database old(p.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        old.exec("CREATE TABLE t (x)");
+    }
+    SQLite::Database other(p.string(), SQLite::OPEN_READWRITE);
+    other.exec("BEGIN EXCLUSIVE");  // rollback-journal mode: even readers must wait
+    try {
+        growth::Store store(p);  // waits the busy timeout, then gives up
+        FAIL("opened while another connection held an exclusive lock");
+    } catch (const growth::Error& e) {
+        CHECK(e.kind() == "store_error");
+        CHECK(std::string(e.what()) == p.string() + ": database is locked");
+    }
+    other.exec("ROLLBACK");
+}

@@ -1,0 +1,57 @@
+# bash completion for growthctl                                   -*- shell-script -*-
+# Method names for `growthctl rpc` are asked from the running daemon (never started for this).
+
+_growthctl_methods() {
+    growthctl --no-autostart --json rpc daemon.describe 2>/dev/null |
+        grep -o '"name":"[a-z_]*\.[a-z_.]*"' | cut -d'"' -f4
+}
+
+_growthctl() {
+    local cur prev words cword
+    _init_completion || return
+
+    local globals="--socket --json --no-autostart --verbose -v --version --help -h"
+    local verbs="status rpc preview"
+
+    case $prev in
+        --socket)
+            _filedir
+            return ;;
+        -p|--platform)
+            COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+            return ;;
+        --numbering)
+            local IFS=$'\n'
+            COMPREPLY=($(compgen -W $'none\n1/n\n(1/n)\n🧵 1/n' -- "$cur"))
+            return ;;
+        -f|--file)
+            _filedir
+            return ;;
+    esac
+
+    # The verb is the first word that is not an option or an option's argument.
+    local verb="" i
+    for ((i = 1; i < cword; i++)); do
+        case ${words[i]} in
+            --socket) ((i++)) ;;
+            -*) ;;
+            *) verb=${words[i]}; break ;;
+        esac
+    done
+
+    case $verb in
+        "")
+            COMPREPLY=($(compgen -W "$globals $verbs" -- "$cur")) ;;
+        status)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+        rpc)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+            elif [[ $prev == rpc ]]; then
+                COMPREPLY=($(compgen -W "$(_growthctl_methods)" -- "$cur"))
+            fi ;;
+        preview)
+            COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f --file" -- "$cur")) ;;
+    esac
+}
+complete -F _growthctl growthctl

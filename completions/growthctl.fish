@@ -1,0 +1,25 @@
+# fish completion for growthctl. Method names for `growthctl rpc` come from the running daemon.
+
+function __growthctl_methods
+    growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
+end
+
+set -l verbs status rpc preview
+complete -c growthctl -f
+complete -c growthctl -l socket -r -F -d 'growthd socket path'
+complete -c growthctl -l json -d 'Print one JSON object for scripts'
+complete -c growthctl -l no-autostart -d 'Never start growthd; exit 3 when it is not running'
+complete -c growthctl -s v -l verbose -d 'Print the JSON-RPC traffic on stderr'
+complete -c growthctl -l version -d 'Print the version'
+complete -c growthctl -s h -l help -d 'Print help'
+
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a status -d 'Show the daemon version, pid, uptime and counts'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a rpc -d 'Send one raw JSON-RPC call'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a preview -d 'Show how text splits on each platform'
+
+complete -c growthctl -n "__fish_seen_subcommand_from rpc; and test (count (commandline -opc)) -le 2" -a '(__growthctl_methods)' -d 'method'
+
+complete -c growthctl -n "__fish_seen_subcommand_from preview" -s p -l platform -x -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Platform'
+complete -c growthctl -n "__fish_seen_subcommand_from preview" -l numbering -x -a "none 1/n '(1/n)' '🧵 1/n'" -d 'Thread numbering'
+complete -c growthctl -n "__fish_seen_subcommand_from preview" -l no-split -d 'Do not split into a thread'
+complete -c growthctl -n "__fish_seen_subcommand_from preview" -s f -l file -r -F -d 'Read the text from FILE'

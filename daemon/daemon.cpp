@@ -88,6 +88,7 @@ Daemon::Daemon(DaemonOptions options)
                                        reschedule();
                                    }});
     reschedule();
+    watchdog_ = std::make_unique<Watchdog>(loop_);
     started_ = std::chrono::steady_clock::now();
     started_wall_ = std::chrono::system_clock::now();
 }

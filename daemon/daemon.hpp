@@ -17,6 +17,7 @@
 #include "daemon/server.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/wall_timer.hpp"
+#include "daemon/watchdog.hpp"
 
 namespace growth::daemon {
 
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<Server> server_;
     std::unique_ptr<SignalSource> signals_;
     std::unique_ptr<WallTimer> timer_;
+    std::unique_ptr<Watchdog> watchdog_;
     std::chrono::steady_clock::time_point started_;
     std::chrono::system_clock::time_point started_wall_;
     bool stopping_ = false;

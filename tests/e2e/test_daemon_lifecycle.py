@@ -205,3 +205,17 @@ class SystemdIntegrationTest(harness.TestCase):
         self.assertEqual(d.stop(), 0)
         self.assertEqual(listener.recv(4096).decode(), "STOPPING=1\nSTATUS=Stopping")
         listener.close()
+
+
+class WatchdogTest(harness.TestCase):
+    def test_watchdog_pings_at_half_the_interval_when_systemd_asks(self):
+        notify_path = os.path.join(self.sandbox.root, "notify.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        listener.bind(notify_path)
+        listener.settimeout(10)
+        d = self.sandbox.start_daemon(env=self.sandbox.env(NOTIFY_SOCKET=notify_path, WATCHDOG_USEC="200000"))
+        messages = [listener.recv(4096).decode() for _ in range(3)]
+        self.assertTrue(messages[0].startswith("READY=1"), messages)
+        self.assertEqual(messages[1:], ["WATCHDOG=1", "WATCHDOG=1"])
+        d.stop()
+        listener.close()

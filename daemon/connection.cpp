@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -58,14 +59,16 @@ void Connection::on_events(std::uint32_t events) {
 }
 
 void Connection::read_some() {
-    std::string chunk(limits_.read_chunk, '\0');
+    // One buffer for every connection: the loop is single-threaded and framing copies out of it.
+    static char chunk[64 * 1024];
+    const std::size_t chunk_size = std::min(limits_.read_chunk, sizeof chunk);
     // A few reads per wake-up, then yield to other clients (the loop is level-triggered).
     for (int round = 0; round < 4 && !closing_ && !peer_done_; ++round) {
         if (pending_.size() >= limits_.max_pending) break;
         if (output_.size() - output_sent_ >= limits_.output_high_water) break;
-        const ssize_t n = ::recv(fd_.get(), chunk.data(), chunk.size(), 0);
+        const ssize_t n = ::recv(fd_.get(), chunk, chunk_size, 0);
         if (n > 0) {
-            framer_.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+            framer_.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
             take_lines();
             continue;
         }

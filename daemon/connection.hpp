@@ -22,7 +22,7 @@ struct ConnectionLimits {
     std::size_t max_line = rpc::max_line_bytes;      ///< longer request lines close the connection
     std::size_t max_pending = 64;                    ///< framed requests waiting to be served
     std::size_t output_high_water = 1024 * 1024;     ///< stop serving/reading above this backlog
-    std::size_t read_chunk = 64 * 1024;
+    std::size_t read_chunk = 64 * 1024;             ///< bytes per read, at most 64 KiB
 };
 
 /// A connected client. Registered on the loop while open. It never destroys itself: when it is

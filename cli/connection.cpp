@@ -75,7 +75,7 @@ rpc::Json DaemonConnection::read_message() {
             if (line->empty()) continue;
             try {
                 return rpc::Json::parse(*line);
-            } catch (const rpc::Json::parse_error&) {
+            } catch (const rpc::Json::exception&) {
                 unreachable("growthd sent a line that is not JSON");
             }
         }

@@ -14,7 +14,7 @@ rpc::Json parse_params_argument(const std::string& text) {
     rpc::Json params;
     try {
         params = rpc::Json::parse(text);
-    } catch (const rpc::Json::parse_error& e) {
+    } catch (const rpc::Json::exception& e) {
         std::string what = e.what();
         const auto bracket = what.find("] ");
         if (bracket != std::string::npos) what.erase(0, bracket + 2);

@@ -58,7 +58,8 @@ std::optional<Json> Dispatcher::handle_line(std::string_view line) const {
     Json message;
     try {
         message = Json::parse(line);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
+        // parse_error, and also out_of_range for a number too large for a double.
         return make_error(nullptr, ErrorCode::parse_error, kind::parse_error, parse_error_text(e));
     }
     return handle(message);

@@ -62,6 +62,11 @@ TEST_CASE("malformed JSON is a parse error (-32700) with a null id") {
           R"j({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"parse error at line 1, column 25: syntax error while parsing object key - unexpected end of input; expected string literal","data":{"kind":"parse_error"}}})j");
 }
 
+TEST_CASE("a number too large for a double is a parse error, not a crash (found by fuzzing)") {
+    CHECK(reply(R"j({"jsonrpc":"2.0","id":1E400,"method":"test.echo"})j") ==
+          R"j({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"number overflow parsing '1E400'","data":{"kind":"parse_error"}}})j");
+}
+
 TEST_CASE("invalid UTF-8 inside a string is a parse error") {
     const std::string bad = std::string(R"j({"jsonrpc":"2.0","id":1,"method":")j") + "\xff" + "\"}";
     CHECK(reply(bad).find(R"j("code":-32700)j") != std::string::npos);

@@ -1,6 +1,10 @@
 # bash completion for growthctl                                   -*- shell-script -*-
 # Method names for `growthctl rpc` are asked from the running daemon (never started for this).
 
+_growthctl_files() {
+    if declare -F _filedir >/dev/null; then _filedir; else COMPREPLY=($(compgen -f -- "$cur")); fi
+}
+
 _growthctl_methods() {
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null |
         grep -o '"name":"[a-z_]*\.[a-z_.]*"' | cut -d'"' -f4
@@ -8,14 +12,19 @@ _growthctl_methods() {
 
 _growthctl() {
     local cur prev words cword
-    _init_completion || return
+    if declare -F _init_completion >/dev/null; then
+        _init_completion || return
+    else  # without the bash-completion package
+        cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]} cword=$COMP_CWORD
+        words=("${COMP_WORDS[@]}")
+    fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
     local verbs="status rpc preview"
 
     case $prev in
         --socket)
-            _filedir
+            _growthctl_files
             return ;;
         -p|--platform)
             COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
@@ -25,7 +34,7 @@ _growthctl() {
             COMPREPLY=($(compgen -W $'none\n1/n\n(1/n)\n🧵 1/n' -- "$cur"))
             return ;;
         -f|--file)
-            _filedir
+            _growthctl_files
             return ;;
     esac
 

@@ -1,0 +1,44 @@
+"""The bash completion script, driven by bash itself (zsh and fish are not installed here)."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+import harness
+
+SCRIPT = os.path.join(harness.SOURCE_DIR, "completions", "growthctl.bash")
+
+
+@unittest.skipUnless(shutil.which("bash"), "bash is not installed")
+class BashCompletionTest(harness.TestCase):
+    def complete(self, *words, env=None):
+        """COMPREPLY for the command line `words` (the last word is being completed)."""
+        program = (f"source {SCRIPT}; COMP_WORDS=({' '.join(_quote(w) for w in words)}); "
+                   f"COMP_CWORD={len(words) - 1}; _growthctl; printf '%s\\n' \"${{COMPREPLY[@]}}\"")
+        env = env or self.sandbox.env()
+        env["PATH"] = os.path.dirname(os.path.abspath(harness.GROWTHCTL)) + ":" + env.get("PATH", "")
+        p = subprocess.run(["bash", "-c", program], capture_output=True, text=True, env=env, timeout=10)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return [line for line in p.stdout.splitlines() if line]
+
+    def test_verbs(self):
+        self.assertEqual(self.complete("growthctl", "st"), ["status"])
+        self.assertEqual(self.complete("growthctl", "--json", "p"), ["preview"])
+
+    def test_preview_platforms_and_numbering(self):
+        self.assertEqual(self.complete("growthctl", "preview", "-p", "b"), ["bluesky"])
+        self.assertEqual(self.complete("growthctl", "preview", "--numbering", ""), ["none", "1/n", "(1/n)", "🧵 1/n"])
+        self.assertIn("--no-split", self.complete("growthctl", "preview", "--no"))
+
+    def test_rpc_methods_come_from_the_running_daemon(self):
+        self.sandbox.start_daemon()
+        self.assertEqual(self.complete("growthctl", "rpc", "daemon.st"), ["daemon.status", "daemon.stop"])
+
+    def test_rpc_method_completion_never_starts_the_daemon(self):
+        self.assertEqual(self.complete("growthctl", "rpc", "daemon."), [])
+        self.assertFalse(os.path.exists(self.sandbox.socket_path))
+
+
+def _quote(word):
+    return "'" + word.replace("'", "'\\''") + "'"

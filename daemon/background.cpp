@@ -22,6 +22,8 @@ void go_background() {
         ::close(fds[0]);
         ready_fd = fds[1];
         ::setsid();
+        // Do not pin the starting directory (options were made absolute before forking).
+        [[maybe_unused]] const int ignored = ::chdir("/");
         return;
     }
     ::close(fds[1]);

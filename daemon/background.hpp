@@ -5,7 +5,8 @@
 
 namespace growth::daemon {
 
-/// Forks. In the parent: waits for readiness and _exits with 0, or with the child's exit status
+/// Forks. Relative paths must have been made absolute before: the child changes to "/".
+/// In the parent: waits for readiness and _exits with 0, or with the child's exit status
 /// when it fails first; never returns. In the child: starts a new session and returns. Throws
 /// std::system_error when fork or pipe fail.
 void go_background();

@@ -69,7 +69,8 @@ Daemon::Daemon(DaemonOptions options)
         signals_ = std::make_unique<SignalSource>(
             loop_, SignalSource::Handlers{
                        [this](int signo) {
-                           log(LogLevel::info, "received {}, stopping", ::strsignal(signo));
+                           log(LogLevel::info, "received {}, stopping",
+                               signo == SIGINT ? "SIGINT" : "SIGTERM");
                            stop();
                        },
                        [this] {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "growth/version.hpp"
 
@@ -35,9 +36,13 @@ ParsedOptions parse_options(int argc, const char* const* argv) {
         parsed.exit_code = 2;
         return parsed;
     }
-    o.config_file = config;
-    o.data_dir = data_dir;
-    o.socket = socket;
+    // Absolute now: in the background growthd runs from "/".
+    auto absolute = [](const std::string& path) {
+        return path.empty() ? std::filesystem::path() : std::filesystem::absolute(path);
+    };
+    o.config_file = absolute(config);
+    o.data_dir = absolute(data_dir);
+    o.socket = absolute(socket);
     return parsed;
 }
 

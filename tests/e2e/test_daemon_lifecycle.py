@@ -92,7 +92,7 @@ class SignalTest(harness.TestCase):
         d = self.sandbox.start_daemon()
         self.assertEqual(d.stop(signal.SIGTERM), 0)
         self.assertFalse(os.path.exists(self.sandbox.socket_path))
-        self.assertIn("growthd: received Terminated, stopping\n", d.log())
+        self.assertIn("growthd: received SIGTERM, stopping\n", d.log())
 
     def test_sigint_exits_0(self):
         d = self.sandbox.start_daemon()
@@ -182,7 +182,7 @@ class SystemdIntegrationTest(harness.TestCase):
         with open(log_path) as f:
             lines = f.read().splitlines()
         self.assertTrue(lines[0].startswith("<6>growthd "), lines)
-        self.assertIn("<6>received Terminated, stopping", lines)
+        self.assertIn("<6>received SIGTERM, stopping", lines)
 
     def test_journal_stream_for_another_file_is_ignored(self):
         d = self.sandbox.start_daemon(env=self.sandbox.env(JOURNAL_STREAM="1:1"))
@@ -219,3 +219,25 @@ class WatchdogTest(harness.TestCase):
         self.assertEqual(messages[1:], ["WATCHDOG=1", "WATCHDOG=1"])
         d.stop()
         listener.close()
+
+
+class PathOptionsTest(harness.TestCase):
+    def test_relative_paths_work_in_the_background(self):
+        import subprocess
+        r = subprocess.run([harness.GROWTHD, "--data-dir", "d", "--socket", "s/growthd.sock", "--config", "c.toml"],
+                           cwd=self.sandbox.root, env=self.sandbox.env(), capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        socket_path = os.path.join(self.sandbox.root, "s", "growthd.sock")
+        status = self.sandbox.ctl("--json", "--no-autostart", "--socket", socket_path).json()
+        self.assertEqual(status["data_dir"], os.path.join(self.sandbox.root, "d"))
+        self.assertEqual(status["config_file"], os.path.join(self.sandbox.root, "c.toml"))
+        self.addCleanup(_kill_quietly, status["pid"])
+        self.assertEqual(os.readlink(f"/proc/{status['pid']}/cwd"), "/")
+        self.sandbox.ctl("--socket", socket_path, "rpc", "daemon.stop")
+
+
+def _kill_quietly(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -34,7 +34,8 @@ echo
 echo "== 1. whole-process time, median of $runs runs (hyperfine)"
 if command -v hyperfine >/dev/null; then
   hyperfine -N --warmup 50 --runs "$runs" --export-json "$home/h.json" \
-    "$ctl --no-autostart status" "$ctl --version" "/bin/true" >/dev/null
+    "$ctl --no-autostart status" "$ctl --version" "/bin/true" >/dev/null 2>"$home/hyperfine.err" ||
+    { cat "$home/hyperfine.err" >&2; exit 1; }
   python3 - "$home/h.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:

@@ -22,6 +22,8 @@ void print_error(const std::string& message, const std::string& hint = {}) {
 int unknown_verb(const CLI::App& app, const std::vector<std::string>& extras) {
     std::vector<std::string> verbs;
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        // After a real verb, a stray word is an extra argument, not a misspelt verb.
+        if (sub->parsed()) return -1;
         verbs.push_back(sub->get_name());
     }
     for (const auto& word : extras) {

@@ -54,6 +54,11 @@ class StatusTest(harness.TestCase):
         self.assertEqual(r.stdout, "")
         self.assertEqual(r.stderr.splitlines()[0], "growthctl: error: unknown verb 'stauts'; did you mean 'status'?")
 
+    def test_an_extra_argument_after_a_verb_is_a_usage_error_not_a_verb_typo(self):
+        r = self.sandbox.ctl("status", "extra")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr.splitlines()[0], "growthctl: error: The following argument was not expected: extra")
+
     def test_unknown_option_is_a_usage_error(self):
         r = self.sandbox.ctl("--frobnicate")
         self.assertEqual(r.returncode, 2, r)

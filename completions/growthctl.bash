@@ -33,7 +33,7 @@ _growthctl() {
             local IFS=$'\n'
             COMPREPLY=($(compgen -W $'none\n1/n\n(1/n)\n🧵 1/n' -- "$cur"))
             return ;;
-        -f|--file)
+        -f)
             _growthctl_files
             return ;;
     esac
@@ -60,7 +60,7 @@ _growthctl() {
                 COMPREPLY=($(compgen -W "$(_growthctl_methods)" -- "$cur"))
             fi ;;
         preview)
-            COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f --file" -- "$cur")) ;;
+            COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f" -- "$cur")) ;;
     esac
 }
 complete -F _growthctl growthctl

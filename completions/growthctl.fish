@@ -22,4 +22,4 @@ complete -c growthctl -n "__fish_seen_subcommand_from rpc; and test (count (comm
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -s p -l platform -x -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Platform'
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -l numbering -x -a "none 1/n '(1/n)' '🧵 1/n'" -d 'Thread numbering'
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -l no-split -d 'Do not split into a thread'
-complete -c growthctl -n "__fish_seen_subcommand_from preview" -s f -l file -r -F -d 'Read the text from FILE'
+complete -c growthctl -n "__fish_seen_subcommand_from preview" -s f -r -F -d 'Read the text from FILE'

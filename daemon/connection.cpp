@@ -39,6 +39,19 @@ void Connection::send_and_close(const std::string& line) {
     update_interest();
 }
 
+bool Connection::push(const std::string& line) {
+    if (closed_ || closing_) return false;
+    if (output_.size() - output_sent_ + line.size() > 4 * limits_.output_high_water) {
+        log(LogLevel::notice, "connection {}: not reading its notifications, closing", id_);
+        close();
+        return false;
+    }
+    output_ += line;
+    flush();
+    update_interest();
+    return !closed_;
+}
+
 void Connection::on_events(std::uint32_t events) {
     if (closed_) return;
     if ((events & EPOLLERR) != 0) {
@@ -100,7 +113,9 @@ void Connection::serve_pending() {
         if (pending_.empty()) break;
         std::string line = std::move(pending_.front());
         pending_.pop_front();
-        if (auto response = dispatcher_.handle_line(line)) output_ += rpc::to_line(*response);
+        if (auto response = dispatcher_.handle_line(line, rpc::CallContext{id_})) {
+            output_ += rpc::to_line(*response);
+        }
     }
     if (pending_.empty() && framer_.overflowed() && !closing_) {
         log(LogLevel::notice, "connection {}: request line over {} bytes, closing", id_,

@@ -45,6 +45,12 @@ public:
     /// Throws std::bad_alloc.
     void send_and_close(const std::string& line);
 
+    /// Sends a line the client did not ask for right now (a notification of a stream it
+    /// subscribed to). A client whose unsent backlog passes 4x output_high_water is not reading
+    /// its stream: it is closed. Returns false when the connection is (now) closed.
+    /// Throws std::bad_alloc.
+    bool push(const std::string& line);
+
     /// Tries once, without blocking, to send what is buffered (used at shutdown). Throws nothing.
     void flush_now() noexcept;
 

@@ -100,6 +100,11 @@ void Server::on_closed(std::uint64_t id) {
     });
 }
 
+bool Server::push(std::uint64_t id, const std::string& line) {
+    const auto it = connections_.find(id);
+    return it != connections_.end() && it->second->push(line);
+}
+
 std::size_t Server::connections() const noexcept {
     std::size_t open = 0;
     for (const auto& [id, connection] : connections_) open += connection->closed() ? 0 : 1;

@@ -52,6 +52,10 @@ public:
     /// Open connections (closed ones awaiting teardown are not counted). Throws nothing.
     std::size_t connections() const noexcept;
 
+    /// Pushes one wire line (a notification) to connection `id`, e.g. from a handler that kept
+    /// CallContext::connection_id. Returns false when that connection is gone. Throws bad_alloc.
+    bool push(std::uint64_t id, const std::string& line);
+
     /// One non-blocking attempt to send every connection's buffered replies (at shutdown).
     void flush_all() noexcept;
 

@@ -53,7 +53,8 @@ Json error_response(const Json& id, std::exception_ptr error) {
     }
 }
 
-std::optional<Json> Dispatcher::handle_line(std::string_view line) const {
+std::optional<Json> Dispatcher::handle_line(std::string_view line,
+                                            const CallContext& context) const {
     if (is_blank(line)) return std::nullopt;
     Json message;
     try {
@@ -62,10 +63,10 @@ std::optional<Json> Dispatcher::handle_line(std::string_view line) const {
         // parse_error, and also out_of_range for a number too large for a double.
         return make_error(nullptr, ErrorCode::parse_error, kind::parse_error, parse_error_text(e));
     }
-    return handle(message);
+    return handle(message, context);
 }
 
-std::optional<Json> Dispatcher::handle(const Json& message) const {
+std::optional<Json> Dispatcher::handle(const Json& message, const CallContext& context) const {
     if (message.is_array()) {
         return make_error(nullptr, ErrorCode::invalid_request, kind::batch_unsupported,
                           "batch requests are not supported; send one request per line");
@@ -118,7 +119,7 @@ std::optional<Json> Dispatcher::handle(const Json& message) const {
         }
         MethodTable::check_params(entry->spec, params);
         if (gate_) gate_(entry->spec);
-        Json result = entry->handler(params.is_null() ? Json::object() : params);
+        Json result = entry->handler(params.is_null() ? Json::object() : params, context);
         response = make_result(id, std::move(result));
     } catch (...) {
         response = error_response(id, std::current_exception());

@@ -32,10 +32,11 @@ public:
     /// for a notification (a request without "id"), and for a blank line. Batches (JSON arrays)
     /// are answered with one invalid_request error of kind batch_unsupported. Never throws
     /// except std::bad_alloc.
-    std::optional<Json> handle_line(std::string_view line) const;
+    /// `context` is passed on to the handler.
+    std::optional<Json> handle_line(std::string_view line, const CallContext& context = {}) const;
 
     /// Handles one parsed message; as handle_line.
-    std::optional<Json> handle(const Json& message) const;
+    std::optional<Json> handle(const Json& message, const CallContext& context = {}) const;
 
 private:
     const MethodTable& table_;

@@ -52,6 +52,13 @@ void MethodTable::add(MethodSpec spec, Handler handler) {
     if (!inserted) throw std::logic_error("method " + name + " registered twice");
 }
 
+void MethodTable::add(MethodSpec spec, SimpleHandler handler) {
+    if (!handler) throw std::logic_error("method " + spec.name + " has no handler");
+    add(std::move(spec), Handler([h = std::move(handler)](const Json& params, const CallContext&) {
+            return h(params);
+        }));
+}
+
 const MethodTable::Entry* MethodTable::find(std::string_view name) const noexcept {
     const auto it = entries_.find(name);
     return it == entries_.end() ? nullptr : &it->second;

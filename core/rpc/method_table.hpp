@@ -2,6 +2,7 @@
 // The table of RPC methods: name, named parameters with their types, whether the method
 // mutates state, and the handler. Arity and types are checked here, before any handler runs.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -35,9 +36,18 @@ struct MethodSpec {
     bool mutates = false;  ///< changes persistent or daemon state; refused while shutting down
 };
 
+/// Who is calling. A handler that starts a stream (e.g. a watch) keeps connection_id and later
+/// pushes notifications to it through the daemon's Server.
+struct CallContext {
+    std::uint64_t connection_id = 0;  ///< 0 when the call does not come from a connection
+};
+
 /// Runs a call. `params` is always an object that passed the spec's checks. Returns the result.
 /// May throw growth::Error (an application error with its kind) or anything else (internal).
-using Handler = std::function<Json(const Json& params)>;
+using Handler = std::function<Json(const Json& params, const CallContext& context)>;
+
+/// A handler that does not care who calls.
+using SimpleHandler = std::function<Json(const Json& params)>;
 
 /// A sorted set of methods. Filled once at start-up; lookups are read-only.
 class MethodTable {
@@ -49,6 +59,8 @@ public:
 
     /// Adds a method. Throws std::logic_error for a duplicate name or an empty handler.
     void add(MethodSpec spec, Handler handler);
+    /// Same, for a handler without the call context.
+    void add(MethodSpec spec, SimpleHandler handler);
 
     /// The method of that name, or nullptr. Throws nothing.
     const Entry* find(std::string_view name) const noexcept;

@@ -32,8 +32,15 @@ struct Fixture {
     rpc::Dispatcher dispatcher{table};
     std::unique_ptr<daemon::Server> server;
 
+    std::uint64_t watcher = 0;  ///< connection that called test.watch
+
     explicit Fixture(daemon::ServerOptions options = defaults()) {
         daemon::add_daemon_methods(table, control);
+        table.add({"test.watch", "Remembers the caller for pushes.", {}, false},
+                  [this](const Json&, const rpc::CallContext& context) {
+                      watcher = context.connection_id;
+                      return Json{{"watching", true}};
+                  });
         server = std::make_unique<daemon::Server>(loop, dispatcher, options);
     }
     static daemon::ServerOptions defaults() {
@@ -205,4 +212,29 @@ TEST_CASE("daemon.describe lists the five daemon methods with their mutates flag
     CHECK(names == std::vector<std::string>{"daemon.describe", "daemon.ping", "daemon.reload",
                                             "daemon.status", "daemon.stop"});
     CHECK(mutates == std::vector<bool>{false, false, true, false, true});
+}
+
+TEST_CASE("a handler learns its connection and the server can push notifications to it later") {
+    Fixture f;
+    auto c = f.client();
+    c->send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.watch\"}\n");
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","id":1,"result":{"watching":true}})j"));
+    REQUIRE(f.watcher != 0);
+    CHECK(f.server->push(f.watcher, "{\"jsonrpc\":\"2.0\",\"method\":\"test.event\",\"params\":{}}\n"));
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","method":"test.event","params":{}})j"));
+    CHECK_FALSE(f.server->push(f.watcher + 100, "x\n"));
+}
+
+TEST_CASE("a client that never reads its pushed notifications is closed, not buffered forever") {
+    daemon::ServerOptions o = Fixture::defaults();
+    o.limits.output_high_water = 1024;
+    Fixture f(o);
+    auto c = f.client();
+    c->send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"test.watch\"}\n");
+    REQUIRE(c->next_line(f.loop));
+    const std::string event(512, 'e');
+    bool open = true;
+    for (int i = 0; i < 100000 && open; ++i) open = f.server->push(f.watcher, event + "\n");
+    CHECK_FALSE(open);
+    CHECK(c->closed_by_server(f.loop, 100000));
 }

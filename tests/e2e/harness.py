@@ -262,6 +262,22 @@ class Sandbox:
         self.clients.append(client)
         return client
 
+    def call(self, method, params=None):
+        """One JSON-RPC call on a fresh raw connection; returns the whole reply object."""
+        client = self.connect()
+        try:
+            return client.call(method, params)
+        finally:
+            client.close()
+            self.clients.remove(client)
+
+    def result(self, method, params=None):
+        """The result of one call; fails the test with the error when the call fails."""
+        reply = self.call(method, params)
+        if "error" in reply:
+            raise AssertionError(f"{method} failed: {reply['error']}")
+        return reply["result"]
+
     def daemon_pid_from_lock(self):
         """The pid recorded in the data directory's lock file (for daemons that forked away)."""
         try:

@@ -109,6 +109,10 @@ class ProtocolTest(harness.TestCase):
             s.close()
         self.assertEqual(self.sandbox.ctl("--no-autostart").returncode, 0)
 
+    def test_harness_call_helpers(self):
+        self.assertEqual(self.sandbox.result("daemon.ping"), {"pong": True})
+        self.assertEqual(self.sandbox.call("daemon.nope")["error"]["code"], -32601)
+
     def test_notifications_get_no_reply(self):
         c = self.sandbox.connect()
         c.send(b'{"jsonrpc":"2.0","method":"daemon.ping"}\n')

@@ -1,6 +1,7 @@
 #include "core/publish/json_fields.hpp"
 
 #include <charconv>
+#include <limits>
 
 namespace growth::publish {
 
@@ -66,12 +67,13 @@ std::optional<std::string> nonempty_string_member(const nlohmann::json& j, std::
 std::optional<long long> integer_member(const nlohmann::json& j, std::string_view key) noexcept {
     const auto* m = member(j, key);
     if (m == nullptr) return std::nullopt;
-    if (m->is_number_integer()) return m->get<long long>();
+    // is_number_integer() is also true for unsigned values, so test unsigned first.
     if (m->is_number_unsigned()) {
         auto u = m->get<unsigned long long>();
         if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) return std::nullopt;
         return static_cast<long long>(u);
     }
+    if (m->is_number_integer()) return m->get<long long>();
     if (m->is_string()) {
         const auto& s = m->get_ref<const std::string&>();
         long long v = 0;

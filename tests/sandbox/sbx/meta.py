@@ -101,9 +101,11 @@ class GraphPlatform(Platform):
                 separators=(",", ":")))
         return resp
 
-    def throttled(self, fault):
+    def throttled(self, fault, req):
         minutes = max(1, (fault.reset_after + 59) // 60)
-        acct_id = "0"
+        token = req.params().get("access_token") or (req.header("Authorization") or "").partition(" ")[2].strip()
+        acct = self.state.find_account(self.name, token=token) if token else None
+        acct_id = acct.id if acct else "0"
         resp = graph_error(400, "(#32) Page request limit reached" if self.name == "facebook"
                            else "Application request limit reached", 32 if self.name == "facebook" else 4,
                            transient=True)
@@ -114,7 +116,7 @@ class GraphPlatform(Platform):
 
     def fault_response(self, fault, req):
         if fault.kind == "rate_limit":
-            return self.throttled(fault)
+            return self.throttled(fault, req)
         if fault.kind == "server_error":
             return graph_error(int(fault.status or 500), "An unexpected error has occurred. Please retry "
                                "your request later.", 2, transient=True)

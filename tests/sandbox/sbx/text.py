@@ -102,7 +102,7 @@ def _is_emoji_cluster(cluster):
 # --- X (twitter-text v3) ---------------------------------------------------------------------
 
 _X_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-_SCHEME_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_SCHEME_URL = re.compile(r"https?://[^\s<>\"\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]+", re.IGNORECASE)
 _BARE_DOMAIN = re.compile(r"(?<![@\w.])(?:[a-z0-9](?:[a-z0-9-]{0,62})\.)+[a-z]{2,24}(?:/[^\s<>\"]*)?",
                           re.IGNORECASE)
 _TRAILING_PUNCT = ".,;:!?)]}'\""
@@ -112,6 +112,18 @@ def _trim_url(url):
     while url and url[-1] in _TRAILING_PUNCT:
         url = url[:-1]
     return url
+
+
+def _valid_host(url):
+    """False when the URL's host cannot be a domain (a label over 63 bytes, also after IDNA)."""
+    host = re.split(r"[/?#:]", url.split("://", 1)[1], 1)[0]
+    for label in host.split("."):
+        try:
+            if not label or len(label.encode("idna")) > 63:
+                return False
+        except UnicodeError:
+            return False
+    return True
 
 
 def _x_weight_cp(cp):
@@ -144,7 +156,8 @@ def x_weighted_length(text):
     spans = []
     for m in _SCHEME_URL.finditer(text):
         url = _trim_url(m.group(0))
-        spans.append((m.start(), m.start() + len(url), True))
+        if _valid_host(url):
+            spans.append((m.start(), m.start() + len(url), True))
     for m in _BARE_DOMAIN.finditer(text):
         url = _trim_url(m.group(0))
         s, e = m.start(), m.start() + len(url)

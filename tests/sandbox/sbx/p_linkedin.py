@@ -159,10 +159,9 @@ class LinkedIn(Platform):
             self.fail(input_error(422, "/commentary :: length %d exceeds the maximum of %d"
                                   % (textmod.utf16_length(visible), COMMENTARY_LIMIT), "MAX_LENGTH_EXCEEDED",
                                   "/commentary", "Text is too long"))
-        for o in self.state.objects:
-            if o["platform"] == "linkedin" and o["kind"] == "post" and o["account"] == acct.username \
-                    and o["text"] == commentary and commentary:
-                self.fail(self.duplicate(o["id"]))
+        original = self.state.index.get(("linkedin-text", acct.username, commentary))
+        if commentary and original:
+            self.fail(self.duplicate(original))
         self._charge(req, acct)
         return self.apply_post(req, acct, body, commentary, visible, problem)
 
@@ -175,6 +174,7 @@ class LinkedIn(Platform):
             "activity": "urn:li:activity:%d" % (7_300_000_000_000_000_000 + n + 500_000),
             "parent_id": None, "root_id": urn, "url": "https://www.linkedin.com/feed/update/%s/" % urn,
             "request_seq": req.seq, "body": body})
+        self.state.index.setdefault(("linkedin-text", acct.username, commentary), urn)
         return Response(201, b"", [("x-restli-id", urn), ("x-linkedin-id", urn)])
 
     def get_post(self, req, urn):

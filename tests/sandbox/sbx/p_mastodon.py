@@ -143,6 +143,10 @@ class Mastodon(Platform):
                "uri": "%s/users/%s/statuses/%s" % (self.base, acct.username, sid),
                "idempotency_key": key, "request_seq": req.seq}
         self.state.store("mastodon", obj)
+        idx = self.state.index
+        idx[("mastodon-statuses", acct.id)] = idx.get(("mastodon-statuses", acct.id), 0) + 1
+        if parent:
+            idx[("mastodon-replies", parent["id"])] = idx.get(("mastodon-replies", parent["id"]), 0) + 1
         if key:
             self.state.idempotency[(acct.id, key)] = (sid, time.time())
         return json_response(200, self._status_json(obj))
@@ -170,8 +174,8 @@ class Mastodon(Platform):
         return {"id": acct.id, "username": acct.username, "acct": acct.username,
                 "display_name": acct.display_name, "locked": False, "bot": False,
                 "url": "%s/@%s" % (self.base, acct.username), "note": "", "avatar": "", "header": "",
-                "followers_count": 0, "following_count": 0, "statuses_count": sum(
-                    1 for o in self.state.objects if o["platform"] == "mastodon" and o["account_id"] == acct.id),
+                "followers_count": 0, "following_count": 0,
+                "statuses_count": self.state.index.get(("mastodon-statuses", acct.id), 0),
                 "created_at": "2024-01-01T00:00:00.000Z", "emojis": [], "fields": []}
 
     def _status_json(self, o):
@@ -182,8 +186,7 @@ class Mastodon(Platform):
         return {"id": o["id"], "created_at": iso(o["created_at"]), "in_reply_to_id": o["parent_id"],
                 "in_reply_to_account_id": parent["account_id"] if parent else None,
                 "sensitive": o["sensitive"], "spoiler_text": o["spoiler_text"], "visibility": o["visibility"],
-                "language": o["language"], "uri": o["uri"], "url": o["url"], "replies_count": sum(
-                    1 for c in self.state.objects if c["platform"] == "mastodon" and c["parent_id"] == o["id"]),
+                "language": o["language"], "uri": o["uri"], "url": o["url"], "replies_count": self.state.index.get(("mastodon-replies", o["id"]), 0),
                 "reblogs_count": 0, "favourites_count": 0, "edited_at": None, "content": content,
                 "reblog": None, "application": {"name": "growth", "website": None},
                 "account": self._account_json(acct), "media_attachments": [], "mentions": [], "tags": [],

@@ -117,12 +117,9 @@ class X(Platform):
                                   "have not been mentioned or otherwise engaged by the author of the post "
                                   "you are replying to."))
         self._charge(req, "post", POST_LIMIT, POST_WINDOW)
-        norm = (text or "")
-        now = time.time()
-        for o in reversed(self.state.objects):
-            if o["platform"] == "x" and o["account"] == acct.username and o["text"] == norm and \
-                    now - o["created_at"] < DUPLICATE_WINDOW and norm:
-                return self.duplicate_response()
+        last = self.state.index.get(("x-text", acct.username, text or ""))
+        if text and last is not None and time.time() - last < DUPLICATE_WINDOW:
+            return self.duplicate_response()
         return self.apply_post(req, acct, body, text, parent)
 
     def apply_post(self, req, acct, body, text, parent):
@@ -133,6 +130,7 @@ class X(Platform):
                "url": "https://x.com/%s/status/%s" % (acct.username, post_id),
                "request_seq": req.seq, "body": body}
         self.state.store("x", obj)
+        self.state.index[("x-text", acct.username, text or "")] = obj["created_at"]
         return json_response(201, {"data": {"id": post_id, "text": text or "",
                                             "edit_history_tweet_ids": [post_id]}})
 

@@ -115,14 +115,20 @@ class Handler(BaseHTTPRequestHandler):
             raise ValueError("body too large")
         return self.rfile.read(length) if length else b""
 
+    def setup(self):
+        super().setup()
+        # Answers go out in one segment without waiting for the peer's delayed ACK.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _send(self, resp):
         self.send_response(resp.status)
         for k, v in resp.headers:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(resp.body)))
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD" and resp.body:
-            self.wfile.write(resp.body)
+            self._headers_buffer.append(resp.body)   # status, headers and body in one write
+        self.flush_headers()
 
     def _drop(self):
         """Close the connection with a TCP reset and no response."""

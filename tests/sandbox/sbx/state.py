@@ -101,6 +101,7 @@ class State:
         self.requests = []
         self.objects = []           # every created thing, in creation order
         self.by_key = {}            # (platform, id) -> object
+        self.index = {}             # per-platform lookup tables (duplicate checks, counters)
         self.faults = []            # FIFO; see take_fault()
         self.fault_seq = itertools.count(1)
         self.fired = []             # faults that fired, for the control API

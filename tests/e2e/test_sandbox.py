@@ -69,7 +69,7 @@ class Process(unittest.TestCase):
         c.x_post(sb, acct, "logged")
         sb.proc.terminate()
         sb.proc.wait(timeout=5)
-        lines = sb.proc.stderr.read().splitlines()
+        lines = sb.stderr_text().splitlines()
         sb.stop()
         self.assertEqual(len(lines), 2)
         self.assertRegex(lines[1], r"^POST   /x/2/tweets -> 201 x\.create_post [0-9.]+ms$")

@@ -52,13 +52,14 @@ class Sandbox:
         if self.verbose:
             args.append("-v")
         args += self.extra_args
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=None if self.verbose else subprocess.PIPE,
-                                     text=True)
+        # stderr goes to a file so a chatty sandbox can never block on a full pipe.
+        self.stderr_path = os.path.join(self._tmp.name, "stderr")
+        with open(self.stderr_path, "w") as err:
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True)
         deadline = time.monotonic() + timeout
         while not os.path.exists(port_file):
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read() if self.proc.stderr else ""
-                raise RuntimeError("sandbox exited with %d: %s" % (self.proc.returncode, err))
+                raise RuntimeError("sandbox exited with %d: %s" % (self.proc.returncode, self.stderr_text()))
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("sandbox did not start within %ss" % timeout)
@@ -76,12 +77,16 @@ class Sandbox:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr) if self.proc else ():
-            if stream:
-                stream.close()
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
         if self._tmp:
             self._tmp.cleanup()
             self._tmp = None
+
+    def stderr_text(self):
+        """Everything the sandbox wrote to stderr so far (the -v request log, errors)."""
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     # --- HTTP ------------------------------------------------------------------------------------
 

@@ -75,6 +75,12 @@ class SandboxServer(ThreadingHTTPServer):
                                               (X, LinkedIn, Facebook, Instagram, Threads, Mastodon, Bluesky))}
         self.control = Control(self)
 
+    def handle_error(self, request, client_address):
+        # A client that hung up (after a stall, say) is normal here; anything else is a sandbox bug.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def log(self, line):
         if self.verbose:
             sys.stderr.write(line + "\n")
@@ -188,7 +194,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind != "lost_response":
             with srv.state.lock:
-                resp = platform.fault_response(fault, req)
+                resp = platform.decorate(req, platform.fault_response(fault, req))
         else:
             with srv.state.lock:
                 try:

@@ -298,6 +298,25 @@ class LinkedInApi(SandboxTestCase):
                                       c.linkedin_headers(self.acct), json_body=body)
         self.assertEqual((status, out["code"]), (403, "ACCESS_DENIED"))
 
+    def test_member_may_post_and_comment_as_an_organization_it_administers(self):
+        admin = self.sb.add_account("linkedin", username="admin", organizations=["1234"])
+        body = c.linkedin_post_body(admin, "From the company")
+        body["author"] = "urn:li:organization:1234"
+        status, h, _ = self.sb.call("POST", self.sb.url("linkedin", "/rest/posts"), c.linkedin_headers(admin),
+                                    json_body=body)
+        self.assertEqual(status, 201)
+        status, _, _ = self.sb.call("POST", self.sb.url("linkedin", "/rest/socialActions/%s/comments"
+                                                        % c.urllib.parse.quote(h["x-restli-id"], safe="")),
+                                    c.linkedin_headers(admin), json_body={
+                                        "actor": "urn:li:organization:1234", "object": h["x-restli-id"],
+                                        "message": {"text": "more"}})
+        self.assertEqual(status, 201)
+        body["author"] = "urn:li:organization:999"
+        body["commentary"] = "Not mine"
+        status, _, _ = self.sb.call("POST", self.sb.url("linkedin", "/rest/posts"), c.linkedin_headers(admin),
+                                    json_body=body)
+        self.assertEqual(status, 403)
+
     def test_duplicate_commentary_is_422_naming_the_original(self):
         _, h1, _ = c.linkedin_post(self.sb, self.acct, "Same thing")
         status, _, body = c.linkedin_post(self.sb, self.acct, "Same thing")
@@ -342,6 +361,26 @@ class FacebookApi(SandboxTestCase):
                          [("post", "Part one", None), ("comment", "Part two", b1["id"])])
         self.assertEqual(thread["parts"][0]["url"], "https://www.facebook.com/%s/posts/%s"
                          % (self.acct["id"], b1["id"].split("_")[1]))
+
+    def test_photo_post_answers_photo_id_and_post_id_and_takes_comments(self):
+        status, _, body = self.sb.call("POST", self.sb.url("facebook", "/v25.0/%s/photos" % self.acct["id"]),
+                                       form={"url": self.sb.media_url("p.jpg"), "caption": "With a picture",
+                                             "access_token": self.acct["token"]})
+        self.assertEqual(status, 200)
+        self.assertRegex(body["post_id"], r"^%s_[0-9]+$" % self.acct["id"])
+        self.assertNotEqual(body["id"], body["post_id"])
+        self.assertEqual(c.facebook_comment(self.sb, self.acct, body["post_id"], "Part two")[0], 200)
+        [thread] = self.sb.threads("facebook")
+        self.assertEqual([(p["text"], p.get("media_url")) for p in thread["parts"]],
+                         [("With a picture", self.sb.media_url("p.jpg")), ("Part two", None)])
+
+    def test_photo_from_an_unreachable_url_is_code_324(self):
+        status, _, body = self.sb.call("POST", self.sb.url("facebook", "/v25.0/%s/photos" % self.acct["id"]),
+                                       form={"url": self.sb.media_url("gone.tiff"), "caption": "x",
+                                             "access_token": self.acct["token"]})
+        self.assertEqual((status, body["error"]["code"], body["error"]["message"]),
+                         (400, 324, "(#324) Missing or invalid image file"))
+        self.assertEqual(self.sb.posts("facebook"), [])
 
     def test_unversioned_path_and_bearer_header_are_accepted(self):
         status, _, _ = self.sb.call("POST", self.sb.url("facebook", "/%s/feed" % self.acct["id"]),

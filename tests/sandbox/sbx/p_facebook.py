@@ -17,6 +17,7 @@ class Facebook(GraphPlatform):
     routes = (
         ("POST", VERSION + r"/([0-9]+)/feed", "create_post", "create_post"),
         ("GET", VERSION + r"/([0-9]+)/feed", "list_feed", "list_feed"),
+        ("POST", VERSION + r"/([0-9]+)/photos", "create_photo", "create_photo"),
         ("POST", VERSION + r"/([0-9]+(?:_[0-9]+)?)/comments", "create_comment", "create_comment"),
         ("GET", VERSION + r"/me", "me", "me"),
         ("GET", VERSION + r"/" + ID, "get_object", "get_object"),
@@ -48,6 +49,30 @@ class Facebook(GraphPlatform):
         if last is not None and message and last["text"] == message:
             self.fail(self.duplicate())
         return self.apply_post(req, acct, page_id, message, params, published)
+
+    def create_photo(self, req, page_id):
+        """A photo post from a public image URL: answers {"id": photo id, "post_id": page post id}."""
+        acct, params = self.authenticate(req)
+        self._own_page(acct, page_id)
+        url = params.get("url", "")
+        if not url:
+            if req.content_type().startswith("multipart/"):
+                self.fail(graph_error(400, "(#100) Multipart photo upload is not emulated by the growth sandbox; "
+                                      "use url=", 100))
+            self.fail(graph_error(400, "(#324) Requires upload file", 324))
+        caption = params.get("caption", params.get("message", ""))
+        if len(caption) > MESSAGE_LIMIT:
+            self.fail(graph_error(400, "(#100) Message is too long", 100))
+        fetched, info = self.fetch_media(url)
+        if not fetched or not info.startswith("image/"):
+            self.fail(graph_error(400, "(#324) Missing or invalid image file", 324,
+                                  user_msg="The image could not be fetched from %s (%s)" % (url, info)))
+        published = params.get("published", "true").lower() != "false"
+        photo_id = str(122_200_000_000_000_000 + self.state.next_number())
+        resp = self.apply_post(req, acct, page_id, caption, params, published)
+        post = self.state.objects[-1]
+        post.update(media_url=url, photo_id=photo_id)
+        return json_response(200, {"id": photo_id, "post_id": post["id"]}) if resp.status == 200 else resp
 
     def apply_post(self, req, acct, page_id, message, params, published):
         post_id = "%s_%d" % (page_id, 122_100_000_000_000_000 + self.state.next_number())

@@ -132,7 +132,8 @@ class LinkedIn(Platform):
             if field not in body:
                 self.fail(input_error(422, "Field /%s is required" % field, "FIELD_VALUE_MISSING",
                                       "/" + field, "Field is required but missing"))
-        if body["author"] != person:
+        allowed = [person] + ["urn:li:organization:%s" % o for o in acct.organizations]
+        if body["author"] not in allowed:
             self.fail(rest_error(403, "Not enough permissions to access: partnerApiPostsExternal.CREATE."
                                  "%s (author %s is not the authenticated member)"
                                  % (req.header("LinkedIn-Version"), body["author"]), "ACCESS_DENIED", 100))
@@ -207,7 +208,8 @@ class LinkedIn(Platform):
             if field not in body:
                 self.fail(input_error(422, "Field /%s is required" % field, "FIELD_VALUE_MISSING",
                                       "/" + field, "Field is required but missing"))
-        if body["actor"] != "urn:li:person:%s" % acct.id:
+        if body["actor"] not in ["urn:li:person:%s" % acct.id] + ["urn:li:organization:%s" % o
+                                                                  for o in acct.organizations]:
             self.fail(rest_error(403, "Not enough permissions to comment as %s" % body["actor"],
                                  "ACCESS_DENIED", 100))
         post = target if target["kind"] == "post" else self.state.get("linkedin", target["root_id"])

@@ -17,7 +17,7 @@ PLATFORMS = ("x", "linkedin", "facebook", "instagram", "threads", "mastodon", "b
 # generated when absent. `id` is the platform's own id for the account: X user id, LinkedIn person id
 # (the `sub`), Facebook Page id, Instagram IG user id, Threads user id, Mastodon account id, Bluesky DID.
 ACCOUNT_FIELDS = ("platform", "username", "token", "id", "display_name", "token_state", "password",
-                  "max_characters", "x_self_reply_forbidden", "email")
+                  "max_characters", "x_self_reply_forbidden", "email", "organizations")
 
 TOKEN_STATES = ("valid", "expired", "revoked", "invalid")
 
@@ -48,6 +48,7 @@ class Account:
         self.max_characters = int(fields.get("max_characters", 500))
         self.x_self_reply_forbidden = bool(fields.get("x_self_reply_forbidden", False))
         self.email = fields.get("email") or "%s@example.test" % self.username.split(".")[0]
+        self.organizations = [str(o) for o in fields.get("organizations") or []]
 
     def public(self):
         """The account as the control API shows it (secrets included: it is a test fixture)."""
@@ -61,6 +62,8 @@ class Account:
             d["max_characters"] = self.max_characters
         if self.platform == "x":
             d["x_self_reply_forbidden"] = self.x_self_reply_forbidden
+        if self.platform == "linkedin":
+            d["organizations"] = self.organizations
         return d
 
 

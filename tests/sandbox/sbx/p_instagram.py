@@ -122,6 +122,8 @@ class Instagram(ContainerMixin, GraphPlatform):
 
     def get_object(self, req, obj_id):
         acct, params = self.authenticate(req)
+        if obj_id == acct.id:
+            return self.me(req)
         o = self.state.get("instagram", obj_id)
         if o is None or o.get("owner_id") != acct.id:
             self.fail(unsupported_object(obj_id, "get"))

@@ -115,6 +115,8 @@ class Threads(ContainerMixin, GraphPlatform):
 
     def get_object(self, req, obj_id):
         acct, params = self.authenticate(req)
+        if obj_id == acct.id:
+            return self.me(req)
         o = self.state.get("threads", obj_id)
         if o is None or o.get("owner_id") != acct.id:
             self.fail(unsupported_object(obj_id, "get"))

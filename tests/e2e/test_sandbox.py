@@ -47,6 +47,13 @@ class Process(unittest.TestCase):
             self.assertTrue(accounts[1]["id"].startswith("did:plc:"))
             self.assertFalse(sb.control("GET", "config")["quotas"])
 
+    def test_demo_seed_has_one_account_per_platform(self):
+        with open(os.path.join(HERE, "seeds", "demo.json")) as f:
+            seed = json.load(f)
+        with Sandbox(seed=seed) as sb:
+            accounts = sb.control("GET", "accounts")["accounts"]
+            self.assertEqual(sorted(a["platform"] for a in accounts), sorted(PLATFORMS))
+
     def test_bad_seed_is_refused_with_a_message_naming_the_problem(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "seed.json")

@@ -160,8 +160,8 @@ class Handler(BaseHTTPRequestHandler):
         if raw.startswith("/_sandbox/") or raw == "/_sandbox":
             req = Request(self.command, raw, raw, self.headers, body)
             resp = srv.control.handle(req)
-            self._send(resp)
             srv.log("%-6s %s -> %d" % (self.command, raw.split("?")[0], resp.status))
+            self._send(resp)
             return
         segs = raw.split("/", 2)
         platform = srv.platforms.get(segs[1].split("?")[0] if len(segs) > 1 else "")
@@ -189,8 +189,8 @@ class Handler(BaseHTTPRequestHandler):
             fault = None
         if fault is not None and fault.kind == "reset":
             entry["status"] = "reset"
-            self._drop()
             srv.log("%-6s %s -> reset (fault)" % (self.command, raw.split("?")[0]))
+            self._drop()
             return
         if fault is not None and fault.kind != "lost_response":
             with srv.state.lock:
@@ -211,11 +211,12 @@ class Handler(BaseHTTPRequestHandler):
         ms = (time.monotonic() - started) * 1000
         if fault is not None and fault.kind == "lost_response":
             entry["status"] = "lost:%d" % resp.status
-            self._drop()
             srv.log("%-6s %s -> %d applied, response dropped (fault)" % (self.command, raw.split("?")[0],
                                                                           resp.status))
+            self._drop()
             return
-        self._send(resp)
+        # Logged before answering, so a client that reads the log after its answer always finds the line.
         srv.log("%-6s %s -> %d %s.%s %.1fms%s" % (self.command, raw.split("?")[0], resp.status, platform.name,
                                                  req.op, ms, " [fault %s]" % entry["fault"] if entry["fault"]
                                                  else ""))
+        self._send(resp)

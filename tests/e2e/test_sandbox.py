@@ -125,6 +125,12 @@ class Control(SandboxTestCase):
         self.assertEqual(self.sb.posts(), [])
         self.assertEqual(len(self.sb.control("GET", "accounts")["accounts"]), 1)
 
+    def test_reset_keeps_bluesky_sessions_of_kept_accounts(self):
+        acct = self.sb.add_account("bluesky")
+        _, _, session = c.bluesky_login(self.sb, acct)
+        self.sb.reset(accounts=False)
+        self.assertEqual(c.bluesky_post(self.sb, session, "still logged in")[0], 200)
+
     def test_media_files_are_served_for_container_image_urls(self):
         status, headers, _ = self.sb.call("GET", self.sb.media_url("a.jpg"))
         self.assertEqual((status, headers["content-type"]), (200, "image/jpeg"))

@@ -98,9 +98,11 @@ class State:
     # --- lifecycle -------------------------------------------------------------------------------
 
     def reset(self, accounts=False):
-        """Forget requests, objects, sessions, faults and quota counters (and accounts if asked)."""
-        if accounts:
+        """Forget requests, objects, faults and quota counters (and accounts with their Bluesky
+        sessions if asked)."""
+        if accounts or not hasattr(self, "sessions"):
             self.accounts = []
+            self.sessions = {}      # bluesky jwt -> {"did", "kind", "exp", "state", ...}; kept with accounts
         self.requests = []
         self.objects = []           # every created thing, in creation order
         self.by_key = {}            # (platform, id) -> object
@@ -108,7 +110,6 @@ class State:
         self.faults = []            # FIFO; see take_fault()
         self.fault_seq = itertools.count(1)
         self.fired = []             # faults that fired, for the control API
-        self.sessions = {}          # bluesky jwt -> {"did", "kind", "expires", "state", ...}
         self.idempotency = {}       # (mastodon account id, key) -> (status id, stored at)
         self.windows = {}           # quota key -> list of timestamps
         self.seq = itertools.count(1)

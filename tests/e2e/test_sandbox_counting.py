@@ -57,6 +57,8 @@ class Graphemes(unittest.TestCase):
         self.assertEqual(text.threads_length("ab\U0001F600"), 6)
         self.assertEqual(text.threads_length(FAMILY), len(FAMILY.encode("utf-8")))
         self.assertEqual(text.threads_length("e\u0301"), 1)
+        self.assertEqual(text.threads_length("\u00b0\u00a9"), 2)             # symbols, not emoji
+        self.assertEqual(text.threads_length("\u2764\ufe0f"), 6)              # emoji presentation
 
 
 class ServerLimits(SandboxTestCase):

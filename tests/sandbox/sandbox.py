@@ -97,7 +97,7 @@ def main(argv=None):
         os.replace(tmp, args.port_file)
     print("growth sandbox listening on %s" % server.state.base_url, flush=True)
     try:
-        server.serve_forever(poll_interval=0.2)
+        server.serve_forever(poll_interval=0.05)
     finally:
         server.server_close()
     return 0

@@ -29,10 +29,17 @@ def _is_ri(cp):
     return 0x1F1E6 <= cp <= 0x1F1FF
 
 
+_BMP_PICTOGRAPHIC = ((0x2190, 0x21FF), (0x2300, 0x23FF), (0x25A0, 0x27BF), (0x2900, 0x297F), (0x2B00, 0x2BFF),
+                     (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3299))
+
+
 def _is_pictographic(cp):
-    # Extended_Pictographic is not in unicodedata; symbols (So) and astral code points stand in.
-    return cp > 0xFFFF and unicodedata.category(chr(cp)) in ("So", "Sk", "Cn") or \
-        unicodedata.category(chr(cp)) == "So"
+    # Extended_Pictographic is not in unicodedata: astral symbols, and the BMP symbol blocks that hold
+    # emoji, stand in (so '°' or '©' alone are not treated as emoji).
+    cat = unicodedata.category(chr(cp))
+    if cp > 0xFFFF:
+        return cat in ("So", "Sk", "Cn")
+    return cat == "So" and any(lo <= cp <= hi for lo, hi in _BMP_PICTOGRAPHIC)
 
 
 def _hangul_type(cp):

@@ -1,6 +1,7 @@
 #include "core/publish/x.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 

@@ -42,6 +42,15 @@ class MastodonApi(SandboxTestCase):
                                        c.bearer(self.acct["token"]), form={"status": "form post"})
         self.assertEqual((status, body["content"]), (200, "<p>form post</p>"))
 
+    def test_multipart_body_is_accepted(self):
+        boundary = "growthboundary"
+        data = ("--%s\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nmultipart \u00e9\r\n--%s--\r\n"
+                % (boundary, boundary)).encode("utf-8")
+        status, _, body = self.sb.call("POST", self.sb.url("mastodon", "/api/v1/statuses"),
+                                       dict(c.bearer(self.acct["token"]),
+                                            **{"Content-Type": "multipart/form-data; boundary=" + boundary}), data=data)
+        self.assertEqual((status, body["content"]), (200, "<p>multipart \u00e9</p>"))
+
     def test_same_idempotency_key_returns_the_same_status_without_a_duplicate(self):
         s1, _, b1 = c.mastodon_post(self.sb, self.acct, "once", key="job-1-part-1")
         s2, _, b2 = c.mastodon_post(self.sb, self.acct, "once", key="job-1-part-1")

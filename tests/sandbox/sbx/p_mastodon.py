@@ -88,7 +88,7 @@ class Mastodon(Platform):
                 self.fail(error(400, "Error while parsing request: %s" % e))
             if not isinstance(body, dict):
                 self.fail(error(400, "Error while parsing request: expected a JSON object"))
-        elif ct in ("application/x-www-form-urlencoded", ""):
+        elif ct in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
             body = req.form()
             media = [v for k, v in body.items() if k.startswith("media_ids[")]
             if media:

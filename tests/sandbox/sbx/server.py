@@ -52,7 +52,7 @@ def describe_body(req):
             return redact_fields(req.json())
         except ValueError:
             pass
-    elif ct == "application/x-www-form-urlencoded":
+    elif ct in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return redact_fields(req.form())
     try:
         return req.body.decode("utf-8")

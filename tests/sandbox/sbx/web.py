@@ -4,6 +4,8 @@ A platform handler receives a `Request` and returns a `Response`, or raises `Rep
 (errors are raised so validation code can stop at the first problem, as the real servers do).
 """
 
+import email.parser
+import email.policy
 import json
 import urllib.parse
 
@@ -47,14 +49,31 @@ class Request:
         return self._json
 
     def form(self):
-        """The body parsed as application/x-www-form-urlencoded (single values)."""
+        """The body parsed as application/x-www-form-urlencoded or multipart/form-data (single
+        values; file parts become their bytes decoded as UTF-8 where possible)."""
         if self._form is None:
-            try:
-                text = self.body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = ""
-            self._form = {k: v[-1] for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items()}
+            if self.content_type() == "multipart/form-data":
+                self._form = self._multipart()
+            else:
+                try:
+                    text = self.body.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = ""
+                self._form = {k: v[-1] for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items()}
         return self._form
+
+    def _multipart(self):
+        head = ("Content-Type: %s\r\nMIME-Version: 1.0\r\n\r\n" % self.header("Content-Type")).encode("latin-1")
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + self.body)
+        out = {}
+        if not msg.is_multipart():
+            return out
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name:
+                payload = part.get_payload(decode=True) or b""
+                out[name] = payload.decode("utf-8", "replace")
+        return out
 
     def params(self):
         """Graph-style parameters: query string, then a form or JSON body (body wins)."""

@@ -1,4 +1,4 @@
-"""The sandbox's contract, part 2: the Instagram and Threads container two-step.
+"""The sandbox's contract, part 3: the Instagram and Threads container two-step.
 
 Run from tests/e2e: python3 -m unittest -v test_sandbox_containers
 """

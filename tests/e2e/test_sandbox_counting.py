@@ -1,4 +1,4 @@
-"""The sandbox's contract, part 5: how its servers count text, and the limits they enforce.
+"""The sandbox's contract, part 6: how its servers count text, and the limits they enforce.
 
 Run from tests/e2e: python3 -m unittest -v test_sandbox_counting
 """

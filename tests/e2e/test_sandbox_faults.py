@@ -1,4 +1,4 @@
-"""The sandbox's contract, part 4: fault injection, per fault class and platform.
+"""The sandbox's contract, part 5: fault injection, per fault class and platform.
 
 Run from tests/e2e: python3 -m unittest -v test_sandbox_faults
 """

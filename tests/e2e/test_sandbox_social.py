@@ -1,4 +1,4 @@
-"""The sandbox's contract, part 3: Mastodon (Idempotency-Key) and Bluesky (sessions, client-chosen rkey,
+"""The sandbox's contract, part 4: Mastodon (Idempotency-Key) and Bluesky (sessions, client-chosen rkey,
 strong refs, facets).
 
 Run from tests/e2e: python3 -m unittest -v test_sandbox_social

@@ -1,4 +1,4 @@
-"""The sandbox's contract, part 6: a 25-part thread on every platform reads back as one chain.
+"""The sandbox's contract, part 7: a 25-part thread on every platform reads back as one chain.
 
 Run from tests/e2e: python3 -m unittest -v test_sandbox_threads
 """

@@ -107,6 +107,42 @@ class InstagramApi(SandboxTestCase):
         self.assertEqual((status, body["error"]["message"]), (400, "(#100) The caption contains more than 30 "
                                                                    "hashtags"))
 
+    def item(self):
+        status, _, body = self.sb.call("POST", self.sb.url("instagram", "/v25.0/%s/media" % self.acct["id"]),
+                                       form={"image_url": self.sb.media_url(), "is_carousel_item": "true",
+                                             "access_token": self.acct["token"]})
+        self.assertEqual(status, 200)
+        return body["id"]
+
+    def carousel(self, children):
+        return self.sb.call("POST", self.sb.url("instagram", "/v25.0/%s/media" % self.acct["id"]),
+                            form={"media_type": "CAROUSEL", "children": ",".join(children), "caption": "album",
+                                  "access_token": self.acct["token"]})
+
+    def test_carousel_of_item_containers_publishes_as_one_post(self):
+        status, _, parent = self.carousel([self.item(), self.item()])
+        self.assertEqual(status, 200)
+        self.assertEqual(c.instagram_publish(self.sb, self.acct, parent["id"])[0], 200)
+        [post] = self.sb.posts("instagram")
+        self.assertEqual(post["text"], "album")
+
+    def test_carousel_needs_two_children_and_items_cannot_be_published_alone(self):
+        item = self.item()
+        status, _, body = self.carousel([item])
+        self.assertEqual((status, body["error"]["message"]), (400, "(#100) Param children must have between 2 and 10 "
+                                                                   "items"))
+        status, _, body = c.instagram_publish(self.sb, self.acct, item)
+        self.assertEqual((status, body["error"]["message"]), (400, "(#100) A carousel item cannot be published on its "
+                                                                   "own"))
+
+    def test_reels_need_a_fetchable_video(self):
+        form = {"media_type": "REELS", "caption": "clip", "access_token": self.acct["token"]}
+        url = self.sb.url("instagram", "/v25.0/%s/media" % self.acct["id"])
+        status, _, _ = self.sb.call("POST", url, form=dict(form, video_url=self.sb.media_url("clip.mp4")))
+        self.assertEqual(status, 200)
+        status, _, body = self.sb.call("POST", url, form=dict(form, video_url=self.sb.media_url("clip.jpg")))
+        self.assertEqual((status, body["error"]["code"]), (400, 9004))
+
     def test_publishing_limit_reports_usage(self):
         self.publish("counted")
         status, _, body = self.sb.call("GET", self.sb.url("instagram", "/v25.0/%s/content_publishing_limit"

@@ -33,6 +33,25 @@ class ContainerMixin:
         self.state.store(self.name, obj)
         return cid
 
+    def carousel_children(self, acct, params, limit):
+        """The child containers named by `children` for a CAROUSEL container (Graph error if bad)."""
+        ids = [i.strip() for i in params.get("children", "").split(",") if i.strip()]
+        if not ids:
+            self.fail(graph_error(400, "(#100) The parameter children is required", 100))
+        if not 2 <= len(ids) <= limit:
+            self.fail(graph_error(400, "(#100) Param children must have between 2 and %d items" % limit, 100))
+        for cid in ids:
+            child = self.state.get(self.name, cid)
+            if child is None or child["kind"] != "container" or child["owner_id"] != acct.id:
+                self.fail(unsupported_object(cid))
+            if not child.get("is_carousel_item"):
+                self.fail(graph_error(400, "(#100) Container %s was not created with is_carousel_item=true" % cid,
+                                      100))
+            if self.container_status(child) != "FINISHED":
+                self.fail(graph_error(400, "Child container %s is %s" % (cid, child["status"]), 9007,
+                                      subcode=2207027, transient=False))
+        return ids
+
     def container_status(self, o):
         if o["status"] in ("IN_PROGRESS", "FINISHED") and time.time() - o["created_at"] > CONTAINER_TTL:
             o["status"] = "EXPIRED"

@@ -43,7 +43,10 @@ class Instagram(ContainerMixin, GraphPlatform):
                                   "CAROUSEL, STORIES}", 100))
         url_param = "image_url" if media_type == "IMAGE" else "video_url"
         url = params.get(url_param, "")
-        if media_type != "CAROUSEL" and not url:
+        children = []
+        if media_type == "CAROUSEL":
+            children = self.carousel_children(acct, params, 10)
+        elif not url:
             self.fail(missing_param(url_param))
         if len(caption) > CAPTION_LIMIT:
             self.fail(graph_error(400, "(#100) Param caption must be at most %d characters long"
@@ -66,14 +69,17 @@ class Instagram(ContainerMixin, GraphPlatform):
                                       user_title="Media download has failed",
                                       user_msg="The media could not be fetched from this uri: %s (%s)"
                                       % (url, info if not fetched else "content type " + info)))
-        cid = self.new_container(req, acct, {"caption": caption, "media_type": media_type,
-                                             "media_url": url})
+        cid = self.new_container(req, acct, {"caption": caption, "media_type": media_type, "media_url": url,
+                                             "children": children,
+                                             "is_carousel_item": params.get("is_carousel_item") == "true"})
         return json_response(200, {"id": cid})
 
     def publish(self, req, user_id):
         acct, params = self.authenticate(req)
         self.resolve_user(acct, user_id)
         container = self.take_container(acct, params.get("creation_id"))
+        if container.get("is_carousel_item"):
+            self.fail(graph_error(400, "(#100) A carousel item cannot be published on its own", 100))
         ok, _, _ = self.state.quota(("instagram", acct.id, "publish"), PUBLISH_LIMIT, 86400)
         if not ok:
             self.fail(graph_error(400, "The maximum number of posts that can be published via the API in a "

@@ -54,6 +54,7 @@ class Threads(ContainerMixin, GraphPlatform):
                                   % LINK_LIMIT, 100, user_title="Too many links",
                                   user_msg="THREADS_API__LINK_LIMIT_EXCEEDED"))
         url = ""
+        children = self.carousel_children(acct, params, 20) if media_type == "CAROUSEL" else []
         if media_type in ("IMAGE", "VIDEO"):
             url_param = "image_url" if media_type == "IMAGE" else "video_url"
             url = params.get(url_param, "")
@@ -73,13 +74,16 @@ class Threads(ContainerMixin, GraphPlatform):
                 self.fail(graph_error(400, "(#10) You do not have permission to reply to this post", 10))
             root_id = parent["root_id"]
         cid = self.new_container(req, acct, {"text": text, "media_type": media_type, "media_url": url,
-                                             "reply_to_id": reply_to, "root_id": root_id})
+                                             "reply_to_id": reply_to, "root_id": root_id, "children": children,
+                                             "is_carousel_item": params.get("is_carousel_item") == "true"})
         return json_response(200, {"id": cid})
 
     def publish(self, req, user_id):
         acct, params = self.authenticate(req)
         self.resolve_user(acct, user_id)
         container = self.take_container(acct, params.get("creation_id"))
+        if container.get("is_carousel_item"):
+            self.fail(graph_error(400, "(#100) A carousel item cannot be published on its own", 100))
         is_reply = container["reply_to_id"] is not None
         family, limit = ("replies", REPLY_LIMIT) if is_reply else ("posts", POST_LIMIT)
         ok, _, _ = self.state.quota(("threads", acct.id, family), limit, 86400)

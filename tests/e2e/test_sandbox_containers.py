@@ -76,6 +76,14 @@ class InstagramApi(SandboxTestCase):
         status, _, _ = c.instagram_publish(self.sb, self.acct, container["id"])
         self.assertEqual(status, 200)
 
+    def test_an_expired_container_reports_expired_and_cannot_be_published(self):
+        _, _, container = c.instagram_container(self.sb, self.acct, "late", self.sb.media_url())
+        self.sb.control("POST", "containers", {"platform": "instagram", "id": container["id"], "status": "EXPIRED"})
+        self.assertEqual(c.instagram_status(self.sb, self.acct, container["id"])[2]["status_code"], "EXPIRED")
+        status, _, body = c.instagram_publish(self.sb, self.acct, container["id"])
+        self.assertEqual((status, body["error"]["code"], body["error"]["error_subcode"]), (400, 9007, 2207020))
+        self.assertEqual(self.sb.posts("instagram"), [])
+
     def test_publishing_a_container_twice_is_refused(self):
         container_id, media_id = self.publish("once")
         status, _, body = c.instagram_publish(self.sb, self.acct, container_id)
@@ -207,6 +215,13 @@ class ThreadsApi(SandboxTestCase):
         self.assertEqual((status, body["error"]["code"]), (400, 9007))
         self.assertEqual(c.threads_status(self.sb, self.acct, container["id"])[2]["status"], "FINISHED")
         self.assertEqual(c.threads_publish(self.sb, self.acct, container["id"])[0], 200)
+
+    def test_a_failed_container_reports_error_with_a_message(self):
+        _, _, container = c.threads_container(self.sb, self.acct, "broken")
+        self.sb.control("POST", "containers", {"platform": "threads", "id": container["id"], "status": "ERROR"})
+        status, _, body = c.threads_status(self.sb, self.acct, container["id"])
+        self.assertEqual((status, body), (200, {"id": container["id"], "status": "ERROR", "error_message": "UNKNOWN"}))
+        self.assertEqual(c.threads_publish(self.sb, self.acct, container["id"])[0], 400)
 
     def test_media_type_is_required(self):
         status, _, body = self.sb.call("POST", self.sb.url("threads", "/v1.0/%s/threads" % self.acct["id"]),

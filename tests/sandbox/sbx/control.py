@@ -37,6 +37,7 @@ class Control:
             ("POST", "/_sandbox/faults"): self.add_faults,
             ("DELETE", "/_sandbox/faults"): self.clear_faults,
             ("POST", "/_sandbox/reset"): self.reset,
+            ("POST", "/_sandbox/containers"): self.set_container,
             ("GET", "/_sandbox/config"): self.get_config,
             ("POST", "/_sandbox/config"): self.set_config,
         }
@@ -209,6 +210,24 @@ class Control:
         n = len(self.state.faults)
         self.state.faults = []
         return json_response(200, {"cleared": n})
+
+    # --- containers ------------------------------------------------------------------------------
+
+    def set_container(self, req, body):
+        """Force an Instagram/Threads container into IN_PROGRESS, FINISHED, ERROR or EXPIRED."""
+        platform, cid, status = body.get("platform"), body.get("id"), body.get("status")
+        if platform not in ("instagram", "threads"):
+            return bad("platform must be instagram or threads")
+        if status not in ("IN_PROGRESS", "FINISHED", "ERROR", "EXPIRED"):
+            return bad("status must be one of IN_PROGRESS, FINISHED, ERROR, EXPIRED")
+        o = self.state.get(platform, cid)
+        if o is None or o["kind"] != "container":
+            return bad("no %s container %r" % (platform, cid), 404)
+        if o["status"] == "PUBLISHED":
+            return bad("container %s is already published" % cid)
+        o["status"] = status
+        o["polls_left"] = 10 ** 9 if status == "IN_PROGRESS" else 0
+        return json_response(200, {"id": cid, "status": status})
 
     # --- config and reset ------------------------------------------------------------------------
 

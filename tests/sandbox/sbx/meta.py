@@ -102,7 +102,7 @@ class GraphPlatform(Platform):
         return resp
 
     def throttled(self, fault, req):
-        minutes = max(1, (fault.reset_after + 59) // 60)
+        minutes = (fault.reset_after + 59) // 60    # whole minutes, rounded up; 0 means "now"
         token = req.params().get("access_token") or (req.header("Authorization") or "").partition(" ")[2].strip()
         acct = self.state.find_account(self.name, token=token) if token else None
         acct_id = acct.id if acct else "0"

@@ -177,7 +177,8 @@ class Handler(BaseHTTPRequestHandler):
         entry = {"time": time.time(), "platform": platform.name, "endpoint": req.op, "method": self.command,
                  "path": redact_path(raw), "headers": {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v)
                                                        for k, v in self.headers.items()},
-                 "body": describe_body(req), "status": None, "fault": None, "account": None}
+                 "body": describe_body(req), "status": None, "fault": None, "account": None, "response": None}
+        # Every key exists from the start: the control API may serialise this entry while it is filled in.
         with srv.state.lock:
             srv.state.record(entry)
             req.seq = entry["seq"]

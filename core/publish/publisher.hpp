@@ -1,29 +1,51 @@
 #pragma once
 // The publisher interface: one small state machine per part (or per who-am-I check) that the
-// daemon drives with its HTTP transport. Pure: no I/O, no clock, no exceptions escape.
+// daemon drives with its HTTP transport. Pure: no I/O, no clock, no exceptions escape (beyond
+// std::bad_alloc). The clock is a parameter, so tests use a fixed instant.
 //
-// Driving contract (what the daemon's post pipeline does for part k of a target):
-//   1. Before the first attempt, choose and COMMIT the part's keys in state `prepared`:
-//      Mastodon `Part::idempotency_key` (e.g. a UUID), Bluesky `Part::idempotency_key` = a fresh
-//      TID (bluesky_tid.hpp). Reuse them unchanged on every later attempt of that part.
-//   2. Build the Part: text, index, `parent` = part k-1's Published::ref and `root` = part 1's
-//      (both required for k > 1), media_url, facets, the committed container_id if any, and
-//      `resume = true` if the part was found in `sending` or the previous attempt ended in a
-//      Failure with `verify_on_retry`. Create the machine with make_part_publisher().
-//   3. step = start(now). Loop:
-//        - Send:      if !checkpoint.empty(), COMMIT it first (container id on the part, Bluesky
-//                     session on the account). Mark the part `sending` (commit) before the first
-//                     create request goes out. Send `request`; then step = feed(outcome, now),
-//                     where outcome is the HttpResponse, or NoResponse{not_sent|lost}.
-//        - Published: COMMIT remote_id/url/ref, state `published`. Part k+1 may start.
-//        - Failure:   map `cls` to the part state: retry_safe/rate_limited -> retry_wait
-//                     (honour `retry_at`), needs_login -> needs_auth, permanent -> failed,
-//                     ambiguous -> unknown (the user resolves). Remember verify_on_retry.
-//      A machine never yields more than a handful of requests (session refresh, status check,
-//      permalink lookup) and never waits itself: backoff and timing belong to the caller.
-//   4. The request may carry the secret (Authorization header, Meta access_token): never log
-//      headers or bodies verbatim.
-// Failure messages never contain the account's secrets.
+// DRIVING CONTRACT (the daemon's post pipeline, for part k of one target)
+//
+//  1. Keys, before the first attempt. Choose and COMMIT, with the part in state `prepared`:
+//       - Mastodon: Part::idempotency_key (any unique string, e.g. a UUID);
+//       - Bluesky:  Part::idempotency_key = a fresh TID (bluesky::TidClock::next), the rkey.
+//     Reuse them unchanged on every later attempt of that part (other platforms ignore them).
+//  2. The Part. text, index (1-based), parent = Published::ref of part k-1 and root = that of
+//     part 1 (both required for k > 1; Bluesky needs their cid too), media_url (Instagram
+//     part 1 requires one), facets (Bluesky), container_id = the last committed
+//     Checkpoint::container_id of this part (Instagram/Threads), first_attempt_at, and
+//     resume = true when the part was found in `sending` after a crash or the previous attempt's
+//     Failure had verify_on_retry. Then `auto m = make_part_publisher(account, part)`.
+//  3. The loop. step = m->start(now); while step holds a Send:
+//       a. if !send.checkpoint.empty(): COMMIT it before sending — container_id on the part,
+//          session on the account (Bluesky refresh tokens rotate, so the new one must be stored
+//          before the old one is dropped);
+//       b. COMMIT the part as `sending` (once, before its first request);
+//       c. send send.request; step = m->feed(outcome, now), where outcome is the HttpResponse
+//          (any status) or NoResponse{not_sent} (the request certainly never left: DNS,
+//          connect refused) / NoResponse{lost} (timeout, reset, stall: it may have arrived).
+//     The machine never waits and never sends more than a handful of requests (login or token
+//     refresh, container status, permalink, recent-posts lookup): timing and backoff are the
+//     caller's.
+//  4. The end.
+//       - Published: COMMIT remote_id, url, ref; state `published`. Part k+1 may start.
+//       - Failure, by cls:  retry_safe   -> `retry_wait` (not before retry_at if set);
+//                           rate_limited -> `retry_wait` until retry_at (or backoff if unset);
+//                           needs_login  -> `needs_auth` (account must log in again);
+//                           permanent    -> `failed` (message says why);
+//                           ambiguous    -> `unknown` (the user resolves; never auto-resend).
+//         If verify_on_retry, the next attempt must pass resume = true.
+//  5. Resume semantics per platform (resume = true):
+//       Mastodon  resend with the same key while first_attempt_at is < 55 min old, else
+//                 ambiguous (the server forgets keys after an hour);
+//       Bluesky   getRecord at the rkey first: found -> Published, absent -> create;
+//       Instagram/Threads with a committed container: its status decides (FINISHED -> publish,
+//                 PUBLISHED -> find the post in recent media, EXPIRED -> new container);
+//       LinkedIn  part 1 is resent: a DUPLICATE_POST answer names the original post -> Published;
+//       X, Facebook, comments (LinkedIn/Instagram/Facebook): ambiguous without sending.
+//
+// Secrets travel only in the requests (Authorization header, Meta access_token parameter,
+// Bluesky login body): log requests through http::redacted(). Failure messages never contain
+// the account's secrets, even when a server echoes them.
 
 #include <memory>
 

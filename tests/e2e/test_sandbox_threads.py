@@ -5,6 +5,7 @@ Run from tests/e2e: python3 -m unittest -v test_sandbox_threads
 
 import os
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sandbox"))
@@ -95,6 +96,28 @@ class LongThreads(SandboxTestCase):
         for t in rest:
             self.assertEqual(c.instagram_comment(self.sb, acct, media["id"], t)[0], 200)
         self.check_chain("instagram", lambda prev, root: root["id"])
+
+    def test_parallel_threads_on_one_platform_stay_separate(self):
+        accounts = [self.sb.add_account("x", username="u%d" % i) for i in range(6)]
+
+        def run(acct):
+            prev = None
+            for i in range(10):
+                status, _, body = c.x_post(self.sb, acct, "%s part %d" % (acct["username"], i), reply_to=prev)
+                assert status == 201, body
+                prev = body["data"]["id"]
+
+        workers = [threading.Thread(target=run, args=(a,)) for a in accounts]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(timeout=60)
+        threads = self.sb.threads("x")
+        self.assertEqual(sorted(t["account"] for t in threads), sorted(a["username"] for a in accounts))
+        for t in threads:
+            self.assertEqual([p["text"] for p in t["parts"]], ["%s part %d" % (t["account"], i) for i in range(10)])
+            for prev, part in zip(t["parts"], t["parts"][1:]):
+                self.assertEqual(part["parent_id"], prev["id"])
 
     def test_graph_who_am_i_by_user_id(self):
         for platform in ("instagram", "threads"):

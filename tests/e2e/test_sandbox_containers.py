@@ -102,6 +102,17 @@ class InstagramApi(SandboxTestCase):
         status, _, body = c.instagram_comment(self.sb, self.acct, container["id"], "too early")
         self.assertEqual((status, body["error"]["code"]), (400, 100))
 
+    def test_revoked_token_is_code_190_subcode_458(self):
+        self.sb.control("POST", "tokens", {"token": self.acct["token"], "state": "revoked"})
+        status, _, body = c.instagram_container(self.sb, self.acct, "x", self.sb.media_url())
+        self.assertEqual((status, body["error"]["code"], body["error"]["error_subcode"]), (400, 190, 458))
+        self.assertEqual(self.sb.objects("instagram"), [])
+
+    def test_unknown_token_is_code_190(self):
+        status, _, body = c.instagram_container(self.sb, dict(self.acct, token="nope"), "x", self.sb.media_url())
+        self.assertEqual((status, body["error"]["code"], body["error"]["message"]),
+                         (400, 190, "Invalid OAuth access token - Cannot parse access token"))
+
     def test_caption_over_2200_characters_is_refused(self):
         status, _, body = c.instagram_container(self.sb, self.acct, "a" * 2201, self.sb.media_url())
         self.assertEqual((status, body["error"]["message"]), (400, "(#100) Param caption must be at most 2200 "

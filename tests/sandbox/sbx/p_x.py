@@ -1,5 +1,6 @@
 """X API v2 (platforms.md §1): POST /2/tweets, GET /2/users/me, GET /2/users/{id}/tweets."""
 
+import re
 import time
 
 from . import text as textmod
@@ -7,6 +8,7 @@ from .platform import Platform
 from .web import json_response
 
 PROBLEM = "https://api.x.com/2/problems/"
+ID_PATTERN = re.compile(r"^[0-9]{1,19}$")
 POST_LIMIT, POST_WINDOW = 100, 15 * 60            # POST /2/tweets per user (rate-limits page)
 READ_LIMIT, READ_WINDOW = 75, 15 * 60
 DAY_USER_LIMIT, DAY_APP_LIMIT = 2400, 10000         # 24-hour headers (user value: unconfirmed)
@@ -92,7 +94,7 @@ class X(Platform):
             if "in_reply_to_tweet_id" not in reply:
                 self.fail(invalid_request("$.reply: required key [in_reply_to_tweet_id] not found"))
             reply_to = reply["in_reply_to_tweet_id"]
-            if not isinstance(reply_to, str) or not reply_to.isdigit() or len(reply_to) > 19:
+            if not isinstance(reply_to, str) or not ID_PATTERN.match(reply_to):
                 self.fail(invalid_request("$.reply.in_reply_to_tweet_id: string [%s] does not match "
                                           "pattern ^[0-9]{1,19}$" % reply_to))
         has_media = isinstance(body.get("media"), dict) and body["media"].get("media_ids")
@@ -112,7 +114,8 @@ class X(Platform):
             if parent is None:
                 self.fail(problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or "
                                   "not visible to you."))
-            if acct.x_self_reply_forbidden:
+            if acct.x_self_reply_forbidden and ("@" + acct.username).lower() not in parent["text"].lower():
+                # The self-serve rule: a reply needs the parent's author to have "summoned" the replier.
                 self.fail(problem(403, "Forbidden", "Reply to this conversation is not allowed because you "
                                   "have not been mentioned or otherwise engaged by the author of the post "
                                   "you are replying to."))

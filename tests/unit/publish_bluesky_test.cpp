@@ -272,3 +272,21 @@ TEST_CASE("bluesky tid: the clock never repeats") {
     CHECK(b < c);
     CHECK(bluesky::is_tid(a));
 }
+
+TEST_CASE("bluesky: who-am-I refreshes an expired session and checkpoints it") {
+    auto who = make_whoami(account());
+    as_send(who->start(now()));
+    auto refresh = as_send(who->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
+    CHECK(refresh.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.refreshSession");
+    auto again = as_send(who->feed(response(200, R"({"accessJwt":"a4","refreshJwt":"r4","did":"did:plc:abc123","handle":"alice.test"})"), now()));
+    REQUIRE(again.checkpoint.session.has_value());
+    CHECK(header(again.request, "Authorization") == "Bearer a4");
+    CHECK(as_identity(who->feed(response(200, R"({"handle":"alice.test","did":"did:plc:abc123"})"), now())).id == kDid);
+}
+
+TEST_CASE("bluesky: a login answer without refreshJwt is retry_safe bad_response") {
+    auto pub = make_part_publisher(account(false), part(1));
+    auto f = as_failure(run(*pub, response(200, R"({"accessJwt":"a","did":"did:plc:abc123"})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.message == "Bluesky login answered HTTP 200 but refreshJwt is missing or not a string");
+}

@@ -134,3 +134,17 @@ TEST_CASE("facebook: who-am-I is GET /me with the token in the query") {
     CHECK(id.id == "1234567890");
     CHECK(id.name == "Growth Page");
 }
+
+TEST_CASE("facebook: a resumed part is ambiguous without sending") {
+    auto p = part(2);
+    p.resume = true;
+    auto f = as_failure(make_part_publisher(account(), p)->start(now()));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "no_idempotency");
+}
+
+TEST_CASE("facebook: a reply without the root reference is bad input") {
+    auto p = part(2);
+    p.root.reset();
+    CHECK(as_failure(make_part_publisher(account(), p)->start(now())).message == "Facebook: part 2 has no thread root reference");
+}

@@ -178,3 +178,27 @@ TEST_CASE("instagram: who-am-I reads the IG user") {
     CHECK(send.request.url == std::string(kBase) + "/17841400000000000?fields=id%2Cusername&access_token=ig-secret");
     CHECK(as_identity(who->feed(response(200, R"({"id":"17841400000000000","username":"growthdev"})"), now())).username == "growthdev");
 }
+
+TEST_CASE("instagram: publishing an unfinished container (9007) is retry_safe in a minute") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, response(200, R"({"id":"c1"})"),
+                            response(400, R"({"error":{"message":"Media ID is not available","type":"OAuthException","code":9007,"error_subcode":2207027}})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.code == "container_not_ready");
+    CHECK(*f.retry_at == now() + std::chrono::minutes(1));
+    CHECK(f.verify_on_retry);
+}
+
+TEST_CASE("instagram: a lost comment is ambiguous") {
+    auto pub = make_part_publisher(account(), part(2));
+    CHECK(as_failure(run(*pub, lost())).cls == FailureClass::ambiguous);
+}
+
+TEST_CASE("instagram: a status check refused with a Graph error leaves the container's fate unknown") {
+    auto p = part(1);
+    p.container_id = "c9";
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(*pub, response(400, R"({"error":{"message":"Unsupported get request","type":"GraphMethodException","code":100}})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message == "Instagram container status check was refused: Unsupported get request (code 100, HTTP 400); whether container c9 was published is unknown");
+}

@@ -144,3 +144,16 @@ TEST_CASE("mastodon: who-am-I is verify_credentials") {
     CHECK(id.id == "109");
     CHECK(id.username == "dev");
 }
+
+TEST_CASE("mastodon: a resumed part without a first-attempt time is resent with its key") {
+    auto p = part(2);
+    p.resume = true;
+    auto send = as_send(make_part_publisher(account(), p)->start(now()));
+    CHECK(header(send.request, "Idempotency-Key") == "3f1c2b9e-7d1a-4c55-9e1f-0a2b3c4d5e6f");
+}
+
+TEST_CASE("mastodon: an account without an instance URL is bad input") {
+    auto a = account();
+    a.api_base.clear();
+    CHECK(as_failure(make_part_publisher(a, part(1))->start(now())).message == "Mastodon: the account has no instance URL");
+}

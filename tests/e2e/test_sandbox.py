@@ -105,6 +105,14 @@ class Control(SandboxTestCase):
         self.assertEqual((status, body), (400, {"error": "account 2: x account 'a' already exists"}))
         self.assertEqual(self.sb.control("GET", "accounts")["accounts"], [])
 
+    def test_malformed_content_length_is_400(self):
+        import socket
+        with socket.create_connection(("127.0.0.1", self.sb.port), timeout=5) as conn:
+            conn.sendall(b"POST /x/2/tweets HTTP/1.1\r\nHost: a\r\nContent-Length: zz\r\n\r\n")
+            answer = conn.recv(4096).decode()
+        self.assertTrue(answer.startswith("HTTP/1.1 400 "), answer)
+        self.assertIn("bad Content-Length 'zz'", answer)
+
     def test_request_log_redacts_secrets_but_keeps_the_rest(self):
         acct = self.sb.add_account("facebook")
         c.facebook_post(self.sb, acct, "hello page")
@@ -232,6 +240,12 @@ class XApi(SandboxTestCase):
                                        dict(c.bearer(self.acct["token"]), **{"Content-Type": "text/plain"}),
                                        data=b'{"text":"x"}')
         self.assertEqual((status, body["errors"][0]["message"]), (400, "Content-Type must be application/json"))
+
+    def test_user_timeline_refuses_a_bad_max_results(self):
+        status, _, body = self.sb.call("GET", self.sb.url("x", "/2/users/%s/tweets?max_results=abc" % self.acct["id"]),
+                                       c.bearer(self.acct["token"]))
+        self.assertEqual((status, body["errors"][0]["message"]),
+                         (400, "The `max_results` query parameter value [abc] is not between 5 and 100"))
 
     def test_user_timeline_lists_newest_first_for_recovery(self):
         _, _, b1 = c.x_post(self.sb, self.acct, "older")

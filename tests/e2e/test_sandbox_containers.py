@@ -162,6 +162,11 @@ class InstagramApi(SandboxTestCase):
         status, _, body = self.sb.call("POST", url, form=dict(form, video_url=self.sb.media_url("clip.jpg")))
         self.assertEqual((status, body["error"]["code"]), (400, 9004))
 
+    def test_listing_refuses_a_bad_limit(self):
+        status, _, body = self.sb.call("GET", self.sb.url("instagram", "/v25.0/%s/media?limit=x&access_token=%s"
+                                                          % (self.acct["id"], self.acct["token"])))
+        self.assertEqual((status, body["error"]["message"]), (400, "(#100) Param limit must be a positive integer"))
+
     def test_publishing_limit_reports_usage(self):
         self.publish("counted")
         status, _, body = self.sb.call("GET", self.sb.url("instagram", "/v25.0/%s/content_publishing_limit"

@@ -120,7 +120,10 @@ class Control:
 
     def requests(self, req):
         q = req.query
-        since = int(q.get("since", "0") or 0)
+        raw = q.get("since") or "0"
+        if not raw.isascii() or not raw.isdigit():
+            return bad("since must be a request sequence number")
+        since = int(raw)
         out = [r for r in self.state.requests if r["seq"] > since
                and (not q.get("platform") or r["platform"] == q["platform"])
                and (not q.get("endpoint") or r["endpoint"] == q["endpoint"])]

@@ -42,6 +42,14 @@ def unsupported_object(obj_id, method="post"):
                        % (method, obj_id), 100, "GraphMethodException", subcode=33)
 
 
+def limit_param(platform, params, default=25, most=100):
+    """The `limit` parameter of a Graph listing; a Graph error when it is not a positive integer."""
+    raw = params.get("limit") or str(default)
+    if not re.match(r"^[0-9]{1,6}$", raw) or int(raw) < 1:
+        platform.fail(graph_error(400, "(#100) Param limit must be a positive integer", 100))
+    return min(int(raw), most)
+
+
 def missing_param(name):
     return graph_error(400, "(#100) The parameter %s is required" % name, 100)
 

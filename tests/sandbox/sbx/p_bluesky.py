@@ -270,10 +270,10 @@ class Bluesky(Platform):
         did = self.repo_did(req.query["repo"])
         if did is None:
             self.fail(xrpc_error(400, "InvalidRequest", "Could not find repo: %s" % req.query["repo"]))
-        try:
-            limit = int(req.query.get("limit", "50"))
-        except ValueError:
+        raw = req.query.get("limit", "50")
+        if not re.match(r"^-?[0-9]{1,9}$", raw):
             self.fail(xrpc_error(400, "InvalidRequest", "limit must be an integer"))
+        limit = int(raw)
         if not 1 <= limit <= 100:
             self.fail(xrpc_error(400, "InvalidRequest", "limit can not be greater than 100"
                                  if limit > 100 else "limit can not be less than 1"))

@@ -2,7 +2,7 @@
 
 import time
 
-from .meta import ID, VERSION, GraphPlatform, graph_error, unsupported_object
+from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, unsupported_object
 from .web import json_response
 
 MESSAGE_LIMIT = 63206
@@ -117,7 +117,7 @@ class Facebook(GraphPlatform):
     def list_feed(self, req, page_id):
         acct, params = self.authenticate(req)
         self._own_page(acct, page_id)
-        limit = int(params.get("limit", "25") or 25)
+        limit = limit_param(self, params)
         posts = [o for o in reversed(self.state.objects)
                  if o["platform"] == "facebook" and o["kind"] == "post" and o["page_id"] == page_id]
         return json_response(200, {"data": [self._render(o, params.get("fields")) for o in posts[:limit]]})

@@ -4,7 +4,7 @@ import re
 import time
 
 from .containers import ContainerMixin
-from .meta import ID, VERSION, GraphPlatform, graph_error, missing_param, unsupported_object
+from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, missing_param, unsupported_object
 from .web import json_response
 
 CAPTION_LIMIT, HASHTAG_LIMIT, MENTION_LIMIT = 2200, 30, 20
@@ -121,7 +121,7 @@ class Instagram(ContainerMixin, GraphPlatform):
     def list_media(self, req, user_id):
         acct, params = self.authenticate(req)
         self.resolve_user(acct, user_id)
-        limit = int(params.get("limit", "25") or 25)
+        limit = limit_param(self, params)
         media = [o for o in reversed(self.state.objects)
                  if o["platform"] == "instagram" and o["kind"] == "post" and o["owner_id"] == acct.id]
         return json_response(200, {"data": [self._render(o, params.get("fields")) for o in media[:limit]]})

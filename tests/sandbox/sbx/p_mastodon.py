@@ -163,7 +163,8 @@ class Mastodon(Platform):
         acct = self.state.find_account("mastodon", account_id=account_id)
         if acct is None:
             self.fail(error(404, "Record not found"))
-        limit = min(int(req.query.get("limit", "20") or 20), 40)
+        raw = req.query.get("limit", "")
+        limit = min(int(raw), 40) if raw.isascii() and raw.isdigit() and int(raw) > 0 else 20  # Rails: to_i
         posts = [o for o in reversed(self.state.objects) if o["platform"] == "mastodon"
                  and o["account_id"] == account_id]
         return json_response(200, [self._status_json(o) for o in posts[:limit]])

@@ -4,7 +4,7 @@ import time
 
 from . import text as textmod
 from .containers import ContainerMixin
-from .meta import ID, VERSION, GraphPlatform, graph_error, missing_param, unsupported_object
+from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, missing_param, unsupported_object
 from .web import json_response
 
 TEXT_LIMIT, LINK_LIMIT = 500, 5
@@ -112,7 +112,7 @@ class Threads(ContainerMixin, GraphPlatform):
     def list_threads(self, req, user_id):
         acct, params = self.authenticate(req)
         self.resolve_user(acct, user_id)
-        limit = int(params.get("limit", "25") or 25)
+        limit = limit_param(self, params)
         posts = [o for o in reversed(self.state.objects)
                  if o["platform"] == "threads" and o["kind"] == "post" and o["owner_id"] == acct.id]
         return json_response(200, {"data": [self._render(o, params.get("fields")) for o in posts[:limit]]})

@@ -157,10 +157,11 @@ class X(Platform):
         since = req.query.get("since_id")
         if since:
             posts = [o for o in posts if int(o["id"]) > int(since)]
-        limit = int(req.query.get("max_results", "10") or 10)
+        raw = req.query.get("max_results") or "10"
+        limit = int(raw) if ID_PATTERN.match(raw) else -1
         if not 5 <= limit <= 100:
-            return invalid_request("The `max_results` query parameter value [%d] is not between 5 and 100"
-                                   % limit, "max_results", str(limit))
+            return invalid_request("The `max_results` query parameter value [%s] is not between 5 and 100"
+                                   % raw, "max_results", raw)
         data = [self._render(o) for o in reversed(posts)][:limit]
         meta = {"result_count": len(data)}
         if data:

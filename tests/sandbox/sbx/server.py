@@ -116,9 +116,12 @@ class Handler(BaseHTTPRequestHandler):
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
             return b"".join(chunks)
-        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.headers.get("Content-Length") or "0"
+        if not raw.strip().isdigit():
+            raise ValueError("bad Content-Length %r" % raw)
+        length = int(raw)
         if length > MAX_BODY:
-            raise ValueError("body too large")
+            raise OverflowError("body of %d bytes is over the sandbox's %d" % (length, MAX_BODY))
         return self.rfile.read(length) if length else b""
 
     def setup(self):
@@ -152,9 +155,10 @@ class Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         try:
             body = self._read_body()
-        except ValueError:
-            self._send(Response(413, b"payload too large\n", content_type="text/plain"))
+        except (ValueError, OverflowError) as e:
+            status = 413 if isinstance(e, OverflowError) else 400
             self.close_connection = True
+            self._send(Response(status, ("%s\n" % e).encode(), content_type="text/plain"))
             return
         raw = self.path
         if raw.startswith("/_sandbox/") or raw == "/_sandbox":

@@ -118,6 +118,14 @@ class LostResponse(FaultTestCase):
                 self.assertEqual(post["text"], "applied in the dark")
                 self.assertRegex(str(self.sb.requests(p)[-1]["status"]), r"^lost:2\d\d$")
 
+    def test_a_delayed_lost_response_looks_like_a_timeout_after_the_post_was_applied(self):
+        self.arm("mastodon", "lost_response", seconds=0.5)
+        started = time.monotonic()
+        with self.assertRaises(OSError):
+            self.create("mastodon", "slow and lost")
+        self.assertGreaterEqual(time.monotonic() - started, 0.5)
+        self.assertEqual([p["text"] for p in self.published("mastodon")], ["slow and lost"])
+
     def test_instagram_container_reports_published_after_a_lost_publish(self):
         acct = self.accounts["instagram"]
         _, _, container = c.instagram_container(self.sb, acct, "x", self.sb.media_url())

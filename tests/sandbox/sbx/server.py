@@ -189,8 +189,9 @@ class Handler(BaseHTTPRequestHandler):
             fault = srv.state.take_fault(platform.name, req.op) if hit else None
         if fault is not None:
             entry["fault"] = fault.kind
+        if fault is not None and fault.seconds > 0:
+            time.sleep(fault.seconds)        # a stall, or a delay before any other fault acts
         if fault is not None and fault.kind == "stall":
-            time.sleep(fault.seconds)
             fault = None
         if fault is not None and fault.kind == "reset":
             entry["status"] = "reset"

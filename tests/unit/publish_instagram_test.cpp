@@ -202,3 +202,20 @@ TEST_CASE("instagram: a status check refused with a Graph error leaves the conta
     CHECK(f.cls == FailureClass::ambiguous);
     CHECK(f.message == "Instagram container status check was refused: Unsupported get request (code 100, HTTP 400); whether container c9 was published is unknown");
 }
+
+TEST_CASE("instagram: an expired token at container creation needs a new login") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, response(400,
+        R"({"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":463}})")));
+    CHECK(f.cls == FailureClass::needs_login);
+    CHECK(f.code == "token_expired");
+}
+
+TEST_CASE("instagram: code 4 with a BUC header is rate limited until access is regained") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, response(400,
+        R"({"error":{"message":"Application request limit reached","type":"OAuthException","code":4,"is_transient":true}})",
+        {{"X-Business-Use-Case-Usage", R"({"17841400000000000":[{"type":"instagram","call_count":100,"estimated_time_to_regain_access":30}]})"}})));
+    CHECK(f.cls == FailureClass::rate_limited);
+    CHECK(*f.retry_at == now() + std::chrono::minutes(30));
+}

@@ -156,3 +156,12 @@ TEST_CASE("linkedin: who-am-I is GET /v2/userinfo") {
     auto id = as_identity(who->feed(response(200, R"({"sub":"abc123","name":"Dev Eloper"})"), now()));
     CHECK(id.id == "abc123");
 }
+
+TEST_CASE("linkedin: a refused connection is retry_safe, a 500 after the POST is ambiguous") {
+    auto a = make_part_publisher(account(), part(1));
+    CHECK(as_failure(run(*a, not_sent())).cls == FailureClass::retry_safe);
+    auto b = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*b, response(500, R"({"message":"Internal Server Error","status":500})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message == "LinkedIn post failed with HTTP 500: Internal Server Error; it may or may not have been published");
+}

@@ -120,3 +120,20 @@ TEST_CASE("threads: who-am-I is GET /me?fields=id,username") {
     auto send = as_send(who->start(now()));
     CHECK(send.request.url == std::string(kBase) + "/me?fields=id%2Cusername&access_token=th-secret");
 }
+
+TEST_CASE("threads: a PUBLISHED container whose post is not among recent threads is ambiguous") {
+    auto p = part(1);
+    p.container_id = "c1";
+    p.resume = true;
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(*pub, response(200, R"({"status":"PUBLISHED"})"),
+                            response(200, R"({"data":[{"id":"m0","text":"something else"}]})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message == "Threads container c1 was published, but the post was not found among the 5 most recent; check the account and resolve");
+}
+
+TEST_CASE("threads: a reply without a parent is bad input") {
+    auto p = part(2);
+    p.parent.reset();
+    CHECK(as_failure(make_part_publisher(account(), p)->start(now())).message == "Threads: part 2 has no parent reference");
+}

@@ -32,7 +32,6 @@ std::string facet_problem(const std::string& text, const std::vector<Facet>& fac
             return name + " does not start and end on UTF-8 character boundaries";
         }
         if (f.value.empty()) return name + " has no value";
-        if (f.kind == Facet::Kind::mention && f.value.rfind("did:", 0) != 0) return name + " mentions a non-DID";
     }
     return {};
 }
@@ -102,12 +101,13 @@ public:
             case Stage::refresh: return on_session(outcome, stage == Stage::refresh, now);
             case Stage::create: return on_create(outcome, now);
             case Stage::verify: return on_verify(outcome, now);
+            case Stage::resolve: return on_resolve(outcome, now);
         }
         return pd::misuse("Bluesky post");
     }
 
 private:
-    enum class Stage { idle, login, refresh, create, verify };
+    enum class Stage { idle, login, refresh, create, verify, resolve };
     enum class VerifyReason { none, resume, after_failure };
 
     bool can_login() const { return !account_.username.empty() && !account_.app_password.empty() && !relogged_; }
@@ -127,8 +127,62 @@ private:
             stage_ = Stage::verify;
             return Send{get_record_request(), std::move(checkpoint)};
         }
+        return resolve_or_create(std::move(checkpoint));
+    }
+
+    // The index of the first mention facet still naming a handle (not a DID), or npos.
+    std::size_t next_unresolved() const {
+        for (std::size_t i = 0; i < part_.facets.size(); ++i) {
+            const auto& f = part_.facets[i];
+            if (f.kind == Facet::Kind::mention && f.value.rfind("did:", 0) != 0) return i;
+        }
+        return std::string::npos;
+    }
+
+    // Mentions must name DIDs: resolve handles (one request each) before creating the record.
+    PartStep resolve_or_create(Checkpoint checkpoint) {
+        if (auto i = next_unresolved(); i != std::string::npos) {
+            std::string handle = part_.facets[i].value;
+            if (!handle.empty() && handle.front() == '@') handle.erase(0, 1);
+            http::HttpRequest req;
+            req.method = "GET";
+            req.url = http::with_query(detail::xrpc_url(account_, "com.atproto.identity.resolveHandle"),
+                                       {{"handle", handle}});
+            stage_ = Stage::resolve;
+            return Send{std::move(req), std::move(checkpoint)};
+        }
         stage_ = Stage::create;
         return Send{create_record_request(), std::move(checkpoint)};
+    }
+
+    PartStep on_resolve(const http::Outcome& outcome, Instant now) {
+        auto i = next_unresolved();
+        if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
+            auto f = no_response_failure(*nr, true, "Bluesky mention lookup");
+            f.verify_on_retry = false;  // nothing was posted yet
+            return f;
+        }
+        const auto& r = std::get<http::HttpResponse>(outcome);
+        if (is_success(r.status)) {
+            auto j = parse_json(r.body);
+            auto did = j ? nonempty_string_member(*j, "did") : std::nullopt;
+            if (!did || did->rfind("did:", 0) != 0) {
+                return make_failure(FailureClass::retry_safe, "bad_response",
+                                    fmt::format("Bluesky resolveHandle answered HTTP {} but did is missing or not a DID",
+                                                r.status),
+                                    r.status);
+            }
+            part_.facets[i].value = *did;
+        } else if (r.status == 400 || r.status == 404) {
+            // An unknown handle stays plain text, as Bluesky's own clients do.
+            part_.facets.erase(part_.facets.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            auto f = detail::classify_error(r, now, "Bluesky mention lookup", true, account_, session_);
+            f.verify_on_retry = false;
+            if (f.cls == FailureClass::ambiguous) f.cls = FailureClass::retry_safe;
+            return f;
+        }
+        return resolve_or_create({});
     }
 
     http::HttpRequest create_record_request() const {
@@ -259,8 +313,7 @@ private:
         if ((r.status == 400 || r.status == 404) && e.name == "RecordNotFound") {
             if (verify_reason_ == VerifyReason::resume) {
                 verify_reason_ = VerifyReason::none;  // never applied: create it now
-                stage_ = Stage::create;
-                return pd::send(create_record_request());
+                return resolve_or_create({});
             }
             return make_failure(FailureClass::retry_safe, "not_published",
                                 "Bluesky post failed and was not created; safe to retry", r.status);

@@ -96,15 +96,18 @@ struct PartRef {
     bool operator==(const PartRef&) const = default;
 };
 
-/// A Bluesky rich-text facet over the part's text (UTF-8 byte offsets, end exclusive).
-/// Defined here because the text module's type was not available when this was written; the
-/// text module can convert to it.
+/// A Bluesky rich-text facet over the part's text (UTF-8 byte offsets, end exclusive). The same
+/// fields as text::BlueskyFacet (core/text/bluesky_facets.hpp), which was not on this branch when
+/// this was written; convert field by field.
 struct Facet {
     enum class Kind { link, mention, tag };
     Kind kind = Kind::link;
     std::size_t byte_start = 0;
     std::size_t byte_end = 0;
-    std::string value;  ///< link: URI; mention: DID; tag: tag without '#'
+    /// link: URI; mention: a DID, or a handle (with or without '@') that the publisher resolves
+    /// with com.atproto.identity.resolveHandle (an unknown handle's facet is dropped);
+    /// tag: the tag without '#'.
+    std::string value;
 };
 
 /// One part of a thread, as the caller committed it in state `prepared`.

@@ -142,7 +142,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         part.parent = PartRef{"at://did:plc:abc/app.bsky.feed.post/3lbq5z2k7xs22", "bafyp", "https://e.x/p"};
         part.root = part.parent;
     }
-    part.facets = {{Facet::Kind::link, 0, 5, "https://e.x"}};
+    part.facets = {{Facet::Kind::link, 0, 5, "https://e.x"}, {Facet::Kind::mention, 6, 13, "bob.test"}};
 
     Instant now{std::chrono::milliseconds{1767268800000}};
     auto pub = make_part_publisher(a, part);

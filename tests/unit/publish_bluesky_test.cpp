@@ -290,3 +290,29 @@ TEST_CASE("bluesky: a login answer without refreshJwt is retry_safe bad_response
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.message == "Bluesky login answered HTTP 200 but refreshJwt is missing or not a string");
 }
+
+TEST_CASE("bluesky: a mention by handle is resolved to a DID before the record is created") {
+    auto p = part(1);
+    p.text = "hi @bob.test and @ghost.test";
+    p.facets = {{Facet::Kind::mention, 3, 12, "bob.test"}, {Facet::Kind::mention, 17, 28, "ghost.test"}};
+    auto pub = make_part_publisher(account(), p);
+    auto r1 = as_send(pub->start(now()));
+    CHECK(r1.request.method == "GET");
+    CHECK(r1.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=bob.test");
+    auto r2 = as_send(pub->feed(response(200, R"({"did":"did:plc:bob"})"), now()));
+    CHECK(r2.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=ghost.test");
+    // An unknown handle stays plain text.
+    auto create = as_send(pub->feed(response(400, R"({"error":"InvalidRequest","message":"Unable to resolve handle"})"), now()));
+    CHECK(create.request.body ==
+          R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"hi @bob.test and @ghost.test","createdAt":"2026-01-01T12:00:00.000Z","facets":[{"index":{"byteStart":3,"byteEnd":12},"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}]}})");
+}
+
+TEST_CASE("bluesky: a failed mention lookup is retry_safe (nothing was posted)") {
+    auto p = part(1);
+    p.text = "hi @bob.test";
+    p.facets = {{Facet::Kind::mention, 3, 12, "bob.test"}};
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(*pub, response(502, "")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK_FALSE(f.verify_on_retry);
+}

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/http/encoding.hpp"
+#include "core/publish/bluesky_record.hpp"
 #include "core/publish/bluesky_session.hpp"
 #include "core/publish/bluesky_tid.hpp"
 #include "core/publish/json_fields.hpp"
@@ -14,57 +15,9 @@ namespace growth::publish::bluesky {
 namespace {
 
 namespace pd = publish::detail;
-using detail::XrpcError;
-
-constexpr std::string_view kCollection = "app.bsky.feed.post";
-
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
-// Empty when every facet is a well-formed range on UTF-8 boundaries of `text`.
-std::string facet_problem(const std::string& text, const std::vector<Facet>& facets) {
-    for (std::size_t i = 0; i < facets.size(); ++i) {
-        const auto& f = facets[i];
-        auto name = fmt::format("facet {}", i + 1);
-        if (f.byte_start >= f.byte_end) return name + " is empty or reversed";
-        if (f.byte_end > text.size()) return name + " ends past the text";
-        if (is_continuation_byte(text[f.byte_start]) ||
-            (f.byte_end < text.size() && is_continuation_byte(text[f.byte_end]))) {
-            return name + " does not start and end on UTF-8 character boundaries";
-        }
-        if (f.value.empty()) return name + " has no value";
-    }
-    return {};
-}
-
-nlohmann::ordered_json facet_json(const Facet& f) {
-    nlohmann::ordered_json j;
-    j["index"]["byteStart"] = f.byte_start;
-    j["index"]["byteEnd"] = f.byte_end;
-    nlohmann::ordered_json feature;
-    switch (f.kind) {
-        case Facet::Kind::link:
-            feature["$type"] = "app.bsky.richtext.facet#link";
-            feature["uri"] = f.value;
-            break;
-        case Facet::Kind::mention:
-            feature["$type"] = "app.bsky.richtext.facet#mention";
-            feature["did"] = f.value;
-            break;
-        case Facet::Kind::tag:
-            feature["$type"] = "app.bsky.richtext.facet#tag";
-            feature["tag"] = f.value;
-            break;
-    }
-    j["features"] = nlohmann::ordered_json::array({feature});
-    return j;
-}
-
-nlohmann::ordered_json strong_ref(const PartRef& r) {
-    nlohmann::ordered_json j;
-    j["uri"] = r.id;
-    j["cid"] = r.cid;
-    return j;
-}
+using detail::facet_problem;
+using detail::kCollection;
+using detail::post_record;
 
 std::string iso_millis(Instant t) { return date::format("%FT%TZ", t); }
 
@@ -186,25 +139,11 @@ private:
     }
 
     http::HttpRequest create_record_request() const {
-        nlohmann::ordered_json record;
-        record["$type"] = kCollection;
-        record["text"] = part_.text;
-        record["createdAt"] = created_at_;
-        if (!account_.bluesky.langs.empty()) record["langs"] = account_.bluesky.langs;
-        if (part_.index > 1) {
-            record["reply"]["root"] = strong_ref(*part_.root);
-            record["reply"]["parent"] = strong_ref(*part_.parent);
-        }
-        if (!part_.facets.empty()) {
-            auto facets = nlohmann::ordered_json::array();
-            for (const auto& f : part_.facets) facets.push_back(facet_json(f));
-            record["facets"] = std::move(facets);
-        }
         nlohmann::ordered_json body;
         body["repo"] = session_.did;
         body["collection"] = kCollection;
         body["rkey"] = part_.idempotency_key;
-        body["record"] = std::move(record);
+        body["record"] = post_record(part_, created_at_, account_.bluesky.langs);
         http::HttpRequest req;
         req.method = "POST";
         req.url = detail::xrpc_url(account_, "com.atproto.repo.createRecord");

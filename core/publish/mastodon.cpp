@@ -88,7 +88,12 @@ public:
         } else if (id = nonempty_string_member(*j, "id"); !id) {
             problem = "id is missing or not a string";
         } else if (member(*j, "scheduled_at") != nullptr && member(*j, "params") != nullptr) {
-            problem = "it returned a scheduled status";
+            // A resend with the same key would return the same ScheduledStatus: not retryable.
+            return make_failure(FailureClass::permanent, "scheduled_status",
+                                fmt::format("Mastodon scheduled the post instead of publishing it (HTTP {}); "
+                                            "cancel it on the instance",
+                                            r.status),
+                                r.status);
         } else {
             // `url` is nullable; `uri` is always present on a Status (platforms.md §6.2).
             auto url = nonempty_string_member(*j, "url");

@@ -157,3 +157,10 @@ TEST_CASE("mastodon: an account without an instance URL is bad input") {
     a.api_base.clear();
     CHECK(as_failure(make_part_publisher(a, part(1))->start(now())).message == "Mastodon: the account has no instance URL");
 }
+
+TEST_CASE("mastodon: a ScheduledStatus answer is permanent, not an endless retry") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, response(200, R"({"id":"3221","scheduled_at":"2026-01-02T00:00:00.000Z","params":{"text":"Hello","idempotency":null},"media_attachments":[]})")));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.code == "scheduled_status");
+}

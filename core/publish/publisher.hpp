@@ -35,11 +35,12 @@
 //                           ambiguous    -> `unknown` (the user resolves; never auto-resend).
 //         If verify_on_retry, the next attempt must pass resume = true.
 //  5. Resume semantics per platform (resume = true):
-//       Mastodon  resend with the same key while first_attempt_at is < 55 min old, else
-//                 ambiguous (the server forgets keys after an hour);
+//       Mastodon  resend with the same key while first_attempt_at is < 55 min old (or not
+//                 given), else ambiguous (the server forgets keys after an hour);
 //       Bluesky   getRecord at the rkey first: found -> Published, absent -> create;
 //       Instagram/Threads with a committed container: its status decides (FINISHED -> publish,
-//                 PUBLISHED -> find the post in recent media, EXPIRED -> new container);
+//                 PUBLISHED -> find the post in recent media, EXPIRED -> new container); without
+//                 one, a new container (an unpublished container is invisible and expires);
 //       LinkedIn  part 1 is resent: a DUPLICATE_POST answer names the original post -> Published;
 //       X, Facebook, comments (LinkedIn/Instagram/Facebook): ambiguous without sending.
 //

@@ -20,7 +20,7 @@ struct Header {
 
 /// An ordered header list with case-insensitive lookup (RFC 9110 §5.1).
 class Headers {
-public:
+  public:
     Headers() = default;
     /// Builds from literal pairs, in order. Does not throw beyond std::bad_alloc.
     Headers(std::initializer_list<Header> list) : items_(list) {}
@@ -35,7 +35,7 @@ public:
     const std::vector<Header>& items() const noexcept { return items_; }
     bool operator==(const Headers&) const = default;
 
-private:
+  private:
     std::vector<Header> items_;
 };
 

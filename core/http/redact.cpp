@@ -10,9 +10,11 @@ namespace growth::http {
 namespace {
 
 constexpr std::string_view kMark = "[redacted]";
-constexpr std::array<std::string_view, 3> kSecretHeaders = {"Authorization", "Proxy-Authorization", "Cookie"};
+constexpr std::array<std::string_view, 3> kSecretHeaders = {"Authorization", "Proxy-Authorization",
+                                                            "Cookie"};
 constexpr std::array<std::string_view, 7> kSecretParams = {
-    "access_token", "password", "refresh_token", "client_secret", "code", "code_verifier", "fb_exchange_token"};
+    "access_token", "password",      "refresh_token",    "client_secret",
+    "code",         "code_verifier", "fb_exchange_token"};
 constexpr std::array<std::string_view, 3> kSecretJson = {"password", "accessJwt", "refreshJwt"};
 
 bool is_secret_param(std::string_view name) {
@@ -48,7 +50,9 @@ HttpRequest redacted(const HttpRequest& req) {
     HttpRequest out;
     out.method = req.method;
     auto q = req.url.find('?');
-    out.url = q == std::string::npos ? req.url : req.url.substr(0, q + 1) + redact_params(std::string_view(req.url).substr(q + 1));
+    out.url = q == std::string::npos ? req.url
+                                     : req.url.substr(0, q + 1) +
+                                           redact_params(std::string_view(req.url).substr(q + 1));
     for (const auto& h : req.headers.items()) {
         bool secret = false;
         for (auto s : kSecretHeaders) secret = secret || iequals(h.name, s);

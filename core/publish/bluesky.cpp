@@ -22,24 +22,29 @@ using detail::post_record;
 std::string iso_millis(Instant t) { return date::format("%FT%TZ", t); }
 
 class Publisher final : public PartPublisher {
-public:
+  public:
     Publisher(const Account& account, Part part)
         : account_(account), part_(std::move(part)), session_(account.session) {}
 
     PartStep start(Instant now) override {
         if (!is_tid(part_.idempotency_key)) {
-            return pd::bad_input("Bluesky: the record key must be a TID (13 base32-sortable characters)");
+            return pd::bad_input(
+                "Bluesky: the record key must be a TID (13 base32-sortable characters)");
         }
-        if (part_.text.empty()) return pd::bad_input(fmt::format("Bluesky: part {} has no text", part_.index));
-        if (auto problem = pd::reply_refs_problem(part_, true); !problem.empty()) return pd::bad_input("Bluesky: " + problem);
+        if (part_.text.empty())
+            return pd::bad_input(fmt::format("Bluesky: part {} has no text", part_.index));
+        if (auto problem = pd::reply_refs_problem(part_, true); !problem.empty())
+            return pd::bad_input("Bluesky: " + problem);
         if (part_.index > 1 && (part_.parent->cid.empty() || part_.root->cid.empty())) {
-            return pd::bad_input(fmt::format("Bluesky: part {} needs the CIDs of its parent and root", part_.index));
+            return pd::bad_input(
+                fmt::format("Bluesky: part {} needs the CIDs of its parent and root", part_.index));
         }
         if (auto problem = facet_problem(part_.text, part_.facets); !problem.empty()) {
             return pd::bad_input("Bluesky: " + problem);
         }
         created_at_ = iso_millis(now);
-        if (!dump_json(nlohmann::ordered_json(part_.text))) return pd::bad_input("Bluesky: part text is not valid UTF-8");
+        if (!dump_json(nlohmann::ordered_json(part_.text)))
+            return pd::bad_input("Bluesky: part text is not valid UTF-8");
         verify_reason_ = part_.resume ? VerifyReason::resume : VerifyReason::none;
         if (session_.access_jwt.empty() || session_.did.empty()) return login("has no session");
         return after_session({});
@@ -49,26 +54,35 @@ public:
         Stage stage = stage_;
         stage_ = Stage::idle;
         switch (stage) {
-            case Stage::idle: return pd::misuse("Bluesky post");
+            case Stage::idle:
+                return pd::misuse("Bluesky post");
             case Stage::login:
-            case Stage::refresh: return on_session(outcome, stage == Stage::refresh, now);
-            case Stage::create: return on_create(outcome, now);
-            case Stage::verify: return on_verify(outcome, now);
-            case Stage::resolve: return on_resolve(outcome, now);
+            case Stage::refresh:
+                return on_session(outcome, stage == Stage::refresh, now);
+            case Stage::create:
+                return on_create(outcome, now);
+            case Stage::verify:
+                return on_verify(outcome, now);
+            case Stage::resolve:
+                return on_resolve(outcome, now);
         }
         return pd::misuse("Bluesky post");
     }
 
-private:
+  private:
     enum class Stage { idle, login, refresh, create, verify, resolve };
     enum class VerifyReason { none, resume, after_failure };
 
-    bool can_login() const { return !account_.username.empty() && !account_.app_password.empty() && !relogged_; }
+    bool can_login() const {
+        return !account_.username.empty() && !account_.app_password.empty() && !relogged_;
+    }
 
     PartStep login(std::string_view why) {
         if (!can_login()) {
-            return make_failure(FailureClass::needs_login, relogged_ ? "login_failed" : "no_session",
-                                fmt::format("Bluesky account {} and no app password to log in with; log in again", why));
+            return make_failure(
+                FailureClass::needs_login, relogged_ ? "login_failed" : "no_session",
+                fmt::format("Bluesky account {} and no app password to log in with; log in again",
+                            why));
         }
         relogged_ = true;
         stage_ = Stage::login;
@@ -99,8 +113,9 @@ private:
             if (!handle.empty() && handle.front() == '@') handle.erase(0, 1);
             http::HttpRequest req;
             req.method = "GET";
-            req.url = http::with_query(detail::xrpc_url(account_, "com.atproto.identity.resolveHandle"),
-                                       {{"handle", handle}});
+            req.url =
+                http::with_query(detail::xrpc_url(account_, "com.atproto.identity.resolveHandle"),
+                                 {{"handle", handle}});
             stage_ = Stage::resolve;
             return Send{std::move(req), std::move(checkpoint)};
         }
@@ -120,17 +135,20 @@ private:
             auto j = parse_json(r.body);
             auto did = j ? nonempty_string_member(*j, "did") : std::nullopt;
             if (!did || did->rfind("did:", 0) != 0) {
-                return make_failure(FailureClass::retry_safe, "bad_response",
-                                    fmt::format("Bluesky resolveHandle answered HTTP {} but did is missing or not a DID",
-                                                r.status),
-                                    r.status);
+                return make_failure(
+                    FailureClass::retry_safe, "bad_response",
+                    fmt::format(
+                        "Bluesky resolveHandle answered HTTP {} but did is missing or not a DID",
+                        r.status),
+                    r.status);
             }
             part_.facets[i].value = *did;
         } else if (r.status == 400 || r.status == 404) {
             // An unknown handle stays plain text, as Bluesky's own clients do.
             part_.facets.erase(part_.facets.begin() + static_cast<std::ptrdiff_t>(i));
         } else {
-            auto f = detail::classify_error(r, now, "Bluesky mention lookup", true, account_, session_);
+            auto f =
+                detail::classify_error(r, now, "Bluesky mention lookup", true, account_, session_);
             f.verify_on_retry = false;
             if (f.cls == FailureClass::ambiguous) f.cls = FailureClass::retry_safe;
             return f;
@@ -157,7 +175,8 @@ private:
         http::HttpRequest req;
         req.method = "GET";
         req.url = http::with_query(detail::xrpc_url(account_, "com.atproto.repo.getRecord"),
-                                   {{"repo", session_.did}, {"collection", std::string(kCollection)},
+                                   {{"repo", session_.did},
+                                    {"collection", std::string(kCollection)},
                                     {"rkey", part_.idempotency_key}});
         return req;
     }
@@ -165,7 +184,8 @@ private:
     PartStep on_session(const http::Outcome& outcome, bool refreshing, Instant now) {
         auto result = detail::parse_session(outcome, refreshing, session_, account_, now);
         if (auto* f = std::get_if<Failure>(&result)) {
-            if (refreshing && f->cls == FailureClass::needs_login && can_login()) return login("session has expired");
+            if (refreshing && f->cls == FailureClass::needs_login && can_login())
+                return login("session has expired");
             return *f;
         }
         session_ = std::get<BlueskySession>(result);
@@ -175,7 +195,8 @@ private:
     }
 
     // Builds the success from a createRecord/getRecord body; nullopt names the problem.
-    std::optional<Published> published_from(const http::HttpResponse& r, std::string& problem) const {
+    std::optional<Published> published_from(const http::HttpResponse& r,
+                                            std::string& problem) const {
         auto j = parse_json(r.body);
         if (!j) {
             problem = "the body is not JSON";
@@ -201,7 +222,8 @@ private:
 
     PartStep on_create(const http::Outcome& outcome, Instant now) {
         if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
-            if (nr->kind == http::NoResponseKind::not_sent) return no_response_failure(*nr, true, "Bluesky post");
+            if (nr->kind == http::NoResponseKind::not_sent)
+                return no_response_failure(*nr, true, "Bluesky post");
             return verify_after_failure();
         }
         const auto& r = std::get<http::HttpResponse>(outcome);
@@ -230,23 +252,28 @@ private:
 
     PartStep on_verify(const http::Outcome& outcome, Instant now) {
         auto unchecked = [&](std::string code, std::string message, int status) {
-            auto f = make_failure(FailureClass::retry_safe, std::move(code), std::move(message), status);
-            f.verify_on_retry = true;  // still unknown: the next attempt checks again before creating
+            auto f =
+                make_failure(FailureClass::retry_safe, std::move(code), std::move(message), status);
+            f.verify_on_retry =
+                true;  // still unknown: the next attempt checks again before creating
             return f;
         };
         if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
-            return unchecked("connection_lost",
-                             fmt::format("Bluesky post could not be checked ({}); a retry with the same record "
-                                         "key cannot duplicate it",
-                                         sanitize_message(nr->detail, {})),
-                             0);
+            return unchecked(
+                "connection_lost",
+                fmt::format("Bluesky post could not be checked ({}); a retry with the same record "
+                            "key cannot duplicate it",
+                            sanitize_message(nr->detail, {})),
+                0);
         }
         const auto& r = std::get<http::HttpResponse>(outcome);
         if (is_success(r.status)) {
             std::string problem;
             if (auto p = published_from(r, problem)) return *p;
-            return unchecked("bad_response",
-                             fmt::format("Bluesky getRecord answered HTTP {} but {}", r.status, problem), r.status);
+            return unchecked(
+                "bad_response",
+                fmt::format("Bluesky getRecord answered HTTP {} but {}", r.status, problem),
+                r.status);
         }
         auto e = detail::parse_xrpc_error(r.body);
         if ((r.status == 400 || r.status == 404) && e.name == "RecordNotFound") {
@@ -291,7 +318,8 @@ bool split_at_uri(std::string_view uri, std::string& did, std::string& rkey) {
     auto first = uri.find('/');
     if (first == std::string_view::npos || first == 0) return false;
     auto second = uri.find('/', first + 1);
-    if (second == std::string_view::npos || second == first + 1 || second + 1 >= uri.size()) return false;
+    if (second == std::string_view::npos || second == first + 1 || second + 1 >= uri.size())
+        return false;
     if (uri.find('/', second + 1) != std::string_view::npos) return false;
     did.assign(uri.substr(0, first));
     rkey.assign(uri.substr(second + 1));

@@ -53,7 +53,8 @@ http::HttpRequest refresh_session_request(const Account& account, const BlueskyS
 }
 
 namespace {
-std::string error_detail(const XrpcError& e, const Account& account, const BlueskySession& session) {
+std::string error_detail(const XrpcError& e, const Account& account,
+                         const BlueskySession& session) {
     std::string text;
     if (!e.name.empty()) text = e.name;
     if (!e.message.empty()) text += (text.empty() ? "" : ": ") + e.message;
@@ -63,28 +64,31 @@ std::string error_detail(const XrpcError& e, const Account& account, const Blues
 }
 }  // namespace
 
-Failure classify_error(const http::HttpResponse& r, Instant now, std::string_view what, bool idempotent,
-                       const Account& account, const BlueskySession& session) {
+Failure classify_error(const http::HttpResponse& r, Instant now, std::string_view what,
+                       bool idempotent, const Account& account, const BlueskySession& session) {
     auto e = parse_xrpc_error(r.body);
     std::string detail = error_detail(e, account, session);
     if (r.status == 429 || e.name == "RateLimitExceeded") {
-        auto f = make_failure(FailureClass::rate_limited, "rate_limited",
-                              fmt::format("{} is rate limited: {} (HTTP {})", what, detail, r.status), r.status);
+        auto f = make_failure(
+            FailureClass::rate_limited, "rate_limited",
+            fmt::format("{} is rate limited: {} (HTTP {})", what, detail, r.status), r.status);
         f.retry_at = bluesky_reset(r.headers, now);
         return f;
     }
     if (r.status >= 500) return server_error_failure(r.status, idempotent, what, detail);
     if (e.name == "AccountTakedown") {
         return make_failure(FailureClass::permanent, "account_takedown",
-                            fmt::format("{} was refused: {} (HTTP {})", what, detail, r.status), r.status);
+                            fmt::format("{} was refused: {} (HTTP {})", what, detail, r.status),
+                            r.status);
     }
-    return make_failure(FailureClass::permanent, r.status == 400 ? "validation" : fmt::format("http_{}", r.status),
-                        fmt::format("{} was refused: {} (HTTP {})", what, detail, r.status), r.status);
+    return make_failure(
+        FailureClass::permanent, r.status == 400 ? "validation" : fmt::format("http_{}", r.status),
+        fmt::format("{} was refused: {} (HTTP {})", what, detail, r.status), r.status);
 }
 
 std::variant<BlueskySession, Failure> parse_session(const http::Outcome& outcome, bool refreshing,
-                                                    const BlueskySession& previous, const Account& account,
-                                                    Instant now) {
+                                                    const BlueskySession& previous,
+                                                    const Account& account, Instant now) {
     std::string_view what = refreshing ? "Bluesky session refresh" : "Bluesky login";
     if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
         // Nothing was posted: logging in again is harmless.
@@ -98,10 +102,14 @@ std::variant<BlueskySession, Failure> parse_session(const http::Outcome& outcome
         std::string detail = error_detail(e, account, previous);
         if (r.status == 401 || e.name == "ExpiredToken" || e.name == "InvalidToken" ||
             e.name == "AuthFactorTokenRequired" || e.name == "AuthenticationRequired") {
-            std::string code = refreshing ? "session_expired" : (e.name == "AuthFactorTokenRequired" ? "auth_factor_required" : "login_failed");
-            return make_failure(FailureClass::needs_login, code,
-                                fmt::format("{} was refused: {} (HTTP {}); log in again", what, detail, r.status),
-                                r.status);
+            std::string code = refreshing
+                                   ? "session_expired"
+                                   : (e.name == "AuthFactorTokenRequired" ? "auth_factor_required"
+                                                                          : "login_failed");
+            return make_failure(
+                FailureClass::needs_login, code,
+                fmt::format("{} was refused: {} (HTTP {}); log in again", what, detail, r.status),
+                r.status);
         }
         auto f = classify_error(r, now, what, true, account, previous);
         f.verify_on_retry = false;
@@ -128,7 +136,8 @@ std::variant<BlueskySession, Failure> parse_session(const http::Outcome& outcome
         }
     }
     return make_failure(FailureClass::retry_safe, "bad_response",
-                        fmt::format("{} answered HTTP {} but {}", what, r.status, problem), r.status);
+                        fmt::format("{} answered HTTP {} but {}", what, r.status, problem),
+                        r.status);
 }
 
 }  // namespace growth::publish::bluesky::detail

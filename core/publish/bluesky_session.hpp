@@ -36,15 +36,15 @@ http::HttpRequest refresh_session_request(const Account& account, const BlueskyS
 /// needs_login; nothing was posted, so transport errors and 5xx are retry_safe. Never throws
 /// beyond std::bad_alloc.
 std::variant<BlueskySession, Failure> parse_session(const http::Outcome& outcome, bool refreshing,
-                                                    const BlueskySession& previous, const Account& account,
-                                                    Instant now);
+                                                    const BlueskySession& previous,
+                                                    const Account& account, Instant now);
 
 /// The XRPC URL of `method` on the account's PDS.
 std::string xrpc_url(const Account& account, std::string_view method);
 
 /// A generic classification of a non-2xx XRPC answer to `what` (token errors excluded):
 /// 429 rate_limited, 5xx by `idempotent`, other 4xx permanent. Never throws beyond bad_alloc.
-Failure classify_error(const http::HttpResponse& r, Instant now, std::string_view what, bool idempotent,
-                       const Account& account, const BlueskySession& session);
+Failure classify_error(const http::HttpResponse& r, Instant now, std::string_view what,
+                       bool idempotent, const Account& account, const BlueskySession& session);
 
 }  // namespace growth::publish::bluesky::detail

@@ -22,13 +22,13 @@ bool is_tid(std::string_view s) noexcept;
 /// Hands out strictly increasing TIDs for one process (bumps by 1 µs when the clock repeats or
 /// goes back). The caller commits each TID with its part before sending. Not thread-safe.
 class TidClock {
-public:
+  public:
     /// `clock_id` should be random per process (0..1023). Never throws.
     explicit TidClock(std::uint16_t clock_id) noexcept : clock_id_(clock_id % 1024) {}
     /// The next TID at or after `now`. Never throws beyond std::bad_alloc.
     std::string next(Micros now);
 
-private:
+  private:
     std::uint16_t clock_id_;
     std::int64_t last_ = -1;
 };

@@ -16,7 +16,7 @@ namespace {
 namespace pd = publish::detail;
 
 class Who final : public WhoAmI {
-public:
+  public:
     explicit Who(const Account& account) : account_(account), session_(account.session) {}
 
     WhoAmIStep start(Instant /*now*/) override {
@@ -29,9 +29,11 @@ public:
         stage_ = Stage::idle;
         if (stage == Stage::idle) return pd::misuse("Bluesky who-am-I");
         if (stage == Stage::login || stage == Stage::refresh) {
-            auto result = detail::parse_session(outcome, stage == Stage::refresh, session_, account_, now);
+            auto result =
+                detail::parse_session(outcome, stage == Stage::refresh, session_, account_, now);
             if (auto* f = std::get_if<Failure>(&result)) {
-                if (stage == Stage::refresh && f->cls == FailureClass::needs_login && can_login()) return login();
+                if (stage == Stage::refresh && f->cls == FailureClass::needs_login && can_login())
+                    return login();
                 return *f;
             }
             session_ = std::get<BlueskySession>(result);
@@ -51,27 +53,33 @@ public:
             }
             return login();
         }
-        if (!is_success(r.status)) return detail::classify_error(r, now, "Bluesky who-am-I", true, account_, session_);
+        if (!is_success(r.status))
+            return detail::classify_error(r, now, "Bluesky who-am-I", true, account_, session_);
         auto j = parse_json(r.body);
         auto did = j ? nonempty_string_member(*j, "did") : std::nullopt;
         if (!did) {
-            return make_failure(FailureClass::retry_safe, "bad_response",
-                                fmt::format("Bluesky getSession answered HTTP {} but did is missing or not a string",
-                                            r.status),
-                                r.status);
+            return make_failure(
+                FailureClass::retry_safe, "bad_response",
+                fmt::format(
+                    "Bluesky getSession answered HTTP {} but did is missing or not a string",
+                    r.status),
+                r.status);
         }
         return Identity{*did, string_member(*j, "handle").value_or(""), ""};
     }
 
-private:
+  private:
     enum class Stage { idle, login, refresh, get };
 
-    bool can_login() const { return !account_.username.empty() && !account_.app_password.empty() && !relogged_; }
+    bool can_login() const {
+        return !account_.username.empty() && !account_.app_password.empty() && !relogged_;
+    }
 
     WhoAmIStep login() {
         if (!can_login()) {
-            return make_failure(FailureClass::needs_login, relogged_ ? "login_failed" : "no_session",
-                                "Bluesky account has no usable session and no app password; log in again");
+            return make_failure(
+                FailureClass::needs_login, relogged_ ? "login_failed" : "no_session",
+                "Bluesky account has no usable session and no app password; log in again");
         }
         relogged_ = true;
         stage_ = Stage::login;
@@ -96,6 +104,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<WhoAmI> make_whoami(const Account& account) { return std::make_unique<Who>(account); }
+std::unique_ptr<WhoAmI> make_whoami(const Account& account) {
+    return std::make_unique<Who>(account);
+}
 
 }  // namespace growth::publish::bluesky

@@ -4,10 +4,12 @@
 
 namespace growth::publish {
 
-std::string sanitize_message(std::string_view text, std::initializer_list<std::string_view> secrets) {
+std::string sanitize_message(std::string_view text,
+                             std::initializer_list<std::string_view> secrets) {
     std::string out(text);
     for (auto secret : secrets) {
-        if (secret.size() < 4) continue;  // too short to match safely; such tokens are invalid anyway
+        if (secret.size() < 4)
+            continue;  // too short to match safely; such tokens are invalid anyway
         std::size_t pos = 0;
         while ((pos = out.find(secret, pos)) != std::string::npos) {
             out.replace(pos, secret.size(), "[redacted]");
@@ -45,31 +47,34 @@ Failure no_response_failure(const http::NoResponse& nr, bool idempotent, std::st
                             fmt::format("{} was not sent: {}", what, detail));
     }
     if (idempotent) {
-        auto f = make_failure(FailureClass::retry_safe, "connection_lost",
-                              fmt::format("{} got no response ({}); a retry is idempotent", what, detail));
+        auto f = make_failure(
+            FailureClass::retry_safe, "connection_lost",
+            fmt::format("{} got no response ({}); a retry is idempotent", what, detail));
         f.verify_on_retry = true;
         return f;
     }
-    return make_failure(FailureClass::ambiguous, "connection_lost",
-                        fmt::format("{} got no response ({}); it may or may not have been published",
-                                    what, detail));
+    return make_failure(
+        FailureClass::ambiguous, "connection_lost",
+        fmt::format("{} got no response ({}); it may or may not have been published", what,
+                    detail));
 }
 
 Failure server_error_failure(int status, bool idempotent, std::string_view what,
                              std::string_view detail) {
     std::string tail = detail.empty() ? std::string() : fmt::format(": {}", detail);
     if (idempotent) {
-        auto f = make_failure(FailureClass::retry_safe, fmt::format("http_{}", status),
-                              fmt::format("{} failed with HTTP {}{}; a retry is idempotent", what,
-                                          status, tail),
-                              status);
+        auto f = make_failure(
+            FailureClass::retry_safe, fmt::format("http_{}", status),
+            fmt::format("{} failed with HTTP {}{}; a retry is idempotent", what, status, tail),
+            status);
         f.verify_on_retry = true;
         return f;
     }
-    return make_failure(FailureClass::ambiguous, fmt::format("http_{}", status),
-                        fmt::format("{} failed with HTTP {}{}; it may or may not have been published",
-                                    what, status, tail),
-                        status);
+    return make_failure(
+        FailureClass::ambiguous, fmt::format("http_{}", status),
+        fmt::format("{} failed with HTTP {}{}; it may or may not have been published", what, status,
+                    tail),
+        status);
 }
 
 }  // namespace growth::publish

@@ -14,7 +14,8 @@ namespace growth::publish {
 /// `text` made fit for a one-line message: each secret (non-empty, ≥ 4 bytes) replaced by
 /// "[redacted]", control characters turned into spaces, and cut to 300 bytes (on a UTF-8
 /// boundary, with "..."). Never throws beyond std::bad_alloc.
-std::string sanitize_message(std::string_view text, std::initializer_list<std::string_view> secrets);
+std::string sanitize_message(std::string_view text,
+                             std::initializer_list<std::string_view> secrets);
 
 /// A Failure with the given fields. Never throws beyond std::bad_alloc.
 Failure make_failure(FailureClass cls, std::string code, std::string message, int http_status = 0);

@@ -70,7 +70,8 @@ std::optional<long long> integer_member(const nlohmann::json& j, std::string_vie
     // is_number_integer() is also true for unsigned values, so test unsigned first.
     if (m->is_number_unsigned()) {
         auto u = m->get<unsigned long long>();
-        if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) return std::nullopt;
+        if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
+            return std::nullopt;
         return static_cast<long long>(u);
     }
     if (m->is_number_integer()) return m->get<long long>();

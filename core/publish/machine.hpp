@@ -27,15 +27,17 @@ inline Failure misuse(std::string_view what) {
 
 /// A needs_login Failure for an account without a token (nothing was sent).
 inline Failure no_token(std::string_view platform_display) {
-    return make_failure(FailureClass::needs_login, "no_token",
-                        std::string(platform_display) + " account has no access token; log in again");
+    return make_failure(
+        FailureClass::needs_login, "no_token",
+        std::string(platform_display) + " account has no access token; log in again");
 }
 
 /// Checks the reply references every part after the first needs; empty string when fine.
 inline std::string reply_refs_problem(const Part& part, bool needs_root) {
     if (part.index < 1) return "part index must be 1 or more";
     if (part.index == 1) return {};
-    if (!part.parent || part.parent->id.empty()) return "part " + std::to_string(part.index) + " has no parent reference";
+    if (!part.parent || part.parent->id.empty())
+        return "part " + std::to_string(part.index) + " has no parent reference";
     if (needs_root && (!part.root || part.root->id.empty()))
         return "part " + std::to_string(part.index) + " has no thread root reference";
     return {};

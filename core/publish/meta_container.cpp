@@ -19,9 +19,12 @@ constexpr int kMaxPublishAttempts = 2;
 constexpr int kMaxCreates = 2;
 
 class ContainerPublisher final : public PartPublisher {
-public:
+  public:
     ContainerPublisher(const ContainerFlavor& flavor, const Account& account, Part part)
-        : flavor_(flavor), account_(account), part_(std::move(part)), container_id_(part_.container_id) {
+        : flavor_(flavor),
+          account_(account),
+          part_(std::move(part)),
+          container_id_(part_.container_id) {
         base_ = pd::or_default(account_.api_base, flavor_.default_api_base);
         user_ = pd::or_default(account_.user_id, flavor_.default_user);
     }
@@ -30,19 +33,23 @@ public:
         std::string who(flavor_.display);
         if (user_.empty()) return pd::bad_input(who + ": the account has no user id");
         bool comment = part_.index > 1 && !flavor_.replies_are_containers;
-        if (auto problem = pd::reply_refs_problem(part_, comment); !problem.empty()) return pd::bad_input(who + ": " + problem);
-        if (auto problem = flavor_.part_problem(part_); !problem.empty()) return pd::bad_input(who + ": " + problem);
+        if (auto problem = pd::reply_refs_problem(part_, comment); !problem.empty())
+            return pd::bad_input(who + ": " + problem);
+        if (auto problem = flavor_.part_problem(part_); !problem.empty())
+            return pd::bad_input(who + ": " + problem);
         if (account_.access_token.empty()) return pd::no_token(flavor_.display);
         if (comment) {
             if (part_.resume) {
-                return make_failure(FailureClass::ambiguous, "no_idempotency",
-                                    fmt::format("{}: an earlier attempt at comment part {} may have been published "
-                                                "and cannot be checked safely; check the post and resolve",
-                                                who, part_.index));
+                return make_failure(
+                    FailureClass::ambiguous, "no_idempotency",
+                    fmt::format("{}: an earlier attempt at comment part {} may have been published "
+                                "and cannot be checked safely; check the post and resolve",
+                                who, part_.index));
             }
             stage_ = Stage::comment;
-            return pd::send(form_post(http::join_url(base_, http::percent_encode(part_.root->id) + "/comments"),
-                                      {{"message", part_.text}}, account_.access_token));
+            return pd::send(
+                form_post(http::join_url(base_, http::percent_encode(part_.root->id) + "/comments"),
+                          {{"message", part_.text}}, account_.access_token));
         }
         // A committed container may already be published (or expired): look before acting.
         if (!container_id_.empty()) return status_check();
@@ -53,34 +60,45 @@ public:
         Stage stage = stage_;
         stage_ = Stage::idle;
         switch (stage) {
-            case Stage::idle: break;
-            case Stage::create: return on_create(outcome, now);
-            case Stage::publish: return on_publish(outcome, now);
-            case Stage::status: return on_status(outcome, now);
-            case Stage::permalink: return on_permalink(outcome);
-            case Stage::list: return on_list(outcome, now);
-            case Stage::comment: return on_comment(outcome, now);
+            case Stage::idle:
+                break;
+            case Stage::create:
+                return on_create(outcome, now);
+            case Stage::publish:
+                return on_publish(outcome, now);
+            case Stage::status:
+                return on_status(outcome, now);
+            case Stage::permalink:
+                return on_permalink(outcome);
+            case Stage::list:
+                return on_list(outcome, now);
+            case Stage::comment:
+                return on_comment(outcome, now);
         }
         return pd::misuse(std::string(flavor_.display) + " post");
     }
 
-private:
+  private:
     enum class Stage { idle, create, publish, status, permalink, list, comment };
 
-    std::string what(std::string_view step) const { return fmt::format("{} {}", flavor_.display, step); }
+    std::string what(std::string_view step) const {
+        return fmt::format("{} {}", flavor_.display, step);
+    }
     const std::string& token() const { return account_.access_token; }
 
     PartStep create() {
         ++creates_;
         stage_ = Stage::create;
-        return pd::send(form_post(http::join_url(base_, http::percent_encode(user_) + "/" + std::string(flavor_.create_edge)),
+        return pd::send(form_post(http::join_url(base_, http::percent_encode(user_) + "/" +
+                                                            std::string(flavor_.create_edge)),
                                   flavor_.container_params(part_), token()));
     }
 
     PartStep publish(Checkpoint checkpoint) {
         ++publishes_;
         stage_ = Stage::publish;
-        return Send{form_post(http::join_url(base_, http::percent_encode(user_) + "/" + std::string(flavor_.publish_edge)),
+        return Send{form_post(http::join_url(base_, http::percent_encode(user_) + "/" +
+                                                        std::string(flavor_.publish_edge)),
                               {{"creation_id", container_id_}}, token()),
                     std::move(checkpoint)};
     }
@@ -93,7 +111,9 @@ private:
 
     // Unknown but checkable: the next attempt starts with a status check of the container.
     Failure recheck(Failure f) {
-        f.cls = f.cls == FailureClass::ambiguous || f.cls == FailureClass::permanent ? FailureClass::retry_safe : f.cls;
+        f.cls = f.cls == FailureClass::ambiguous || f.cls == FailureClass::permanent
+                    ? FailureClass::retry_safe
+                    : f.cls;
         f.verify_on_retry = true;
         return f;
     }
@@ -105,7 +125,8 @@ private:
         if (f.cls == FailureClass::permanent) {
             f.cls = FailureClass::ambiguous;
             f.verify_on_retry = false;
-            f.message += fmt::format("; whether container {} was published is unknown", container_id_);
+            f.message +=
+                fmt::format("; whether container {} was published is unknown", container_id_);
         }
         return f;
     }
@@ -121,10 +142,11 @@ private:
         if (!is_success(r.status)) return classify_error(r, now, false, what("container"), token());
         auto id = parse_id(r.body);
         if (!id) {
-            return make_failure(FailureClass::retry_safe, "bad_response",
-                                fmt::format("{} container answered HTTP {} but id is missing or not a string",
-                                            flavor_.display, r.status),
-                                r.status);
+            return make_failure(
+                FailureClass::retry_safe, "bad_response",
+                fmt::format("{} container answered HTTP {} but id is missing or not a string",
+                            flavor_.display, r.status),
+                r.status);
         }
         container_id_ = *id;
         Checkpoint cp;
@@ -134,7 +156,8 @@ private:
 
     PartStep on_publish(const http::Outcome& outcome, Instant now) {
         if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
-            if (nr->kind == http::NoResponseKind::not_sent) return no_response_failure(*nr, true, what("publish"));
+            if (nr->kind == http::NoResponseKind::not_sent)
+                return no_response_failure(*nr, true, what("publish"));
             return status_check();
         }
         const auto& r = std::get<http::HttpResponse>(outcome);
@@ -142,10 +165,11 @@ private:
         if (!is_success(r.status)) {
             if (auto g = parse_graph_error(r.body); g && g->code == 9007) {
                 // Instagram: "media not ready" (platforms.md marks IG codes unconfirmed).
-                auto f = make_failure(FailureClass::retry_safe, "container_not_ready",
-                                      fmt::format("{} container is not ready yet: {}", flavor_.display,
-                                                  sanitize_message(g->message, {token()})),
-                                      r.status);
+                auto f =
+                    make_failure(FailureClass::retry_safe, "container_not_ready",
+                                 fmt::format("{} container is not ready yet: {}", flavor_.display,
+                                             sanitize_message(g->message, {token()})),
+                                 r.status);
                 f.retry_at = now + minutes{1};
                 f.verify_on_retry = true;
                 return f;
@@ -160,7 +184,8 @@ private:
 
     PartStep permalink() {
         stage_ = Stage::permalink;
-        return pd::send(get(http::join_url(base_, http::percent_encode(media_id_)), {{"fields", "permalink"}}, token()));
+        return pd::send(get(http::join_url(base_, http::percent_encode(media_id_)),
+                            {{"fields", "permalink"}}, token()));
     }
 
     Published published(std::string url) const {
@@ -185,30 +210,35 @@ private:
         }
         const auto& r = std::get<http::HttpResponse>(outcome);
         if (!is_success(r.status)) {
-            return unresolved(classify_error(r, now, false, what("container status check"), token()));
+            return unresolved(
+                classify_error(r, now, false, what("container status check"), token()));
         }
         auto j = parse_json(r.body);
         auto status = j ? nonempty_string_member(*j, flavor_.status_field) : std::nullopt;
         if (!status) {
-            return recheck(make_failure(FailureClass::retry_safe, "bad_response",
-                                        fmt::format("{} container status answered HTTP {} but {} is missing or "
-                                                    "not a string",
-                                                    flavor_.display, r.status, flavor_.status_field),
-                                        r.status));
+            return recheck(make_failure(
+                FailureClass::retry_safe, "bad_response",
+                fmt::format("{} container status answered HTTP {} but {} is missing or "
+                            "not a string",
+                            flavor_.display, r.status, flavor_.status_field),
+                r.status));
         }
         if (*status == "FINISHED") {
             if (publishes_ >= kMaxPublishAttempts) {
-                return recheck(make_failure(FailureClass::retry_safe, "publish_unconfirmed",
-                                            fmt::format("{} publish did not answer; the container is still "
-                                                        "unpublished, so a retry is safe",
-                                                        flavor_.display)));
+                return recheck(
+                    make_failure(FailureClass::retry_safe, "publish_unconfirmed",
+                                 fmt::format("{} publish did not answer; the container is still "
+                                             "unpublished, so a retry is safe",
+                                             flavor_.display)));
             }
             return publish({});
         }
         if (*status == "PUBLISHED") {
             stage_ = Stage::list;
-            return pd::send(get(http::join_url(base_, http::percent_encode(user_) + "/" + std::string(flavor_.list_edge)),
-                                {{"fields", std::string(flavor_.list_fields)}, {"limit", "5"}}, token()));
+            return pd::send(get(http::join_url(base_, http::percent_encode(user_) + "/" +
+                                                          std::string(flavor_.list_edge)),
+                                {{"fields", std::string(flavor_.list_fields)}, {"limit", "5"}},
+                                token()));
         }
         if (*status == "IN_PROGRESS") {
             auto f = make_failure(FailureClass::retry_safe, "container_in_progress",
@@ -222,10 +252,12 @@ private:
             return create();
         }
         std::string detail = j ? string_member(*j, "error_message").value_or("") : "";
-        return make_failure(FailureClass::permanent, *status == "EXPIRED" ? "container_expired" : "media_error",
-                            fmt::format("{} container ended in status {}{}", flavor_.display, sanitize_message(*status, {}),
-                                        detail.empty() ? "" : ": " + sanitize_message(detail, {token()})),
-                            r.status);
+        return make_failure(
+            FailureClass::permanent, *status == "EXPIRED" ? "container_expired" : "media_error",
+            fmt::format("{} container ended in status {}{}", flavor_.display,
+                        sanitize_message(*status, {}),
+                        detail.empty() ? "" : ": " + sanitize_message(detail, {token()})),
+            r.status);
     }
 
     PartStep on_list(const http::Outcome& outcome, Instant now) {
@@ -234,7 +266,8 @@ private:
             return unresolved(classify_error(*r, now, false, what("recent posts lookup"), token()));
         }
         if (r == nullptr) {
-            return recheck(no_response_failure(std::get<http::NoResponse>(outcome), true, what("recent posts lookup")));
+            return recheck(no_response_failure(std::get<http::NoResponse>(outcome), true,
+                                               what("recent posts lookup")));
         }
         auto j = parse_json(r->body);
         const nlohmann::json* data = j ? member(*j, "data") : nullptr;
@@ -248,23 +281,26 @@ private:
                 }
             }
         }
-        return make_failure(FailureClass::ambiguous, "published_id_unknown",
-                            fmt::format("{} container {} was published, but the post was not found among the "
-                                        "5 most recent; check the account and resolve",
-                                        flavor_.display, container_id_));
+        return make_failure(
+            FailureClass::ambiguous, "published_id_unknown",
+            fmt::format("{} container {} was published, but the post was not found among the "
+                        "5 most recent; check the account and resolve",
+                        flavor_.display, container_id_));
     }
 
     PartStep on_comment(const http::Outcome& outcome, Instant now) {
-        if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) return no_response_failure(*nr, false, what("comment"));
+        if (const auto* nr = std::get_if<http::NoResponse>(&outcome))
+            return no_response_failure(*nr, false, what("comment"));
         const auto& r = std::get<http::HttpResponse>(outcome);
         if (!is_success(r.status)) return classify_error(r, now, true, what("comment"), token());
         auto id = parse_id(r.body);
         if (!id) {
-            return make_failure(FailureClass::ambiguous, "bad_response",
-                                fmt::format("{} comment answered HTTP {} but id is missing or not a string; it may "
-                                            "have been published",
-                                            flavor_.display, r.status),
-                                r.status);
+            return make_failure(
+                FailureClass::ambiguous, "bad_response",
+                fmt::format("{} comment answered HTTP {} but id is missing or not a string; it may "
+                            "have been published",
+                            flavor_.display, r.status),
+                r.status);
         }
         Published p;
         p.remote_id = *id;
@@ -287,8 +323,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<PartPublisher> make_container_publisher(const ContainerFlavor& flavor, const Account& account,
-                                                        Part part) {
+std::unique_ptr<PartPublisher> make_container_publisher(const ContainerFlavor& flavor,
+                                                        const Account& account, Part part) {
     return std::make_unique<ContainerPublisher>(flavor, account, std::move(part));
 }
 

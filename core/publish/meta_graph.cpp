@@ -18,16 +18,18 @@ std::optional<GraphError> parse_graph_error(std::string_view body) {
     g.type = string_member(*e, "type").value_or("");
     g.code = integer_member(*e, "code").value_or(0);
     g.subcode = integer_member(*e, "error_subcode").value_or(0);
-    if (const auto* t = member(*e, "is_transient"); t != nullptr && t->is_boolean()) g.is_transient = t->get<bool>();
+    if (const auto* t = member(*e, "is_transient"); t != nullptr && t->is_boolean())
+        g.is_transient = t->get<bool>();
     return g;
 }
 
-Failure classify_error(const http::HttpResponse& r, Instant now, bool applies, std::string_view what,
-                       std::string_view token) {
+Failure classify_error(const http::HttpResponse& r, Instant now, bool applies,
+                       std::string_view what, std::string_view token) {
     auto g = parse_graph_error(r.body);
     std::string detail;
     if (g) {
-        detail = sanitize_message(g->message.empty() ? std::string("no message") : g->message, {token});
+        detail =
+            sanitize_message(g->message.empty() ? std::string("no message") : g->message, {token});
         detail += fmt::format(" (code {}", g->code);
         if (g->subcode != 0) detail += fmt::format(", subcode {}", g->subcode);
         detail += fmt::format(", HTTP {})", r.status);
@@ -36,11 +38,13 @@ Failure classify_error(const http::HttpResponse& r, Instant now, bool applies, s
     }
     const long long code = g ? g->code : 0;
     auto failure = [&](FailureClass cls, std::string c, std::string_view prefix) {
-        return make_failure(cls, std::move(c), fmt::format("{} {}: {}", what, prefix, detail), r.status);
+        return make_failure(cls, std::move(c), fmt::format("{} {}: {}", what, prefix, detail),
+                            r.status);
     };
 
     if (code == 190 || r.status == 401) {
-        return failure(FailureClass::needs_login, g && g->subcode == 463 ? "token_expired" : "token_invalid",
+        return failure(FailureClass::needs_login,
+                       g && g->subcode == 463 ? "token_expired" : "token_invalid",
                        "needs a new login");
     }
     if (code == 4 || code == 17 || code == 32 || code == 341 || code == 613 ||
@@ -50,12 +54,14 @@ Failure classify_error(const http::HttpResponse& r, Instant now, bool applies, s
         return f;
     }
     if (r.status >= 500) {
-        return server_error_failure(r.status, !applies, what, g ? sanitize_message(g->message, {token}) : "");
+        return server_error_failure(r.status, !applies, what,
+                                    g ? sanitize_message(g->message, {token}) : "");
     }
     if (code == 1 || code == 2 || (g && g->is_transient)) {
         return failure(FailureClass::retry_safe, "transient", "failed temporarily");
     }
-    if (code == 506) return failure(FailureClass::permanent, "duplicate_content", "was refused as a duplicate");
+    if (code == 506)
+        return failure(FailureClass::permanent, "duplicate_content", "was refused as a duplicate");
     if (code == 10 || (code >= 200 && code <= 299)) {
         return failure(FailureClass::permanent, "permission_missing", "lacks a permission");
     }

@@ -30,8 +30,8 @@ std::optional<GraphError> parse_graph_error(std::string_view body);
 /// rate_limited (reset from meta_reset); 1, 2 or is_transient -> retry_safe; 506 -> permanent
 /// "duplicate_content"; 10, 200-299 -> permanent "permission_missing"; others permanent.
 /// `token` is redacted from messages. Never throws beyond std::bad_alloc.
-Failure classify_error(const http::HttpResponse& r, Instant now, bool applies, std::string_view what,
-                       std::string_view token);
+Failure classify_error(const http::HttpResponse& r, Instant now, bool applies,
+                       std::string_view what, std::string_view token);
 
 /// A form POST to `url` with `params` plus `access_token`. Never throws beyond bad_alloc.
 http::HttpRequest form_post(std::string url, http::Params params, std::string_view token);

@@ -11,7 +11,7 @@ namespace growth::publish::meta {
 
 /// GET `{api_base}/{node}?fields={fields}&access_token=...`, answered by `id`, `username`,
 /// `name`. Does not throw beyond std::bad_alloc.
-std::unique_ptr<WhoAmI> make_node_whoami(const Account& account, std::string api_base, std::string node,
-                                         std::string fields, std::string display);
+std::unique_ptr<WhoAmI> make_node_whoami(const Account& account, std::string api_base,
+                                         std::string node, std::string fields, std::string display);
 
 }  // namespace growth::publish::meta

@@ -56,7 +56,7 @@ namespace growth::publish {
 
 /// A state machine that publishes one part.
 class PartPublisher {
-public:
+  public:
     virtual ~PartPublisher() = default;
     /// The first step. Call exactly once. Never throws beyond std::bad_alloc.
     virtual PartStep start(Instant now) = 0;
@@ -67,7 +67,7 @@ public:
 
 /// A state machine that asks the platform who the token belongs to (`account test`).
 class WhoAmI {
-public:
+  public:
     virtual ~WhoAmI() = default;
     /// The first step. Call exactly once. Never throws beyond std::bad_alloc.
     virtual WhoAmIStep start(Instant now) = 0;

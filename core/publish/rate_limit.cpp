@@ -46,17 +46,20 @@ std::string_view trim(std::string_view s) noexcept {
 // A civil date-time to an Instant; nullopt when a field is out of range.
 std::optional<Instant> civil(long long y, long long mo, long long d, long long h, long long mi,
                              long long sec) noexcept {
-    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60)
         return std::nullopt;
-    date::year_month_day ymd{date::year{static_cast<int>(y)}, date::month{static_cast<unsigned>(mo)},
+    date::year_month_day ymd{date::year{static_cast<int>(y)},
+                             date::month{static_cast<unsigned>(mo)},
                              date::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     auto tp = date::sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec};
     return std::chrono::time_point_cast<std::chrono::milliseconds>(tp);
 }
 
-std::optional<Instant> header_reset(const http::Headers& h, std::string_view name,
-                                    std::optional<Instant> (*parse)(std::string_view) noexcept) noexcept {
+std::optional<Instant> header_reset(
+    const http::Headers& h, std::string_view name,
+    std::optional<Instant> (*parse)(std::string_view) noexcept) noexcept {
     auto v = h.get(name);
     if (!v) return std::nullopt;
     return parse(trim(*v));
@@ -82,7 +85,8 @@ std::optional<Instant> parse_iso8601(std::string_view s) noexcept {
     if (mo < 0 || !take_char(s, pos, '-')) return std::nullopt;
     long long d = take_digits(s, pos, 2);
     if (d < 0) return std::nullopt;
-    if (!(take_char(s, pos, 'T') || take_char(s, pos, 't') || take_char(s, pos, ' '))) return std::nullopt;
+    if (!(take_char(s, pos, 'T') || take_char(s, pos, 't') || take_char(s, pos, ' ')))
+        return std::nullopt;
     long long h = take_digits(s, pos, 2);
     if (h < 0 || !take_char(s, pos, ':')) return std::nullopt;
     long long mi = take_digits(s, pos, 2);
@@ -166,8 +170,9 @@ std::optional<Instant> retry_after_reset(const http::Headers& h, Instant now) no
 std::optional<Instant> x_reset(const http::Headers& h, Instant now) noexcept {
     std::optional<Instant> best = header_reset(h, "x-rate-limit-reset", parse_epoch_seconds);
     // The 24-hour limits only matter when they are the exhausted ones.
-    for (auto [remaining, reset] : {std::pair{"x-user-limit-24hour-remaining", "x-user-limit-24hour-reset"},
-                                    std::pair{"x-app-limit-24hour-remaining", "x-app-limit-24hour-reset"}}) {
+    for (auto [remaining, reset] :
+         {std::pair{"x-user-limit-24hour-remaining", "x-user-limit-24hour-reset"},
+          std::pair{"x-app-limit-24hour-remaining", "x-app-limit-24hour-reset"}}) {
         auto rem = h.get(remaining);
         if (!rem || trim(*rem) != "0") continue;
         auto r = header_reset(h, reset, parse_epoch_seconds);

@@ -1,5 +1,6 @@
 #pragma once
-// Reading "when may I try again" from each platform's headers (platforms.md §1.5, §3.5, §6.5, §7.5).
+// Reading "when may I try again" from each platform's headers (platforms.md §1.5, §3.5, §6.5,
+// §7.5).
 
 #include <optional>
 #include <string_view>

@@ -22,13 +22,24 @@ http::Params container_params(const Part& part) {
 }
 
 std::string part_problem(const Part& part) {
-    if (part.text.empty() && part.media_url.empty()) return "part " + std::to_string(part.index) + " has no text";
+    if (part.text.empty() && part.media_url.empty())
+        return "part " + std::to_string(part.index) + " has no text";
     return {};
 }
 
-constexpr meta::ContainerFlavor kFlavor{
-    "Threads", kDefaultApiBase, "me", "threads", "threads_publish", "status,error_message", "status", "threads",
-    "id,text,timestamp,permalink", "text", true, container_params, part_problem};
+constexpr meta::ContainerFlavor kFlavor{"Threads",
+                                        kDefaultApiBase,
+                                        "me",
+                                        "threads",
+                                        "threads_publish",
+                                        "status,error_message",
+                                        "status",
+                                        "threads",
+                                        "id,text,timestamp,permalink",
+                                        "text",
+                                        true,
+                                        container_params,
+                                        part_problem};
 
 }  // namespace
 
@@ -38,7 +49,8 @@ std::unique_ptr<PartPublisher> make_publisher(const Account& account, Part part)
 
 std::unique_ptr<WhoAmI> make_whoami(const Account& account) {
     return meta::make_node_whoami(account, detail::or_default(account.api_base, kDefaultApiBase),
-                                  detail::or_default(account.user_id, "me"), "id,username", "Threads");
+                                  detail::or_default(account.user_id, "me"), "id,username",
+                                  "Threads");
 }
 
 }  // namespace growth::publish::threads

@@ -59,16 +59,18 @@ struct BlueskyOptions {
 /// Everything a publisher needs to know about the account it posts as.
 ///
 /// Field use per platform (empty = not used):
-/// | platform  | api_base (default in comment)                 | user_id                 | username        |
+/// | platform  | api_base (default in comment)                 | user_id                 | username
+/// |
 /// |-----------|-----------------------------------------------|-------------------------|-----------------|
-/// | x         | https://api.x.com                             | (unused)                | for URLs        |
-/// | linkedin  | https://api.linkedin.com                      | author URN person/org   | (unused)        |
-/// | facebook  | https://graph.facebook.com/v25.0              | Page id                 | (unused)        |
-/// | instagram | https://graph.facebook.com/v25.0 (or IG host) | IG user id              | (unused)        |
-/// | threads   | https://graph.threads.net/v1.0                | Threads user id or "me" | (unused)        |
-/// | mastodon  | https://{instance}                            | (unused)                | (unused)        |
-/// | bluesky   | https://{pds}                                 | (session.did is used)   | login identifier|
-/// `web_base` overrides the public web host used in URLs (default per platform).
+/// | x         | https://api.x.com                             | (unused)                | for URLs
+/// | | linkedin  | https://api.linkedin.com                      | author URN person/org   |
+/// (unused)        | | facebook  | https://graph.facebook.com/v25.0              | Page id |
+/// (unused)        | | instagram | https://graph.facebook.com/v25.0 (or IG host) | IG user id |
+/// (unused)        | | threads   | https://graph.threads.net/v1.0                | Threads user id
+/// or "me" | (unused)        | | mastodon  | https://{instance}                            |
+/// (unused)                | (unused)        | | bluesky   | https://{pds} | (session.did is used)
+/// | login identifier| `web_base` overrides the public web host used in URLs (default per
+/// platform).
 struct Account {
     Platform platform = Platform::x;
     std::string api_base;
@@ -113,14 +115,14 @@ struct Facet {
 /// One part of a thread, as the caller committed it in state `prepared`.
 struct Part {
     std::string text;
-    int index = 1;                 ///< 1-based position in the thread
-    std::optional<PartRef> parent; ///< the previous part (required for index > 1)
-    std::optional<PartRef> root;   ///< the first part (required for index > 1)
+    int index = 1;                  ///< 1-based position in the thread
+    std::optional<PartRef> parent;  ///< the previous part (required for index > 1)
+    std::optional<PartRef> root;    ///< the first part (required for index > 1)
     /// Mastodon: the `Idempotency-Key`; Bluesky: the record key (a TID, see bluesky_tid.hpp).
     /// Chosen and committed by the caller before the first attempt; reused on every retry.
     std::string idempotency_key;
-    std::string media_url;         ///< public image URL (Instagram part 1 requires it)
-    std::vector<Facet> facets;     ///< Bluesky only
+    std::string media_url;      ///< public image URL (Instagram part 1 requires it)
+    std::vector<Facet> facets;  ///< Bluesky only
     /// Instagram/Threads: a container id committed by an earlier attempt (from a Checkpoint).
     std::string container_id;
     /// True when an earlier attempt may have reached the server with an unknown result (the part

@@ -36,7 +36,8 @@ http::Outcome parse_record(std::string_view rec) {
     if (kind == 0) return http::NoResponse{http::NoResponseKind::lost, "timeout"};
     if (kind == 1) return http::NoResponse{http::NoResponseKind::not_sent, "refused"};
     http::HttpResponse r;
-    r.status = (static_cast<unsigned char>(rec[1]) << 8 | static_cast<unsigned char>(rec[2])) % 1000;
+    r.status =
+        (static_cast<unsigned char>(rec[1]) << 8 | static_cast<unsigned char>(rec[2])) % 1000;
     rec.remove_prefix(3);
     auto end = rec.find("\n\n");
     std::string_view head = end == std::string_view::npos ? rec : rec.substr(0, end);
@@ -87,12 +88,15 @@ void drive(Machine& m, const std::vector<http::Outcome>& outcomes, Instant now) 
         check(++requests <= 12);  // every machine ends after a handful of requests
         const auto& send = std::get<Send>(step);
         check(!send.request.method.empty() && !send.request.url.empty());
-        http::Outcome o = i < outcomes.size() ? outcomes[i++] : http::Outcome(http::NoResponse{http::NoResponseKind::lost, "eof"});
+        http::Outcome o = i < outcomes.size()
+                              ? outcomes[i++]
+                              : http::Outcome(http::NoResponse{http::NoResponseKind::lost, "eof"});
         step = m.feed(o, now);
     }
     check_final<Step, Result>(step);
     if constexpr (std::is_same_v<Result, Published>) {
-        if (const auto* p = std::get_if<Published>(&step)) check(!p->remote_id.empty() && p->remote_id == p->ref.id);
+        if (const auto* p = std::get_if<Published>(&step))
+            check(!p->remote_id.empty() && p->remote_id == p->ref.id);
     }
 }
 
@@ -123,7 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         a.app_password = std::string(kPassword);
         g_secrets = {kPassword};
         if (flags & 8) {
-            a.session = BlueskySession{std::string(kAccessJwt), std::string(kRefreshJwt), "did:plc:abc", "alice.test"};
+            a.session = BlueskySession{std::string(kAccessJwt), std::string(kRefreshJwt),
+                                       "did:plc:abc", "alice.test"};
             g_secrets = {kPassword, kAccessJwt, kRefreshJwt};
         }
     } else {
@@ -139,10 +144,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     part.resume = (flags & 2) != 0;
     if (flags & 4) part.container_id = "c1";
     if (part.index > 1) {
-        part.parent = PartRef{"at://did:plc:abc/app.bsky.feed.post/3lbq5z2k7xs22", "bafyp", "https://e.x/p"};
+        part.parent =
+            PartRef{"at://did:plc:abc/app.bsky.feed.post/3lbq5z2k7xs22", "bafyp", "https://e.x/p"};
         part.root = part.parent;
     }
-    part.facets = {{Facet::Kind::link, 0, 5, "https://e.x"}, {Facet::Kind::mention, 6, 13, "bob.test"}};
+    part.facets = {{Facet::Kind::link, 0, 5, "https://e.x"},
+                   {Facet::Kind::mention, 6, 13, "bob.test"}};
 
     Instant now{std::chrono::milliseconds{1767268800000}};
     auto pub = make_part_publisher(a, part);

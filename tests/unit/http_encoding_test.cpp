@@ -15,7 +15,8 @@ TEST_CASE("percent_encode encodes UTF-8 bytes with upper-case hex") {
 }
 
 TEST_CASE("percent_encode of a LinkedIn URN") {
-    CHECK(percent_encode("urn:li:share:7012345678901234567") == "urn%3Ali%3Ashare%3A7012345678901234567");
+    CHECK(percent_encode("urn:li:share:7012345678901234567") ==
+          "urn%3Ali%3Ashare%3A7012345678901234567");
 }
 
 TEST_CASE("encode_params joins pairs in order") {

@@ -18,7 +18,8 @@ Account account(bool with_session = true) {
     a.api_base = "http://127.0.0.1:9000/bsky";
     a.username = "alice.test";
     a.app_password = "abcd-efgh-ijkl-mnop";
-    if (with_session) a.session = BlueskySession{"access-jwt-1", "refresh-jwt-1", kDid, "alice.test"};
+    if (with_session)
+        a.session = BlueskySession{"access-jwt-1", "refresh-jwt-1", kDid, "alice.test"};
     return a;
 }
 
@@ -29,7 +30,8 @@ Part part(int index) {
     p.idempotency_key = kRkey;
     if (index > 1) {
         p.root = PartRef{"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs22", "bafyroot", ""};
-        p.parent = PartRef{"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs23", "bafyparent", ""};
+        p.parent =
+            PartRef{"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs23", "bafyparent", ""};
     }
     return p;
 }
@@ -37,7 +39,9 @@ Part part(int index) {
 const char* kCreated =
     R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyreinew","commit":{"cid":"bafyc","rev":"3l"},"validationStatus":"valid"})";
 const char* kGetRecordUrl =
-    "http://127.0.0.1:9000/bsky/xrpc/com.atproto.repo.getRecord?repo=did%3Aplc%3Aabc123&collection=app.bsky.feed.post&rkey=3lbq5z2k7xs2a";
+    "http://127.0.0.1:9000/bsky/xrpc/"
+    "com.atproto.repo.getRecord?repo=did%3Aplc%3Aabc123&collection=app.bsky.feed.post&rkey="
+    "3lbq5z2k7xs2a";
 
 }  // namespace
 
@@ -47,8 +51,9 @@ TEST_CASE("bluesky: part 1 is createRecord at the caller's rkey") {
     CHECK(send.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.repo.createRecord");
     CHECK(header(send.request, "Authorization") == "Bearer access-jwt-1");
     CHECK(header(send.request, "Content-Type") == "application/json");
-    CHECK(send.request.body ==
-          R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"Hello","createdAt":"2026-01-01T12:00:00.000Z"}})");
+    CHECK(
+        send.request.body ==
+        R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"Hello","createdAt":"2026-01-01T12:00:00.000Z"}})");
     CHECK(send.checkpoint.empty());
 }
 
@@ -64,8 +69,9 @@ TEST_CASE("bluesky: a reply carries root and parent strong refs, and langs") {
     auto a = account();
     a.bluesky.langs = {"en"};
     auto send = as_send(make_part_publisher(a, part(2))->start(now()));
-    CHECK(send.request.body ==
-          R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"2/ more","createdAt":"2026-01-01T12:00:00.000Z","langs":["en"],"reply":{"root":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs22","cid":"bafyroot"},"parent":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs23","cid":"bafyparent"}}}})");
+    CHECK(
+        send.request.body ==
+        R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"2/ more","createdAt":"2026-01-01T12:00:00.000Z","langs":["en"],"reply":{"root":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs22","cid":"bafyroot"},"parent":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs23","cid":"bafyparent"}}}})");
 }
 
 TEST_CASE("bluesky: a reply without parent CID is bad input") {
@@ -83,8 +89,9 @@ TEST_CASE("bluesky: facets are sent with UTF-8 byte offsets") {
                 {Facet::Kind::tag, 27, 34, "growth"},
                 {Facet::Kind::mention, 35, 39, "did:plc:bob"}};
     auto send = as_send(make_part_publisher(account(), p)->start(now()));
-    CHECK(send.request.body ==
-          R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"héllo https://example.com #growth @bob","createdAt":"2026-01-01T12:00:00.000Z","facets":[{"index":{"byteStart":7,"byteEnd":26},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://example.com"}]},{"index":{"byteStart":27,"byteEnd":34},"features":[{"$type":"app.bsky.richtext.facet#tag","tag":"growth"}]},{"index":{"byteStart":35,"byteEnd":39},"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}]}})");
+    CHECK(
+        send.request.body ==
+        R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"héllo https://example.com #growth @bob","createdAt":"2026-01-01T12:00:00.000Z","facets":[{"index":{"byteStart":7,"byteEnd":26},"features":[{"$type":"app.bsky.richtext.facet#link","uri":"https://example.com"}]},{"index":{"byteStart":27,"byteEnd":34},"features":[{"$type":"app.bsky.richtext.facet#tag","tag":"growth"}]},{"index":{"byteStart":35,"byteEnd":39},"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}]}})");
 }
 
 TEST_CASE("bluesky: a facet inside a UTF-8 character is bad input") {
@@ -98,7 +105,8 @@ TEST_CASE("bluesky: a facet inside a UTF-8 character is bad input") {
 TEST_CASE("bluesky: a facet past the end of the text is bad input") {
     auto p = part(1);
     p.facets = {{Facet::Kind::link, 0, 6, "https://e.x"}};
-    CHECK(as_failure(make_part_publisher(account(), p)->start(now())).message == "Bluesky: facet 1 ends past the text");
+    CHECK(as_failure(make_part_publisher(account(), p)->start(now())).message ==
+          "Bluesky: facet 1 ends past the text");
 }
 
 TEST_CASE("bluesky: an rkey that is not a TID is bad input") {
@@ -114,10 +122,14 @@ TEST_CASE("bluesky: without a session the publisher logs in and checkpoints the 
     CHECK(login.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.createSession");
     CHECK(login.request.body == R"({"identifier":"alice.test","password":"abcd-efgh-ijkl-mnop"})");
     CHECK_FALSE(login.request.headers.has("Authorization"));
-    auto create = as_send(pub->feed(response(200,
-        R"({"accessJwt":"access-2","refreshJwt":"refresh-2","handle":"alice.test","did":"did:plc:abc123","active":true})"), now()));
+    auto create = as_send(pub->feed(
+        response(
+            200,
+            R"({"accessJwt":"access-2","refreshJwt":"refresh-2","handle":"alice.test","did":"did:plc:abc123","active":true})"),
+        now()));
     REQUIRE(create.checkpoint.session.has_value());
-    CHECK(*create.checkpoint.session == BlueskySession{"access-2", "refresh-2", kDid, "alice.test"});
+    CHECK(*create.checkpoint.session ==
+          BlueskySession{"access-2", "refresh-2", kDid, "alice.test"});
     CHECK(header(create.request, "Authorization") == "Bearer access-2");
     CHECK(as_published(pub->feed(response(200, kCreated), now())).ref.cid == "bafyreinew");
 }
@@ -125,11 +137,17 @@ TEST_CASE("bluesky: without a session the publisher logs in and checkpoints the 
 TEST_CASE("bluesky: an expired access token is refreshed once, then the same rkey is sent") {
     auto pub = make_part_publisher(account(), part(1));
     auto first = as_send(pub->start(now()));
-    auto refresh = as_send(pub->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
-    CHECK(refresh.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.refreshSession");
+    auto refresh = as_send(pub->feed(
+        response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
+    CHECK(refresh.request.url ==
+          "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.refreshSession");
     CHECK(header(refresh.request, "Authorization") == "Bearer refresh-jwt-1");
     CHECK(refresh.request.body.empty());
-    auto again = as_send(pub->feed(response(200, R"({"accessJwt":"access-3","refreshJwt":"refresh-3","handle":"alice.test","did":"did:plc:abc123"})"), now()));
+    auto again = as_send(pub->feed(
+        response(
+            200,
+            R"({"accessJwt":"access-3","refreshJwt":"refresh-3","handle":"alice.test","did":"did:plc:abc123"})"),
+        now()));
     REQUIRE(again.checkpoint.session.has_value());
     CHECK(again.checkpoint.session->refresh_jwt == "refresh-3");
     CHECK(header(again.request, "Authorization") == "Bearer access-3");
@@ -139,19 +157,26 @@ TEST_CASE("bluesky: an expired access token is refreshed once, then the same rke
 TEST_CASE("bluesky: an expired refresh token falls back to the app password") {
     auto pub = make_part_publisher(account(), part(1));
     as_send(pub->start(now()));
-    as_send(pub->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
-    auto login = as_send(pub->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
+    as_send(pub->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"),
+                      now()));
+    auto login = as_send(pub->feed(
+        response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
     CHECK(login.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.createSession");
 }
 
 TEST_CASE("bluesky: a refused app password needs a login and never shows it") {
     auto a = account(false);
     auto pub = make_part_publisher(a, part(1));
-    auto f = as_failure(run(*pub, response(401,
-        R"({"error":"AuthenticationRequired","message":"Invalid identifier or password abcd-efgh-ijkl-mnop"})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            401,
+            R"({"error":"AuthenticationRequired","message":"Invalid identifier or password abcd-efgh-ijkl-mnop"})")));
     CHECK(f.cls == FailureClass::needs_login);
     CHECK(f.code == "login_failed");
-    CHECK(f.message == "Bluesky login was refused: AuthenticationRequired: Invalid identifier or password [redacted] (HTTP 401); log in again");
+    CHECK(f.message ==
+          "Bluesky login was refused: AuthenticationRequired: Invalid identifier or password "
+          "[redacted] (HTTP 401); log in again");
 }
 
 TEST_CASE("bluesky: without session or app password it needs a login") {
@@ -168,15 +193,21 @@ TEST_CASE("bluesky: a lost createRecord is checked with getRecord and found publ
     auto check = as_send(pub->feed(lost(), now()));
     CHECK(check.request.method == "GET");
     CHECK(check.request.url == kGetRecordUrl);
-    auto p = as_published(pub->feed(response(200,
-        R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyreinew","value":{"text":"Hello"}})"), now()));
+    auto p = as_published(pub->feed(
+        response(
+            200,
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyreinew","value":{"text":"Hello"}})"),
+        now()));
     CHECK(p.ref.cid == "bafyreinew");
 }
 
 TEST_CASE("bluesky: a 500 then RecordNotFound is retry_safe not_published") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(500, R"({"error":"InternalServerError","message":"boom"})"),
-                            response(400, R"({"error":"RecordNotFound","message":"Could not locate record: at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a"})")));
+    auto f = as_failure(run(
+        *pub, response(500, R"({"error":"InternalServerError","message":"boom"})"),
+        response(
+            400,
+            R"({"error":"RecordNotFound","message":"Could not locate record: at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a"})")));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.code == "not_published");
     CHECK_FALSE(f.verify_on_retry);
@@ -195,7 +226,8 @@ TEST_CASE("bluesky: a resumed part reads the record first and creates it only if
     auto pub = make_part_publisher(account(), p);
     auto check = as_send(pub->start(now()));
     CHECK(check.request.url == kGetRecordUrl);
-    auto create = as_send(pub->feed(response(400, R"({"error":"RecordNotFound","message":"Could not locate record"})"), now()));
+    auto create = as_send(pub->feed(
+        response(400, R"({"error":"RecordNotFound","message":"Could not locate record"})"), now()));
     CHECK(create.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.repo.createRecord");
     CHECK(create.request.body.find(R"("rkey":"3lbq5z2k7xs2a")") != std::string::npos);
     CHECK(as_published(pub->feed(response(200, kCreated), now())).remote_id ==
@@ -206,14 +238,19 @@ TEST_CASE("bluesky: a resumed part that exists is published without a second cre
     auto p = part(1);
     p.resume = true;
     auto pub = make_part_publisher(account(), p);
-    auto r = run(*pub, response(200, R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyold","value":{}})"));
+    auto r = run(
+        *pub,
+        response(
+            200,
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyold","value":{}})"));
     CHECK(as_published(r).ref.cid == "bafyold");
 }
 
 TEST_CASE("bluesky: a 200 with no cid is read back with getRecord") {
     auto pub = make_part_publisher(account(), part(1));
     as_send(pub->start(now()));
-    auto check = as_send(pub->feed(response(200, R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a"})"), now()));
+    auto check = as_send(pub->feed(
+        response(200, R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a"})"), now()));
     CHECK(check.request.url == kGetRecordUrl);
     auto f = as_failure(pub->feed(response(200, "[1,2"), now()));
     CHECK(f.code == "bad_response");
@@ -223,19 +260,28 @@ TEST_CASE("bluesky: a 200 with no cid is read back with getRecord") {
 
 TEST_CASE("bluesky: 429 is rate_limited until RateLimit-Reset") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(429, R"({"error":"RateLimitExceeded","message":"Rate Limit Exceeded"})",
-                                           {{"RateLimit-Limit", "5000"}, {"RateLimit-Remaining", "0"},
-                                            {"RateLimit-Reset", "1767272400"}, {"RateLimit-Policy", "5000;w=3600"}})));
+    auto f = as_failure(
+        run(*pub, response(429, R"({"error":"RateLimitExceeded","message":"Rate Limit Exceeded"})",
+                           {{"RateLimit-Limit", "5000"},
+                            {"RateLimit-Remaining", "0"},
+                            {"RateLimit-Reset", "1767272400"},
+                            {"RateLimit-Policy", "5000;w=3600"}})));
     CHECK(f.cls == FailureClass::rate_limited);
     CHECK(*f.retry_at == *parse_iso8601("2026-01-01T13:00:00Z"));
 }
 
 TEST_CASE("bluesky: an invalid record is a permanent validation error") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(400, R"({"error":"InvalidRequest","message":"Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"error":"InvalidRequest","message":"Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes"})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "validation");
-    CHECK(f.message == "Bluesky post was refused: InvalidRequest: Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes (HTTP 400)");
+    CHECK(f.message ==
+          "Bluesky post was refused: InvalidRequest: Invalid app.bsky.feed.post record: "
+          "Record/text must not be longer than 300 graphemes (HTTP 400)");
 }
 
 TEST_CASE("bluesky: who-am-I is getSession") {
@@ -243,7 +289,8 @@ TEST_CASE("bluesky: who-am-I is getSession") {
     auto send = as_send(who->start(now()));
     CHECK(send.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.getSession");
     CHECK(header(send.request, "Authorization") == "Bearer access-jwt-1");
-    auto id = as_identity(who->feed(response(200, R"({"handle":"alice.test","did":"did:plc:abc123"})"), now()));
+    auto id = as_identity(
+        who->feed(response(200, R"({"handle":"alice.test","did":"did:plc:abc123"})"), now()));
     CHECK(id.id == "did:plc:abc123");
     CHECK(id.username == "alice.test");
 }
@@ -276,12 +323,20 @@ TEST_CASE("bluesky tid: the clock never repeats") {
 TEST_CASE("bluesky: who-am-I refreshes an expired session and checkpoints it") {
     auto who = make_whoami(account());
     as_send(who->start(now()));
-    auto refresh = as_send(who->feed(response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
-    CHECK(refresh.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.refreshSession");
-    auto again = as_send(who->feed(response(200, R"({"accessJwt":"a4","refreshJwt":"r4","did":"did:plc:abc123","handle":"alice.test"})"), now()));
+    auto refresh = as_send(who->feed(
+        response(400, R"({"error":"ExpiredToken","message":"Token has expired"})"), now()));
+    CHECK(refresh.request.url ==
+          "http://127.0.0.1:9000/bsky/xrpc/com.atproto.server.refreshSession");
+    auto again = as_send(who->feed(
+        response(
+            200,
+            R"({"accessJwt":"a4","refreshJwt":"r4","did":"did:plc:abc123","handle":"alice.test"})"),
+        now()));
     REQUIRE(again.checkpoint.session.has_value());
     CHECK(header(again.request, "Authorization") == "Bearer a4");
-    CHECK(as_identity(who->feed(response(200, R"({"handle":"alice.test","did":"did:plc:abc123"})"), now())).id == kDid);
+    CHECK(as_identity(
+              who->feed(response(200, R"({"handle":"alice.test","did":"did:plc:abc123"})"), now()))
+              .id == kDid);
 }
 
 TEST_CASE("bluesky: a login answer without refreshJwt is retry_safe bad_response") {
@@ -294,17 +349,23 @@ TEST_CASE("bluesky: a login answer without refreshJwt is retry_safe bad_response
 TEST_CASE("bluesky: a mention by handle is resolved to a DID before the record is created") {
     auto p = part(1);
     p.text = "hi @bob.test and @ghost.test";
-    p.facets = {{Facet::Kind::mention, 3, 12, "bob.test"}, {Facet::Kind::mention, 17, 28, "ghost.test"}};
+    p.facets = {{Facet::Kind::mention, 3, 12, "bob.test"},
+                {Facet::Kind::mention, 17, 28, "ghost.test"}};
     auto pub = make_part_publisher(account(), p);
     auto r1 = as_send(pub->start(now()));
     CHECK(r1.request.method == "GET");
-    CHECK(r1.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=bob.test");
+    CHECK(r1.request.url ==
+          "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=bob.test");
     auto r2 = as_send(pub->feed(response(200, R"({"did":"did:plc:bob"})"), now()));
-    CHECK(r2.request.url == "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=ghost.test");
+    CHECK(r2.request.url ==
+          "http://127.0.0.1:9000/bsky/xrpc/com.atproto.identity.resolveHandle?handle=ghost.test");
     // An unknown handle stays plain text.
-    auto create = as_send(pub->feed(response(400, R"({"error":"InvalidRequest","message":"Unable to resolve handle"})"), now()));
-    CHECK(create.request.body ==
-          R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"hi @bob.test and @ghost.test","createdAt":"2026-01-01T12:00:00.000Z","facets":[{"index":{"byteStart":3,"byteEnd":12},"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}]}})");
+    auto create = as_send(pub->feed(
+        response(400, R"({"error":"InvalidRequest","message":"Unable to resolve handle"})"),
+        now()));
+    CHECK(
+        create.request.body ==
+        R"({"repo":"did:plc:abc123","collection":"app.bsky.feed.post","rkey":"3lbq5z2k7xs2a","record":{"$type":"app.bsky.feed.post","text":"hi @bob.test and @ghost.test","createdAt":"2026-01-01T12:00:00.000Z","facets":[{"index":{"byteStart":3,"byteEnd":12},"features":[{"$type":"app.bsky.richtext.facet#mention","did":"did:plc:bob"}]}]}})");
 }
 
 TEST_CASE("bluesky: a failed mention lookup is retry_safe (nothing was posted)") {

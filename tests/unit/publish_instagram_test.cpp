@@ -38,15 +38,19 @@ TEST_CASE("instagram: part 1 needs a media URL") {
     p.media_url.clear();
     auto f = as_failure(make_part_publisher(account(), p)->start(now()));
     CHECK(f.code == "bad_input");
-    CHECK(f.message == "Instagram: part 1 needs a public image URL (Instagram has no text-only posts)");
+    CHECK(f.message ==
+          "Instagram: part 1 needs a public image URL (Instagram has no text-only posts)");
 }
 
-TEST_CASE("instagram: container, then media_publish with the container checkpointed, then permalink") {
+TEST_CASE(
+    "instagram: container, then media_publish with the container checkpointed, then permalink") {
     auto pub = make_part_publisher(account(), part(1));
     auto create = as_send(pub->start(now()));
     CHECK(create.request.method == "POST");
     CHECK(create.request.url == std::string(kBase) + "/17841400000000000/media");
-    CHECK(create.request.body == "image_url=https%3A%2F%2Fcdn.example%2Fa.jpg&caption=Caption%20here&access_token=ig-secret");
+    CHECK(create.request.body ==
+          "image_url=https%3A%2F%2Fcdn.example%2Fa.jpg&caption=Caption%20here&access_token=ig-"
+          "secret");
     CHECK(create.checkpoint.empty());
 
     auto publish = as_send(pub->feed(response(200, R"({"id":"17889455560051444"})"), now()));
@@ -56,16 +60,21 @@ TEST_CASE("instagram: container, then media_publish with the container checkpoin
 
     auto permalink = as_send(pub->feed(response(200, R"({"id":"17900000000000001"})"), now()));
     CHECK(permalink.request.method == "GET");
-    CHECK(permalink.request.url == std::string(kBase) + "/17900000000000001?fields=permalink&access_token=ig-secret");
+    CHECK(permalink.request.url ==
+          std::string(kBase) + "/17900000000000001?fields=permalink&access_token=ig-secret");
 
-    auto p = as_published(pub->feed(response(200, R"({"permalink":"https://www.instagram.com/p/ABC123/","id":"17900000000000001"})"), now()));
+    auto p = as_published(pub->feed(
+        response(200,
+                 R"({"permalink":"https://www.instagram.com/p/ABC123/","id":"17900000000000001"})"),
+        now()));
     CHECK(p.remote_id == "17900000000000001");
     CHECK(p.url == "https://www.instagram.com/p/ABC123/");
 }
 
 TEST_CASE("instagram: a failed permalink lookup still reports the post as published") {
     auto pub = make_part_publisher(account(), part(1));
-    auto p = as_published(run(*pub, response(200, R"({"id":"c1"})"), response(200, R"({"id":"m1"})"), lost()));
+    auto p = as_published(
+        run(*pub, response(200, R"({"id":"c1"})"), response(200, R"({"id":"m1"})"), lost()));
     CHECK(p.remote_id == "m1");
     CHECK(p.url == "");
 }
@@ -85,9 +94,11 @@ TEST_CASE("instagram: a lost media_publish is resolved from the container status
     as_send(pub->start(now()));
     as_send(pub->feed(response(200, R"({"id":"c1"})"), now()));
     auto status = as_send(pub->feed(lost(), now()));
-    CHECK(status.request.url == std::string(kBase) + "/c1?fields=status_code&access_token=ig-secret");
+    CHECK(status.request.url ==
+          std::string(kBase) + "/c1?fields=status_code&access_token=ig-secret");
     // FINISHED: never published, so publishing again is safe.
-    auto again = as_send(pub->feed(response(200, R"({"status_code":"FINISHED","id":"c1"})"), now()));
+    auto again =
+        as_send(pub->feed(response(200, R"({"status_code":"FINISHED","id":"c1"})"), now()));
     CHECK(again.request.body == "creation_id=c1&access_token=ig-secret");
 }
 
@@ -96,10 +107,17 @@ TEST_CASE("instagram: a PUBLISHED container is matched in recent media by captio
     as_send(pub->start(now()));
     as_send(pub->feed(response(200, R"({"id":"c1"})"), now()));
     as_send(pub->feed(response(502, ""), now()));
-    auto list = as_send(pub->feed(response(200, R"({"status_code":"PUBLISHED","id":"c1"})"), now()));
-    CHECK(list.request.url == std::string(kBase) + "/17841400000000000/media?fields=id%2Ccaption%2Ctimestamp%2Cpermalink&limit=5&access_token=ig-secret");
-    auto p = as_published(pub->feed(response(200,
-        R"({"data":[{"id":"m0","caption":"older"},{"id":"m1","caption":"Caption here","permalink":"https://www.instagram.com/p/XYZ/"}]})"), now()));
+    auto list =
+        as_send(pub->feed(response(200, R"({"status_code":"PUBLISHED","id":"c1"})"), now()));
+    CHECK(list.request.url ==
+          std::string(kBase) +
+              "/17841400000000000/"
+              "media?fields=id%2Ccaption%2Ctimestamp%2Cpermalink&limit=5&access_token=ig-secret");
+    auto p = as_published(pub->feed(
+        response(
+            200,
+            R"({"data":[{"id":"m0","caption":"older"},{"id":"m1","caption":"Caption here","permalink":"https://www.instagram.com/p/XYZ/"}]})"),
+        now()));
     CHECK(p.remote_id == "m1");
     CHECK(p.url == "https://www.instagram.com/p/XYZ/");
 }
@@ -107,7 +125,8 @@ TEST_CASE("instagram: a PUBLISHED container is matched in recent media by captio
 TEST_CASE("instagram: a PUBLISHED container not found in recent media is ambiguous") {
     auto pub = make_part_publisher(account(), part(1));
     auto f = as_failure(run(*pub, response(200, R"({"id":"c1"})"), lost(),
-                            response(200, R"({"status_code":"PUBLISHED"})"), response(200, R"({"data":[]})")));
+                            response(200, R"({"status_code":"PUBLISHED"})"),
+                            response(200, R"({"data":[]})")));
     CHECK(f.cls == FailureClass::ambiguous);
     CHECK(f.code == "published_id_unknown");
 }
@@ -118,7 +137,8 @@ TEST_CASE("instagram: a resumed part with a committed container checks it first"
     p.container_id = "c9";
     auto pub = make_part_publisher(account(), p);
     auto status = as_send(pub->start(now()));
-    CHECK(status.request.url == std::string(kBase) + "/c9?fields=status_code&access_token=ig-secret");
+    CHECK(status.request.url ==
+          std::string(kBase) + "/c9?fields=status_code&access_token=ig-secret");
     auto f = as_failure(pub->feed(response(200, R"({"status_code":"IN_PROGRESS"})"), now()));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.code == "container_in_progress");
@@ -155,11 +175,16 @@ TEST_CASE("instagram: a failed container creation is retry_safe (nothing visible
 
 TEST_CASE("instagram: a media fetch error at container creation is permanent with Meta's message") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(400,
-        R"({"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052}})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"error":{"message":"Only photo or video can be accepted as media type.","type":"OAuthException","code":9004,"error_subcode":2207052}})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "graph_error_9004");
-    CHECK(f.message == "Instagram container was refused: Only photo or video can be accepted as media type. (code 9004, subcode 2207052, HTTP 400)");
+    CHECK(f.message ==
+          "Instagram container was refused: Only photo or video can be accepted as media type. "
+          "(code 9004, subcode 2207052, HTTP 400)");
 }
 
 TEST_CASE("instagram: a container status of the wrong type is retry_safe and rechecks") {
@@ -169,20 +194,29 @@ TEST_CASE("instagram: a container status of the wrong type is retry_safe and rec
     auto f = as_failure(run(*pub, response(200, R"({"status_code":7})")));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.verify_on_retry);
-    CHECK(f.message == "Instagram container status answered HTTP 200 but status_code is missing or not a string");
+    CHECK(
+        f.message ==
+        "Instagram container status answered HTTP 200 but status_code is missing or not a string");
 }
 
 TEST_CASE("instagram: who-am-I reads the IG user") {
     auto who = make_whoami(account());
     auto send = as_send(who->start(now()));
-    CHECK(send.request.url == std::string(kBase) + "/17841400000000000?fields=id%2Cusername&access_token=ig-secret");
-    CHECK(as_identity(who->feed(response(200, R"({"id":"17841400000000000","username":"growthdev"})"), now())).username == "growthdev");
+    CHECK(send.request.url ==
+          std::string(kBase) + "/17841400000000000?fields=id%2Cusername&access_token=ig-secret");
+    CHECK(
+        as_identity(
+            who->feed(response(200, R"({"id":"17841400000000000","username":"growthdev"})"), now()))
+            .username == "growthdev");
 }
 
 TEST_CASE("instagram: publishing an unfinished container (9007) is retry_safe in a minute") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(200, R"({"id":"c1"})"),
-                            response(400, R"({"error":{"message":"Media ID is not available","type":"OAuthException","code":9007,"error_subcode":2207027}})")));
+    auto f = as_failure(run(
+        *pub, response(200, R"({"id":"c1"})"),
+        response(
+            400,
+            R"({"error":{"message":"Media ID is not available","type":"OAuthException","code":9007,"error_subcode":2207027}})")));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.code == "container_not_ready");
     CHECK(*f.retry_at == now() + std::chrono::minutes(1));
@@ -194,28 +228,42 @@ TEST_CASE("instagram: a lost comment is ambiguous") {
     CHECK(as_failure(run(*pub, lost())).cls == FailureClass::ambiguous);
 }
 
-TEST_CASE("instagram: a status check refused with a Graph error leaves the container's fate unknown") {
+TEST_CASE(
+    "instagram: a status check refused with a Graph error leaves the container's fate unknown") {
     auto p = part(1);
     p.container_id = "c9";
     auto pub = make_part_publisher(account(), p);
-    auto f = as_failure(run(*pub, response(400, R"({"error":{"message":"Unsupported get request","type":"GraphMethodException","code":100}})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"error":{"message":"Unsupported get request","type":"GraphMethodException","code":100}})")));
     CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.message == "Instagram container status check was refused: Unsupported get request (code 100, HTTP 400); whether container c9 was published is unknown");
+    CHECK(f.message ==
+          "Instagram container status check was refused: Unsupported get request (code 100, HTTP "
+          "400); whether container c9 was published is unknown");
 }
 
 TEST_CASE("instagram: an expired token at container creation needs a new login") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(400,
-        R"({"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":463}})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":463}})")));
     CHECK(f.cls == FailureClass::needs_login);
     CHECK(f.code == "token_expired");
 }
 
 TEST_CASE("instagram: code 4 with a BUC header is rate limited until access is regained") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(400,
-        R"({"error":{"message":"Application request limit reached","type":"OAuthException","code":4,"is_transient":true}})",
-        {{"X-Business-Use-Case-Usage", R"({"17841400000000000":[{"type":"instagram","call_count":100,"estimated_time_to_regain_access":30}]})"}})));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"error":{"message":"Application request limit reached","type":"OAuthException","code":4,"is_transient":true}})",
+            {{"X-Business-Use-Case-Usage",
+              R"({"17841400000000000":[{"type":"instagram","call_count":100,"estimated_time_to_regain_access":30}]})"}})));
     CHECK(f.cls == FailureClass::rate_limited);
     CHECK(*f.retry_at == now() + std::chrono::minutes(30));
 }

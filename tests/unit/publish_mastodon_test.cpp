@@ -46,7 +46,9 @@ TEST_CASE("mastodon: part 1 is POST /api/v1/statuses with the Idempotency-Key he
 
 TEST_CASE("mastodon: a reply carries in_reply_to_id") {
     auto send = as_send(make_part_publisher(account(), part(2))->start(now()));
-    CHECK(send.request.body == R"({"status":"2/ more","in_reply_to_id":"103254962155278888","visibility":"public","language":"en"})");
+    CHECK(
+        send.request.body ==
+        R"({"status":"2/ more","in_reply_to_id":"103254962155278888","visibility":"public","language":"en"})");
 }
 
 TEST_CASE("mastodon: 200 yields id and url") {
@@ -59,7 +61,10 @@ TEST_CASE("mastodon: 200 yields id and url") {
 
 TEST_CASE("mastodon: a null url falls back to uri") {
     auto pub = make_part_publisher(account(), part(1));
-    auto p = as_published(run(*pub, response(200, R"({"id":"7","uri":"https://social.example/users/dev/statuses/7","url":null})")));
+    auto p = as_published(run(
+        *pub,
+        response(200,
+                 R"({"id":"7","uri":"https://social.example/users/dev/statuses/7","url":null})")));
     CHECK(p.url == "https://social.example/users/dev/statuses/7");
 }
 
@@ -105,9 +110,11 @@ TEST_CASE("mastodon: a part without an idempotency key is bad input") {
 
 TEST_CASE("mastodon: 429 is rate_limited until the ISO 8601 X-RateLimit-Reset") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(429, R"({"error":"Too many requests"})",
-                                           {{"X-RateLimit-Limit", "300"}, {"X-RateLimit-Remaining", "0"},
-                                            {"X-RateLimit-Reset", "2026-01-01T12:05:00.000000Z"}})));
+    auto f =
+        as_failure(run(*pub, response(429, R"({"error":"Too many requests"})",
+                                      {{"X-RateLimit-Limit", "300"},
+                                       {"X-RateLimit-Remaining", "0"},
+                                       {"X-RateLimit-Reset", "2026-01-01T12:05:00.000000Z"}})));
     CHECK(f.cls == FailureClass::rate_limited);
     CHECK(*f.retry_at == *parse_iso8601("2026-01-01T12:05:00Z"));
     CHECK(f.message == "Mastodon post is rate limited: Too many requests (HTTP 429)");
@@ -122,10 +129,12 @@ TEST_CASE("mastodon: 401 needs a new login") {
 
 TEST_CASE("mastodon: 422 is a permanent validation error with the server's text") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(422, R"({"error":"Validation failed: Text can't be blank"})")));
+    auto f = as_failure(
+        run(*pub, response(422, R"({"error":"Validation failed: Text can't be blank"})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "validation");
-    CHECK(f.message == "Mastodon post was refused: Validation failed: Text can't be blank (HTTP 422)");
+    CHECK(f.message ==
+          "Mastodon post was refused: Validation failed: Text can't be blank (HTTP 422)");
 }
 
 TEST_CASE("mastodon: a 200 without an id is retry_safe bad_response") {
@@ -133,14 +142,18 @@ TEST_CASE("mastodon: a 200 without an id is retry_safe bad_response") {
     auto f = as_failure(run(*pub, response(200, R"({"id":5})")));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.code == "bad_response");
-    CHECK(f.message == "Mastodon post answered HTTP 200 but id is missing or not a string; a retry is idempotent");
+    CHECK(
+        f.message ==
+        "Mastodon post answered HTTP 200 but id is missing or not a string; a retry is idempotent");
 }
 
 TEST_CASE("mastodon: who-am-I is verify_credentials") {
     auto who = make_whoami(account());
     auto send = as_send(who->start(now()));
     CHECK(send.request.url == "http://127.0.0.1:9000/mastodon/api/v1/accounts/verify_credentials");
-    auto id = as_identity(who->feed(response(200, R"({"id":"109","username":"dev","acct":"dev","display_name":"Dev"})"), now()));
+    auto id = as_identity(who->feed(
+        response(200, R"({"id":"109","username":"dev","acct":"dev","display_name":"Dev"})"),
+        now()));
     CHECK(id.id == "109");
     CHECK(id.username == "dev");
 }
@@ -155,12 +168,17 @@ TEST_CASE("mastodon: a resumed part without a first-attempt time is resent with 
 TEST_CASE("mastodon: an account without an instance URL is bad input") {
     auto a = account();
     a.api_base.clear();
-    CHECK(as_failure(make_part_publisher(a, part(1))->start(now())).message == "Mastodon: the account has no instance URL");
+    CHECK(as_failure(make_part_publisher(a, part(1))->start(now())).message ==
+          "Mastodon: the account has no instance URL");
 }
 
 TEST_CASE("mastodon: a ScheduledStatus answer is permanent, not an endless retry") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(200, R"({"id":"3221","scheduled_at":"2026-01-02T00:00:00.000Z","params":{"text":"Hello","idempotency":null},"media_attachments":[]})")));
+    auto f = as_failure(run(
+        *pub,
+        response(
+            200,
+            R"({"id":"3221","scheduled_at":"2026-01-02T00:00:00.000Z","params":{"text":"Hello","idempotency":null},"media_attachments":[]})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "scheduled_status");
 }

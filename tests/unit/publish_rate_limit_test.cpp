@@ -55,12 +55,14 @@ TEST_CASE("rate limit: Bluesky RateLimit-Reset is epoch seconds") {
 }
 
 TEST_CASE("rate limit: Meta takes the largest BUC regain time") {
-    growth::http::Headers h{{"x-business-use-case-usage",
-                             R"({"1":[{"type":"pages","estimated_time_to_regain_access":3}],"2":[{"type":"instagram","estimated_time_to_regain_access":15}]})"}};
+    growth::http::Headers h{
+        {"x-business-use-case-usage",
+         R"({"1":[{"type":"pages","estimated_time_to_regain_access":3}],"2":[{"type":"instagram","estimated_time_to_regain_access":15}]})"}};
     CHECK(meta_reset(h, now()) == now() + std::chrono::minutes(15));
 }
 
 TEST_CASE("rate limit: Meta ignores malformed usage headers") {
-    growth::http::Headers h{{"X-Business-Use-Case-Usage", "{not json"}, {"X-App-Usage", R"({"call_count":"x"})"}};
+    growth::http::Headers h{{"X-Business-Use-Case-Usage", "{not json"},
+                            {"X-App-Usage", R"({"call_count":"x"})"}};
     CHECK_FALSE(meta_reset(h, now()).has_value());
 }

@@ -26,7 +26,8 @@ TEST_CASE("publish support: field lookups tolerate every wrong type") {
 }
 
 TEST_CASE("publish support: sanitize_message redacts secrets, flattens lines and bounds length") {
-    CHECK(sanitize_message("bad token abcd1234\nagain abcd1234", {"abcd1234"}) == "bad token [redacted] again [redacted]");
+    CHECK(sanitize_message("bad token abcd1234\nagain abcd1234", {"abcd1234"}) ==
+          "bad token [redacted] again [redacted]");
     auto long_text = std::string(298, 'a') + "é€";
     auto out = sanitize_message(long_text, {});
     CHECK(out == std::string(298, 'a') + "é...");
@@ -41,8 +42,8 @@ TEST_CASE("publish support: failure class names are stable") {
 }
 
 TEST_CASE("publish support: platform names round-trip") {
-    for (auto p : {Platform::x, Platform::linkedin, Platform::facebook, Platform::instagram, Platform::threads,
-                   Platform::mastodon, Platform::bluesky}) {
+    for (auto p : {Platform::x, Platform::linkedin, Platform::facebook, Platform::instagram,
+                   Platform::threads, Platform::mastodon, Platform::bluesky}) {
         CHECK(parse_platform(platform_name(p)) == p);
     }
     CHECK_FALSE(parse_platform("myspace").has_value());

@@ -18,14 +18,17 @@ inline http::Outcome response(int status, std::string body, http::Headers header
     return http::HttpResponse{status, std::move(headers), std::move(body)};
 }
 
-inline http::Outcome lost() { return http::NoResponse{http::NoResponseKind::lost, "timeout after 30 s"}; }
+inline http::Outcome lost() {
+    return http::NoResponse{http::NoResponseKind::lost, "timeout after 30 s"};
+}
 inline http::Outcome not_sent() {
     return http::NoResponse{http::NoResponseKind::not_sent, "connection refused"};
 }
 
 template <class Step>
 Send as_send(const Step& s) {
-    if (const auto* f = std::get_if<Failure>(&s)) FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
+    if (const auto* f = std::get_if<Failure>(&s))
+        FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
     REQUIRE(std::holds_alternative<Send>(s));
     return std::get<Send>(s);
 }
@@ -37,13 +40,15 @@ Failure as_failure(const Step& s) {
 }
 
 inline Published as_published(const PartStep& s) {
-    if (const auto* f = std::get_if<Failure>(&s)) FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
+    if (const auto* f = std::get_if<Failure>(&s))
+        FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
     REQUIRE(std::holds_alternative<Published>(s));
     return std::get<Published>(s);
 }
 
 inline Identity as_identity(const WhoAmIStep& s) {
-    if (const auto* f = std::get_if<Failure>(&s)) FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
+    if (const auto* f = std::get_if<Failure>(&s))
+        FAIL_CHECK("unexpected failure: " << f->code << ": " << f->message);
     REQUIRE(std::holds_alternative<Identity>(s));
     return std::get<Identity>(s);
 }

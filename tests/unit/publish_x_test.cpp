@@ -28,7 +28,8 @@ Part reply_part() {
     Part p;
     p.text = "2/ more text";
     p.index = 2;
-    p.parent = PartRef{"1346889436626259968", "", "https://x.com/growthdev/status/1346889436626259968"};
+    p.parent =
+        PartRef{"1346889436626259968", "", "https://x.com/growthdev/status/1346889436626259968"};
     p.root = p.parent;
     return p;
 }
@@ -60,8 +61,10 @@ TEST_CASE("x: 201 yields the id, the public URL and the reply reference") {
 TEST_CASE("x: a reply part carries reply.in_reply_to_tweet_id") {
     auto pub = make_part_publisher(account(), reply_part());
     const auto& send = as_send(pub->start(now()));
-    CHECK(send.request.body == R"({"text":"2/ more text","reply":{"in_reply_to_tweet_id":"1346889436626259968"}})");
-    const auto& p = as_published(pub->feed(response(201, R"({"data":{"id":"1346889436626259999","text":"2/ more text"}})"), now()));
+    CHECK(send.request.body ==
+          R"({"text":"2/ more text","reply":{"in_reply_to_tweet_id":"1346889436626259968"}})");
+    const auto& p = as_published(pub->feed(
+        response(201, R"({"data":{"id":"1346889436626259999","text":"2/ more text"}})"), now()));
     CHECK(p.remote_id == "1346889436626259999");
 }
 
@@ -90,9 +93,14 @@ TEST_CASE("x: text that is not UTF-8 is bad input") {
 
 TEST_CASE("x: 429 is rate_limited until x-rate-limit-reset") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(429,
-        R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})",
-        {{"x-rate-limit-limit", "100"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "1767269700"}})));
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            429,
+            R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})",
+            {{"x-rate-limit-limit", "100"},
+             {"x-rate-limit-remaining", "0"},
+             {"x-rate-limit-reset", "1767269700"}})));
     CHECK(f.cls == FailureClass::rate_limited);
     CHECK(f.code == "rate_limited");
     REQUIRE(f.retry_at.has_value());
@@ -103,24 +111,33 @@ TEST_CASE("x: 429 is rate_limited until x-rate-limit-reset") {
 TEST_CASE("x: an exhausted 24-hour user limit pushes the reset later") {
     auto pub = make_part_publisher(account(), first_part());
     const auto& f = as_failure(run(*pub, response(429, "{}",
-        {{"x-rate-limit-reset", "1767269700"}, {"x-user-limit-24hour-remaining", "0"},
-         {"x-user-limit-24hour-reset", "1767312000"}})));
+                                                  {{"x-rate-limit-reset", "1767269700"},
+                                                   {"x-user-limit-24hour-remaining", "0"},
+                                                   {"x-user-limit-24hour-reset", "1767312000"}})));
     CHECK(*f.retry_at == *parse_iso8601("2026-01-02T00:00:00Z"));
 }
 
 TEST_CASE("x: 403 duplicate content is permanent duplicate_content") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(403,
-        R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})")));
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            403,
+            R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "duplicate_content");
-    CHECK(f.message == "X post was refused as a duplicate: You are not allowed to create a Tweet with duplicate content. (HTTP 403)");
+    CHECK(f.message ==
+          "X post was refused as a duplicate: You are not allowed to create a Tweet with duplicate "
+          "content. (HTTP 403)");
 }
 
 TEST_CASE("x: 401 needs a new login and never shows the token") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(401,
-        R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized x-secret-token"})")));
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            401,
+            R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized x-secret-token"})")));
     CHECK(f.cls == FailureClass::needs_login);
     CHECK(f.code == "token_invalid");
     CHECK(f.message == "X post needs a new login: Unauthorized [redacted] (HTTP 401)");
@@ -128,8 +145,11 @@ TEST_CASE("x: 401 needs a new login and never shows the token") {
 
 TEST_CASE("x: 400 invalid request is a permanent validation error") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(400,
-        R"({"type":"https://api.x.com/2/problems/invalid-request","title":"Invalid Request","detail":"One or more parameters to your request was invalid.","errors":[{"parameters":{"text":[""]},"message":"text is empty"}]})")));
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"type":"https://api.x.com/2/problems/invalid-request","title":"Invalid Request","detail":"One or more parameters to your request was invalid.","errors":[{"parameters":{"text":[""]},"message":"text is empty"}]})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.code == "validation");
 }
@@ -155,18 +175,22 @@ TEST_CASE("x: a 201 whose body is not JSON is ambiguous bad_response naming the 
     const auto& f = as_failure(run(*pub, response(201, "<html>")));
     CHECK(f.cls == FailureClass::ambiguous);
     CHECK(f.code == "bad_response");
-    CHECK(f.message == "X post answered HTTP 201 but the body is not JSON; it may have been published");
+    CHECK(f.message ==
+          "X post answered HTTP 201 but the body is not JSON; it may have been published");
 }
 
 TEST_CASE("x: a 201 with a numeric data.id is bad_response") {
     auto pub = make_part_publisher(account(), first_part());
     const auto& f = as_failure(run(*pub, response(201, R"({"data":{"id":12}})")));
-    CHECK(f.message == "X post answered HTTP 201 but data.id is missing or not a numeric string; it may have been published");
+    CHECK(f.message ==
+          "X post answered HTTP 201 but data.id is missing or not a numeric string; it may have "
+          "been published");
 }
 
 TEST_CASE("x: a 200 with only errors is a permanent refusal") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(200, R"({"errors":[{"message":"reply not allowed"}]})")));
+    const auto& f =
+        as_failure(run(*pub, response(200, R"({"errors":[{"message":"reply not allowed"}]})")));
     CHECK(f.cls == FailureClass::permanent);
     CHECK(f.message == "X post was refused: reply not allowed (HTTP 200)");
 }
@@ -182,7 +206,8 @@ TEST_CASE("x: a resumed part is ambiguous without sending") {
 TEST_CASE("x: no access token needs a login") {
     auto a = account();
     a.access_token.clear();
-    CHECK(as_failure(make_part_publisher(a, first_part())->start(now())).cls == FailureClass::needs_login);
+    CHECK(as_failure(make_part_publisher(a, first_part())->start(now())).cls ==
+          FailureClass::needs_login);
 }
 
 TEST_CASE("x: who-am-I is GET /2/users/me") {
@@ -191,7 +216,9 @@ TEST_CASE("x: who-am-I is GET /2/users/me") {
     CHECK(send.request.method == "GET");
     CHECK(send.request.url == "http://127.0.0.1:9000/x/2/users/me");
     CHECK(header(send.request, "Authorization") == "Bearer x-secret-token");
-    const auto& id = as_identity(who->feed(response(200, R"({"data":{"id":"2244994945","name":"Dev","username":"growthdev"}})"), now()));
+    const auto& id = as_identity(who->feed(
+        response(200, R"({"data":{"id":"2244994945","name":"Dev","username":"growthdev"}})"),
+        now()));
     CHECK(id.id == "2244994945");
     CHECK(id.username == "growthdev");
     CHECK(id.name == "Dev");

@@ -1,0 +1,1 @@
+"""growth's publishing sandbox: one local HTTP server faking seven platforms' publishing APIs."""

@@ -1,0 +1,235 @@
+#include <doctest/doctest.h>
+
+#include "core/publish/x.hpp"
+#include "publish_test_util.hpp"
+
+using namespace growth::publish;
+using namespace growth::publish::test;
+
+namespace {
+
+Account account() {
+    Account a;
+    a.platform = Platform::x;
+    a.api_base = "http://127.0.0.1:9000/x";
+    a.username = "growthdev";
+    a.access_token = "x-secret-token";
+    return a;
+}
+
+Part first_part() {
+    Part p;
+    p.text = "Hello world";
+    p.index = 1;
+    return p;
+}
+
+Part reply_part() {
+    Part p;
+    p.text = "2/ more text";
+    p.index = 2;
+    p.parent =
+        PartRef{"1346889436626259968", "", "https://x.com/growthdev/status/1346889436626259968"};
+    p.root = p.parent;
+    return p;
+}
+
+const char* kCreated =
+    R"({"data":{"id":"1346889436626259968","text":"Hello world","edit_history_tweet_ids":["1346889436626259968"]}})";
+
+}  // namespace
+
+TEST_CASE("x: part 1 is POST /2/tweets with bearer token and {\"text\"}") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& send = as_send(pub->start(now()));
+    CHECK(send.request.method == "POST");
+    CHECK(send.request.url == "http://127.0.0.1:9000/x/2/tweets");
+    CHECK(header(send.request, "Authorization") == "Bearer x-secret-token");
+    CHECK(header(send.request, "Content-Type") == "application/json");
+    CHECK(send.request.body == R"({"text":"Hello world"})");
+    CHECK(send.checkpoint.empty());
+}
+
+TEST_CASE("x: 201 yields the id, the public URL and the reply reference") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& p = as_published(run(*pub, response(201, kCreated)));
+    CHECK(p.remote_id == "1346889436626259968");
+    CHECK(p.url == "https://x.com/growthdev/status/1346889436626259968");
+    CHECK(p.ref.id == "1346889436626259968");
+}
+
+TEST_CASE("x: a reply part carries reply.in_reply_to_tweet_id") {
+    auto pub = make_part_publisher(account(), reply_part());
+    const auto& send = as_send(pub->start(now()));
+    CHECK(send.request.body ==
+          R"({"text":"2/ more text","reply":{"in_reply_to_tweet_id":"1346889436626259968"}})");
+    const auto& p = as_published(pub->feed(
+        response(201, R"({"data":{"id":"1346889436626259999","text":"2/ more text"}})"), now()));
+    CHECK(p.remote_id == "1346889436626259999");
+}
+
+TEST_CASE("x: without a username the URL is the i/status form") {
+    auto a = account();
+    a.username.clear();
+    CHECK(x::post_url(a, "42") == "https://x.com/i/status/42");
+}
+
+TEST_CASE("x: a reply without a parent is bad input and sends nothing") {
+    auto part = reply_part();
+    part.parent.reset();
+    const auto& f = as_failure(make_part_publisher(account(), part)->start(now()));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.code == "bad_input");
+    CHECK(f.message == "X: part 2 has no parent reference");
+}
+
+TEST_CASE("x: text that is not UTF-8 is bad input") {
+    auto part = first_part();
+    part.text = "bad \xC3";
+    const auto& f = as_failure(make_part_publisher(account(), part)->start(now()));
+    CHECK(f.code == "bad_input");
+    CHECK(f.message == "X: part text is not valid UTF-8");
+}
+
+TEST_CASE("x: 429 is rate_limited until x-rate-limit-reset") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            429,
+            R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})",
+            {{"x-rate-limit-limit", "100"},
+             {"x-rate-limit-remaining", "0"},
+             {"x-rate-limit-reset", "1767269700"}})));
+    CHECK(f.cls == FailureClass::rate_limited);
+    CHECK(f.code == "rate_limited");
+    REQUIRE(f.retry_at.has_value());
+    CHECK(*f.retry_at == *parse_iso8601("2026-01-01T12:15:00Z"));
+    CHECK(f.message == "X post is rate limited: Too Many Requests (HTTP 429)");
+}
+
+TEST_CASE("x: an exhausted 24-hour user limit pushes the reset later") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(*pub, response(429, "{}",
+                                                  {{"x-rate-limit-reset", "1767269700"},
+                                                   {"x-user-limit-24hour-remaining", "0"},
+                                                   {"x-user-limit-24hour-reset", "1767312000"}})));
+    CHECK(*f.retry_at == *parse_iso8601("2026-01-02T00:00:00Z"));
+}
+
+TEST_CASE("x: 403 duplicate content is permanent duplicate_content") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            403,
+            R"({"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403})")));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.code == "duplicate_content");
+    CHECK(f.message ==
+          "X post was refused as a duplicate: You are not allowed to create a Tweet with duplicate "
+          "content. (HTTP 403)");
+}
+
+TEST_CASE("x: 401 needs a new login and never shows the token") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            401,
+            R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized x-secret-token"})")));
+    CHECK(f.cls == FailureClass::needs_login);
+    CHECK(f.code == "token_invalid");
+    CHECK(f.message == "X post needs a new login: Unauthorized [redacted] (HTTP 401)");
+}
+
+TEST_CASE("x: 400 invalid request is a permanent validation error") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(
+        *pub,
+        response(
+            400,
+            R"({"type":"https://api.x.com/2/problems/invalid-request","title":"Invalid Request","detail":"One or more parameters to your request was invalid.","errors":[{"parameters":{"text":[""]},"message":"text is empty"}]})")));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.code == "validation");
+}
+
+TEST_CASE("x: 503 after the POST is ambiguous") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(*pub, response(503, "upstream down")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "http_503");
+}
+
+TEST_CASE("x: a lost response is ambiguous, a refused connection is retry_safe") {
+    auto a = make_part_publisher(account(), first_part());
+    CHECK(as_failure(run(*a, lost())).cls == FailureClass::ambiguous);
+    auto b = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(*b, not_sent()));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.code == "not_sent");
+}
+
+TEST_CASE("x: a 201 whose body is not JSON is ambiguous bad_response naming the problem") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(*pub, response(201, "<html>")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "bad_response");
+    CHECK(f.message ==
+          "X post answered HTTP 201 but the body is not JSON; it may have been published");
+}
+
+TEST_CASE("x: a 201 with a numeric data.id is bad_response") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f = as_failure(run(*pub, response(201, R"({"data":{"id":12}})")));
+    CHECK(f.message ==
+          "X post answered HTTP 201 but data.id is missing or not a numeric string; it may have "
+          "been published");
+}
+
+TEST_CASE("x: a 200 with only errors is a permanent refusal") {
+    auto pub = make_part_publisher(account(), first_part());
+    const auto& f =
+        as_failure(run(*pub, response(200, R"({"errors":[{"message":"reply not allowed"}]})")));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.message == "X post was refused: reply not allowed (HTTP 200)");
+}
+
+TEST_CASE("x: a resumed part is ambiguous without sending") {
+    auto part = first_part();
+    part.resume = true;
+    const auto& f = as_failure(make_part_publisher(account(), part)->start(now()));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "no_idempotency");
+}
+
+TEST_CASE("x: no access token needs a login") {
+    auto a = account();
+    a.access_token.clear();
+    CHECK(as_failure(make_part_publisher(a, first_part())->start(now())).cls ==
+          FailureClass::needs_login);
+}
+
+TEST_CASE("x: who-am-I is GET /2/users/me") {
+    auto who = make_whoami(account());
+    const auto& send = as_send(who->start(now()));
+    CHECK(send.request.method == "GET");
+    CHECK(send.request.url == "http://127.0.0.1:9000/x/2/users/me");
+    CHECK(header(send.request, "Authorization") == "Bearer x-secret-token");
+    const auto& id = as_identity(who->feed(
+        response(200, R"({"data":{"id":"2244994945","name":"Dev","username":"growthdev"}})"),
+        now()));
+    CHECK(id.id == "2244994945");
+    CHECK(id.username == "growthdev");
+    CHECK(id.name == "Dev");
+}
+
+TEST_CASE("x: who-am-I with a revoked token needs a login") {
+    auto who = make_whoami(account());
+    CHECK(as_failure(run(*who, response(401, "{}"))).cls == FailureClass::needs_login);
+}
+
+TEST_CASE("x: feed without an outstanding request is misuse") {
+    auto pub = make_part_publisher(account(), first_part());
+    CHECK(as_failure(pub->feed(response(201, kCreated), now())).code == "misuse");
+}

@@ -1,0 +1,17 @@
+#pragma once
+// Unicode normalization (NFC, via utf8proc) straight into UTF-16, the form twitter-text counts.
+
+#include <string>
+#include <string_view>
+
+namespace growth::text {
+
+/// Writes NFC(s) as UTF-16 to `out` (replacing its contents; capacity is reused, so repeated calls
+/// do not allocate). `s` must be well-formed UTF-8. Text whose code points cannot change under NFC
+/// (the usual case) is converted directly. Throws std::bad_alloc.
+void nfc_utf16(std::string_view s, std::u16string& out);
+
+/// NFC(s) as UTF-8. `s` must be well-formed UTF-8. Throws std::bad_alloc.
+std::string nfc(std::string_view s);
+
+}  // namespace growth::text

@@ -1,0 +1,17 @@
+#pragma once
+// twemoji-parser's emoji matching (the regex parseTweet counts as one emoji), over UTF-16.
+
+#include <cstddef>
+#include <string_view>
+
+namespace growth::text::tw {
+
+/// Length in UTF-16 units of the emoji the twemoji regex matches at `pos` (its first alternative
+/// in priority order), or 0 when none starts there. Thread-safe; throws std::bad_alloc only on the
+/// first call (building the trie).
+std::size_t match_emoji(std::u16string_view text, std::size_t pos);
+
+/// Whether any emoji regex alternative can start with unit `u`. Throws like match_emoji.
+bool may_start_emoji(char16_t u);
+
+}  // namespace growth::text::tw

@@ -1,0 +1,93 @@
+#include "core/text/x_count.hpp"
+
+#include <string>
+#include <vector>
+
+#include "core/text/normalize.hpp"
+#include "core/text/twitter_emoji.hpp"
+#include "core/text/twitter_url.hpp"
+#include "core/text/utf8.hpp"
+
+namespace growth::text {
+
+namespace {
+
+constexpr int kScale = 100;
+constexpr int kDefaultWeight = 200;
+constexpr int kUrlWeight = 23 * kScale;
+
+int unit_weight(char16_t u) {
+    if (u <= 4351 || (u >= 8192 && u <= 8205) || (u >= 8208 && u <= 8223) || (u >= 8242 && u <= 8247))
+        return 100;
+    return kDefaultWeight;
+}
+
+bool invalid_unit(char16_t u) { return u == 0xFFFE || u == 0xFEFF || u == 0xFFFF; }
+
+}  // namespace
+
+XLength x_length_nfc_utf16(std::u16string_view t) {
+    thread_local std::vector<tw::UrlEntity> urls;
+    urls.clear();
+    tw::extract_urls(t, urls);
+    const std::size_t n = t.size();
+    long long weighted = 0;
+    bool valid = true;
+    std::size_t ui = 0;
+    // The emoji regex scans the whole text on its own (matches may start inside URLs).
+    std::size_t emoji_start = 0, emoji_len = 0;
+    bool emoji_started = false;
+    auto next_emoji = [&](std::size_t from) {
+        for (std::size_t p = from; p < n; ++p) {
+            if (!tw::may_start_emoji(t[p])) continue;
+            if (const auto len = tw::match_emoji(t, p)) {
+                emoji_start = p;
+                emoji_len = len;
+                return;
+            }
+        }
+        emoji_start = n;
+        emoji_len = 0;
+    };
+    for (std::size_t ci = 0; ci < n; ++ci) {
+        while (ui < urls.size() && urls[ui].start < ci) ++ui;
+        // parseTweet hashes entities by start index, so the last one with this start wins.
+        while (ui + 1 < urls.size() && urls[ui + 1].start == ci) ++ui;
+        if (ui < urls.size() && urls[ui].start == ci) {
+            weighted += kUrlWeight;
+            ci += urls[ui].url_length - 1;
+        } else {
+            if (!emoji_started) {
+                next_emoji(0);
+                emoji_started = true;
+            }
+            while (emoji_start < ci) next_emoji(emoji_start + emoji_len);
+            if (emoji_start == ci) {
+                weighted += kDefaultWeight;
+                ci += emoji_len - 1;
+            } else {
+                if (ci + 1 < n && t[ci] >= 0xD800 && t[ci] <= 0xDBFF && t[ci + 1] >= 0xDC00 && t[ci + 1] <= 0xDFFF)
+                    ++ci;
+                weighted += unit_weight(t[ci]);
+            }
+        }
+        if (valid && ci < n && invalid_unit(t[ci])) valid = false;
+    }
+    XLength r;
+    r.weighted_length = static_cast<int>(weighted / kScale);
+    r.valid = valid && r.weighted_length > 0 && r.weighted_length <= kXMaxWeightedLength;
+    return r;
+}
+
+XLength x_length_unchecked(std::string_view text) {
+    thread_local std::u16string buf;
+    nfc_utf16(text, buf);
+    return x_length_nfc_utf16(buf);
+}
+
+XLength x_length(std::string_view text) {
+    require_valid_utf8(text);
+    return x_length_unchecked(text);
+}
+
+}  // namespace growth::text

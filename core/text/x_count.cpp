@@ -75,6 +75,7 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
     }
     XLength r;
     r.weighted_length = static_cast<int>(weighted / kScale);
+    r.invalid_characters = !valid;
     r.valid = valid && r.weighted_length > 0 && r.weighted_length <= kXMaxWeightedLength;
     return r;
 }

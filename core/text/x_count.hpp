@@ -9,6 +9,7 @@ namespace growth::text {
 struct XLength {
     int weighted_length = 0;  ///< weightedLength: 1 or 2 per character, 23 per URL, 2 per emoji
     bool valid = false;       ///< 0 < weightedLength <= 280 and no U+FFFE, U+FEFF, U+FFFF
+    bool invalid_characters = false;  ///< U+FFFE, U+FEFF or U+FFFF occurs
 };
 
 /// The maximum weighted length of one post (config v3).

@@ -12,36 +12,41 @@ namespace growth::text {
 
 namespace {
 
-// True when NFC can never change `c` or its neighbours because of `c`: no canonical
-// decomposition, combining class 0, never the second half of a composition (utf8proc marks those
-// with bit 15 of comb_index), and not a Hangul vowel or trailing jamo (composed by algorithm).
-bool nfc_inert(char32_t c) {
+// True when NFC can never change `c` or its neighbours because of `c`: combining class 0,
+// never the second half of a composition (utf8proc marks those with bit 15 of comb_index), not a
+// Hangul vowel or trailing jamo (composed by algorithm), and either no canonical decomposition or
+// a primary composite (decomposes into two or more characters starting with a starter and is not
+// excluded from composition), which NFC composes back to itself.
+bool compute_inert(char32_t c) {
     if (c < 0x300) return true;  // Latin-1 and Latin Extended: already composed, never combine
     if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2)) return false;
-    const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+    const auto cp = static_cast<utf8proc_int32_t>(c);
+    const utf8proc_property_t* p = utf8proc_get_property(cp);
     if (p->combining_class != 0) return false;
-    if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) return false;
     if (p->comb_index != UINT16_MAX && (p->comb_index & 0x8000)) return false;
+    if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) {
+        // Ask utf8proc whether NFC gives the character back (singletons such as U+212B and
+        // U+1F71 do not).
+        utf8proc_int32_t buf[8] = {cp};
+        int last_boundclass = 0;
+        auto len = utf8proc_decompose_char(cp, buf, 8, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE),
+                                           &last_boundclass);
+        if (len < 1 || len > 8) return false;
+        len = utf8proc_normalize_utf32(buf, len, static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+        return len == 1 && buf[0] == cp;
+    }
     return true;
 }
 
-const std::vector<utf8proc_int32_t>& nfc_code_points(std::string_view s) {
-    thread_local std::vector<utf8proc_int32_t> buf;
-    const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (buf.size() < s.size() + 16) buf.resize(s.size() + 16);
-    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-    auto n = utf8proc_decompose_custom(bytes, static_cast<utf8proc_ssize_t>(s.size()), buf.data(),
-                                       static_cast<utf8proc_ssize_t>(buf.size()), options, nullptr, nullptr);
-    if (n > static_cast<utf8proc_ssize_t>(buf.size())) {
-        buf.resize(static_cast<std::size_t>(n));
-        n = utf8proc_decompose_custom(bytes, static_cast<utf8proc_ssize_t>(s.size()), buf.data(),
-                                      static_cast<utf8proc_ssize_t>(buf.size()), options, nullptr, nullptr);
-    }
-    if (n < 0) throw std::bad_alloc();  // only UTF8PROC_ERROR_NOMEM is possible for valid input
-    n = utf8proc_normalize_utf32(buf.data(), n, options);
-    thread_local std::vector<utf8proc_int32_t> result;
-    result.assign(buf.begin(), buf.begin() + n);
-    return result;
+bool nfc_inert(char32_t c) {
+    if (c < 0x300) return true;
+    if (c > 0xFFFF) return compute_inert(c);
+    static const std::vector<bool> bmp = [] {
+        std::vector<bool> v(0x10000);
+        for (char32_t u = 0; u < 0x10000; ++u) v[u] = (u < 0xD800 || u > 0xDFFF) && compute_inert(u);
+        return v;
+    }();
+    return bmp[c];
 }
 
 bool all_inert(std::string_view s) {
@@ -56,30 +61,107 @@ bool all_inert(std::string_view s) {
     return true;
 }
 
+// NFC of a short piece of well-formed UTF-8, appended to `out` through `emit`.
+template <class Emit>
+void normalize_piece(std::string_view piece, Emit&& emit) {
+    thread_local std::vector<utf8proc_int32_t> buf(64);
+    const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(piece.data());
+    auto n = utf8proc_decompose_custom(bytes, static_cast<utf8proc_ssize_t>(piece.size()), buf.data(),
+                                       static_cast<utf8proc_ssize_t>(buf.size()), options, nullptr, nullptr);
+    if (n > static_cast<utf8proc_ssize_t>(buf.size())) {
+        buf.resize(static_cast<std::size_t>(n));
+        n = utf8proc_decompose_custom(bytes, static_cast<utf8proc_ssize_t>(piece.size()), buf.data(),
+                                      static_cast<utf8proc_ssize_t>(buf.size()), options, nullptr, nullptr);
+    }
+    if (n < 0) throw std::bad_alloc();  // only UTF8PROC_ERROR_NOMEM is possible for valid input
+    n = utf8proc_normalize_utf32(buf.data(), n, options);
+    for (utf8proc_ssize_t i = 0; i < n; ++i) emit(static_cast<char32_t>(buf[static_cast<std::size_t>(i)]));
+}
+
+// NFC(s) through `emit(code point)`. NFC is local: the text can be cut before any inert code
+// point, so only the pieces around non-inert ones (from the inert code point before them to the
+// next inert one) go through utf8proc; the rest is copied. `undo(k)` removes the last k emitted
+// code points (the piece's starter, already copied).
+template <class Emit, class Undo>
+void nfc_stream(std::string_view s, Emit&& emit, Undo&& undo) {
+    std::size_t i = 0;
+    std::size_t last_inert = std::string_view::npos;  // byte offset of the last copied inert cp
+    while (i < s.size()) {
+        const std::size_t at = i;
+        const auto b = static_cast<unsigned char>(s[i]);
+        const char32_t c = b < 0x80 ? (++i, static_cast<char32_t>(b)) : decode_utf8(s, i);
+        if (nfc_inert(c)) {
+            emit(c);
+            last_inert = at;
+            continue;
+        }
+        // A piece from the previous inert code point (already emitted: take it back) to the next one.
+        std::size_t piece_start = at;
+        if (last_inert != std::string_view::npos) {
+            undo(1);
+            piece_start = last_inert;
+        }
+        std::size_t j = i;
+        while (j < s.size()) {
+            std::size_t k = j;
+            if (nfc_inert(decode_utf8(s, k))) break;
+            j = k;
+        }
+        normalize_piece(s.substr(piece_start, j - piece_start), emit);
+        last_inert = std::string_view::npos;
+        i = j;
+    }
+}
+
 }  // namespace
 
 void nfc_utf16(std::string_view s, std::u16string& out) {
-    out.clear();
+    out.resize(s.size() + 8);  // UTF-16 never needs more units than UTF-8 has bytes, NFC aside
+    std::size_t n = 0;
     if (all_inert(s)) {
-        out.reserve(s.size());
+        char16_t* o = out.data();
         for (std::size_t i = 0; i < s.size();) {
             const auto b = static_cast<unsigned char>(s[i]);
             if (b < 0x80) {
-                out.push_back(b);
+                o[n++] = b;
                 ++i;
+                continue;
+            }
+            const char32_t c = decode_utf8(s, i);
+            if (c < 0x10000) {
+                o[n++] = static_cast<char16_t>(c);
             } else {
-                append_utf16(out, decode_utf8(s, i));
+                o[n++] = static_cast<char16_t>(0xD800 + ((c - 0x10000) >> 10));
+                o[n++] = static_cast<char16_t>(0xDC00 + ((c - 0x10000) & 0x3FF));
             }
         }
+        out.resize(n);
         return;
     }
-    for (const auto c : nfc_code_points(s)) append_utf16(out, static_cast<char32_t>(c));
+    out.clear();
+    char16_t last_width = 0;
+    nfc_stream(
+        s,
+        [&](char32_t c) {
+            append_utf16(out, c);
+            last_width = c >= 0x10000 ? 2 : 1;
+        },
+        [&](std::size_t) { out.resize(out.size() - last_width); });
 }
 
 std::string nfc(std::string_view s) {
     if (all_inert(s)) return std::string(s);
     std::string out;
-    for (const auto c : nfc_code_points(s)) append_utf8(out, static_cast<char32_t>(c));
+    std::size_t last_width = 0;
+    nfc_stream(
+        s,
+        [&](char32_t c) {
+            const std::size_t before = out.size();
+            append_utf8(out, c);
+            last_width = out.size() - before;
+        },
+        [&](std::size_t) { out.resize(out.size() - last_width); });
     return out;
 }
 

@@ -101,7 +101,7 @@ public:
         if (opt_.numbering == Numbering::none) {
             n = greedy_total(0);
         } else {
-            for (int d = 1; d <= 9; ++d) {
+            for (int d = digits(greedy_total(0)); d <= 9; ++d) {
                 int proxy = 1;
                 for (int i = 1; i < d; ++i) proxy *= 10;
                 const int m = greedy_total(std::max(proxy, 2));
@@ -126,15 +126,19 @@ private:
 
     Acc measure_acc(std::string_view s) const { return to_acc(measure(p_, s)); }
 
+    // The label's measure for part k of n, from a table filled per n (labels of the same digit
+    // widths measure the same, so the table is indexed by the digits of k).
     const Acc& label_acc(int k, int n) {
-        const int key = digits(k) * 16 + digits(n);
-        auto it = label_cache_.find(key);
-        if (it == label_cache_.end()) {
-            Acc a;
-            if (opt_.numbering != Numbering::none && n > 1) a = measure_acc(" " + numbering_label(opt_.numbering, k, n));
-            it = label_cache_.emplace(key, a).first;
+        if (n != label_n_) {
+            label_n_ = n;
+            label_by_digits_.assign(11, Acc{});
+            if (opt_.numbering != Numbering::none && n > 1) {
+                int k_of_width = 1;
+                for (int d = 1; d <= digits(n); ++d, k_of_width *= 10)
+                    label_by_digits_[static_cast<std::size_t>(d)] = measure_acc(" " + numbering_label(opt_.numbering, k_of_width, n));
+            }
         }
-        return it->second;
+        return label_by_digits_[static_cast<std::size_t>(digits(k))];
     }
 
     Segment build_segment(std::size_t s, std::size_t e) {
@@ -173,11 +177,14 @@ private:
     }
 
     // Estimated measure of the part from break a to break b (a < b), label included.
-    Acc estimate(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+    static Acc estimate_with(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
         Acc r = s.words[b] - s.words[a];
         if (b > a + 1) r += s.spaces[b] - s.spaces[a + 1];
-        r += label_acc(k, n);
+        r += label;
         return r;
+    }
+    Acc estimate(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        return estimate_with(s, a, b, label_acc(k, n));
     }
 
     std::string part_text(const Segment& s, std::size_t a, std::size_t b, int k, int n, std::string* label = nullptr) const {
@@ -220,16 +227,20 @@ private:
 
     // Parts the greedy packing needs with labels "k/n" (n = 0: no labels).
     int greedy_total(int n) {
+        const int key = (opt_.numbering == Numbering::none || n <= 1) ? 0 : digits(n);
+        if (key == greedy_key_) return greedy_count_;
+        greedy_key_ = key;
         int k = 0;
         for (auto& s : segs_) {
             s.greedy_ends.clear();
             std::size_t a = 0;
             while (a + 1 < s.breaks.size()) {
                 ++k;
-                a = furthest(s, a, k, std::max(n, 2));
+                a = furthest(s, a, k, n);
                 s.greedy_ends.push_back(a);
             }
         }
+        greedy_count_ = k;
         return k;
     }
 
@@ -241,8 +252,7 @@ private:
         // Forward reach after j parts (greedy) and earliest start leaving c-j parts (backward).
         std::vector<std::size_t> hi(c + 1), lo(c + 1);
         hi[0] = 0;
-        for (std::size_t j = 1; j <= c; ++j)
-            hi[j] = hi[j - 1] >= last ? last : furthest(s, hi[j - 1], k0 + static_cast<int>(j) - 1, n);
+        for (std::size_t j = 1; j <= c; ++j) hi[j] = s.greedy_ends[j - 1];  // the greedy run's reach
         lo[c] = last;
         for (std::size_t j = c; j-- > 0;) {
             std::size_t a = lo[j + 1];
@@ -251,8 +261,12 @@ private:
             lo[j] = std::min(a, lo[j + 1] - 1);
         }
         lo[0] = 0;
-        for (std::size_t j = 1; j < c; ++j)
+        for (std::size_t j = 1; j < c; ++j) {
             if (lo[j] > hi[j]) return s.greedy_ends;  // estimates disagree; keep the verified greedy
+            // Let a part end move back by at most one greedy part's worth of breaks: the slack of
+            // a long thread would otherwise make the windows (and the work) grow without bound.
+            lo[j] = std::max(lo[j], hi[j] - std::min(hi[j], std::max<std::size_t>(8, hi[j] - hi[j - 1])));
+        }
         const double inf = std::numeric_limits<double>::infinity();
         std::vector<std::vector<double>> cost(c + 1);
         std::vector<std::vector<std::size_t>> from(c + 1);
@@ -262,23 +276,25 @@ private:
         auto window_hi = [&](std::size_t j) { return j == c ? last : hi[j]; };
         for (int attempt = 0; attempt < 32; ++attempt) {
             for (std::size_t j = 1; j <= c; ++j) {
-                const std::size_t wl = window_lo(j), wh = window_hi(j);
-                cost[j].assign(wh - wl + 1, inf);
-                from[j].assign(wh - wl + 1, 0);
+                const std::size_t wl = std::max(window_lo(j), j), wh = window_hi(j);
+                cost[j].assign(wh + 1 - window_lo(j), inf);
+                from[j].assign(wh + 1 - window_lo(j), 0);
                 const std::size_t pl = j == 1 ? 0 : window_lo(j - 1), ph = j == 1 ? 0 : window_hi(j - 1);
                 const int k = k0 + static_cast<int>(j) - 1;
+                const Acc label = label_acc(k, n);
                 for (std::size_t i = wl; i <= wh; ++i) {
-                    for (std::size_t ip = pl; ip <= ph && ip < i; ++ip) {
+                    // Earlier starts only make the part longer: walk back until it stops fitting.
+                    for (std::size_t ip = std::min(ph, i - 1) + 1; ip-- > pl;) {
+                        const Acc e = estimate_with(s, ip, i, label);
+                        if (!acc_within(e, lim_)) break;
                         const double before = cost[j - 1][ip - pl];
-                        if (before == inf || bad_.count({ip, i})) continue;
-                        const Acc e = estimate(s, ip, i, k, n);
-                        if (!acc_within(e, lim_)) continue;
+                        if (before == inf || (!bad_.empty() && bad_.count({ip, i}))) continue;
                         double slack = 1.0 - static_cast<double>(e.length) / static_cast<double>(lim_.length);
                         if (lim_.bytes) slack = std::min(slack, 1.0 - static_cast<double>(e.bytes) / static_cast<double>(lim_.bytes));
                         const double c_here = before + 1000.0 * slack * slack + break_penalty(s.breaks[i].level);
-                        if (c_here < cost[j][i - wl]) {
-                            cost[j][i - wl] = c_here;
-                            from[j][i - wl] = ip;
+                        if (c_here < cost[j][i - window_lo(j)]) {
+                            cost[j][i - window_lo(j)] = c_here;
+                            from[j][i - window_lo(j)] = ip;
                         }
                     }
                 }
@@ -335,7 +351,9 @@ private:
     Limits lim_;
     Spans protected_;
     std::vector<Segment> segs_;
-    std::map<int, Acc> label_cache_;
+    int label_n_ = -1;
+    int greedy_key_ = -1, greedy_count_ = 0;  // the last greedy run: label digits and its count
+    std::vector<Acc> label_by_digits_;
     std::set<std::pair<std::size_t, std::size_t>> bad_;
 };
 

@@ -82,7 +82,7 @@ void walk(const Trie& t, std::u16string_view s, std::uint32_t node, std::size_t 
 
 }  // namespace
 
-bool may_start_emoji(char16_t u) { return trie().root[u] != 0; }
+const std::uint32_t* emoji_first_units() { return trie().root.get(); }
 
 std::size_t match_emoji(std::u16string_view text, std::size_t pos) {
     const Trie& t = trie();

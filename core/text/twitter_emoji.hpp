@@ -2,6 +2,7 @@
 // twemoji-parser's emoji matching (the regex parseTweet counts as one emoji), over UTF-16.
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace growth::text::tw {
@@ -11,7 +12,11 @@ namespace growth::text::tw {
 /// first call (building the trie).
 std::size_t match_emoji(std::u16string_view text, std::size_t pos);
 
+/// For each UTF-16 unit, whether an emoji regex alternative can start with it (65536 entries).
+/// Throws like match_emoji.
+const std::uint32_t* emoji_first_units();
+
 /// Whether any emoji regex alternative can start with unit `u`. Throws like match_emoji.
-bool may_start_emoji(char16_t u);
+inline bool may_start_emoji(char16_t u) { return emoji_first_units()[u] != 0; }
 
 }  // namespace growth::text::tw

@@ -25,8 +25,10 @@ constexpr std::size_t kMaxUrlLength = 4096;
 constexpr std::size_t kMaxTcoSlugLength = 40;
 
 struct TldData {
-    std::unordered_map<std::string, int> ascii;               // pure [a-z0-9-] TLD -> order
+    std::unordered_map<std::string_view, int> ascii;          // pure [a-z0-9-] TLD -> order
     std::vector<std::pair<int, std::u16string>> special;      // the rest, in order
+    // For each text unit, the indices into `special` of the TLDs whose first unit it can match.
+    std::unordered_map<char16_t, std::vector<std::uint32_t>> special_by_first;
 };
 
 const TldData& tld_data() {
@@ -38,14 +40,19 @@ const TldData& tld_data() {
                 return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
             });
             if (plain) {
-                d.ascii.emplace(std::string(tld), order);
+                d.ascii.emplace(tld, order);
             } else {
                 std::u16string u;
                 for (std::size_t i = 0; i < tld.size();) append_utf16(u, decode_utf8(tld, i));
+                const auto index = static_cast<std::uint32_t>(d.special.size());
+                d.special_by_first[u[0]].push_back(index);
+                for (const auto& pair : tables::tld_case_pairs)
+                    if (pair.hi == u[0]) d.special_by_first[pair.lo].push_back(index);
                 d.special.emplace_back(order, std::move(u));
             }
             ++order;
         }
+        for (auto& [unit, list] : d.special_by_first) std::sort(list.begin(), list.end());
         return d;
     }();
     return data;
@@ -92,16 +99,17 @@ public:
             break;
         }
         if (plain && e > pos && e - pos <= 64 && (e == limit || is(e, kTldFollower))) {
-            std::string key;
-            key.reserve(e - pos);
-            for (std::size_t i = pos; i < e; ++i) key.push_back(static_cast<char>(ascii_lower(t_[i])));
-            const auto it = d.ascii.find(key);
+            char key[64];
+            for (std::size_t i = pos; i < e; ++i) key[i - pos] = static_cast<char>(ascii_lower(t_[i]));
+            const auto it = d.ascii.find(std::string_view(key, e - pos));
             if (it != d.ascii.end()) {
                 best = it->second;
                 best_end = e;
             }
         }
-        for (const auto& [order, tld] : d.special) {
+        const auto candidates = d.special_by_first.find(t_[pos]);
+        if (candidates != d.special_by_first.end()) for (const auto index : candidates->second) {
+            const auto& [order, tld] = d.special[index];
             if (order > best) break;
             if (pos + tld.size() > limit) continue;
             bool eq = true;
@@ -132,11 +140,26 @@ public:
         labels_.clear();
         std::size_t s = d;
         while (s < t_.size() && is(s, kDomainChar)) {
-            std::size_t r = s;
-            bool underscore = false;
-            while (r < t_.size() && (is(r, kDomainChar) || t_[r] == '-' || t_[r] == '_')) {
-                underscore |= t_[r] == '_';
-                ++r;
+            std::size_t r;
+            bool underscore;
+            if (s > run_start_ && s < run_end_) {
+                // Same maximal run as a previous call (scans start at every position of a long
+                // CJK run, say): reuse its end instead of rescanning.
+                r = run_end_;
+                underscore = last_underscore_ != kNone && last_underscore_ >= s;
+            } else {
+                r = s;
+                underscore = false;
+                last_underscore_ = kNone;
+                while (r < t_.size() && (is(r, kDomainChar) || t_[r] == '-' || t_[r] == '_')) {
+                    if (t_[r] == '_') {
+                        underscore = true;
+                        last_underscore_ = r;
+                    }
+                    ++r;
+                }
+                run_start_ = s;
+                run_end_ = r;
             }
             if (r >= t_.size() || t_[r] != '.' || !is(r - 1, kDomainChar)) break;
             labels_.push_back({r, underscore});
@@ -362,6 +385,7 @@ private:
     std::u16string_view t_;
     const std::uint16_t* cls_;
     std::vector<std::pair<std::size_t, bool>> labels_;  // (index of the '.', has '_')
+    std::size_t run_start_ = kNone, run_end_ = 0, last_underscore_ = kNone;  // last label run scanned
     std::vector<std::size_t> ascii_labels_;             // start of the text after each '.'
 };
 

@@ -37,9 +37,10 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
     // The emoji regex scans the whole text on its own (matches may start inside URLs).
     std::size_t emoji_start = 0, emoji_len = 0;
     bool emoji_started = false;
+    const std::uint32_t* emoji_first = tw::emoji_first_units();
     auto next_emoji = [&](std::size_t from) {
         for (std::size_t p = from; p < n; ++p) {
-            if (!tw::may_start_emoji(t[p])) continue;
+            if (!emoji_first[t[p]]) continue;
             if (const auto len = tw::match_emoji(t, p)) {
                 emoji_start = p;
                 emoji_len = len;
@@ -81,6 +82,21 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
 }
 
 XLength x_length_unchecked(std::string_view text) {
+    // ASCII without a '.' holds no URL (a domain needs a dot) and no emoji (every twemoji
+    // sequence has a non-ASCII unit), and every ASCII character weighs 1.
+    bool simple = true;
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) >= 0x80 || c == '.') {
+            simple = false;
+            break;
+        }
+    }
+    if (simple) {
+        XLength r;
+        r.weighted_length = static_cast<int>(text.size());
+        r.valid = r.weighted_length > 0 && r.weighted_length <= kXMaxWeightedLength;
+        return r;
+    }
     thread_local std::u16string buf;
     nfc_utf16(text, buf);
     return x_length_nfc_utf16(buf);

@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -38,15 +39,20 @@ bool compute_inert(char32_t c) {
     return true;
 }
 
+const std::uint64_t* inert_bmp() {
+    static const std::unique_ptr<std::uint64_t[]> bits = [] {
+        auto b = std::make_unique<std::uint64_t[]>(0x10000 / 64);
+        for (char32_t u = 0; u < 0x10000; ++u)
+            if ((u < 0xD800 || u > 0xDFFF) && compute_inert(u)) b[u / 64] |= std::uint64_t{1} << (u % 64);
+        return b;
+    }();
+    return bits.get();
+}
+
 bool nfc_inert(char32_t c) {
     if (c < 0x300) return true;
     if (c > 0xFFFF) return compute_inert(c);
-    static const std::vector<bool> bmp = [] {
-        std::vector<bool> v(0x10000);
-        for (char32_t u = 0; u < 0x10000; ++u) v[u] = (u < 0xD800 || u > 0xDFFF) && compute_inert(u);
-        return v;
-    }();
-    return bmp[c];
+    return (inert_bmp()[c / 64] >> (c % 64)) & 1;
 }
 
 bool all_inert(std::string_view s) {
@@ -115,6 +121,63 @@ void nfc_stream(std::string_view s, Emit&& emit, Undo&& undo) {
 }
 
 }  // namespace
+
+Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::size_t& bad_offset) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    out.resize(n + 8);
+    char16_t* o = out.data();
+    std::size_t k = 0, i = 0;
+    const std::uint64_t* inert = inert_bmp();
+    while (i < n) {
+        const unsigned char b = p[i];
+        if (b < 0x80) {
+            o[k++] = b;
+            ++i;
+            continue;
+        }
+        char32_t c;
+        if (b >= 0xC2 && b <= 0xDF) {
+            if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) break;
+            c = (static_cast<char32_t>(b & 0x1F) << 6) | (p[i + 1] & 0x3F);
+            i += 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) break;
+            if ((b == 0xE0 && p[i + 1] < 0xA0) || (b == 0xED && p[i + 1] > 0x9F)) break;
+            c = (static_cast<char32_t>(b & 0x0F) << 12) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+            i += 3;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 || (p[i + 3] & 0xC0) != 0x80) break;
+            if ((b == 0xF0 && p[i + 1] < 0x90) || (b == 0xF4 && p[i + 1] > 0x8F)) break;
+            c = (static_cast<char32_t>(b & 0x07) << 18) | (static_cast<char32_t>(p[i + 1] & 0x3F) << 12) |
+                (static_cast<char32_t>(p[i + 2] & 0x3F) << 6) | (p[i + 3] & 0x3F);
+            i += 4;
+        } else {
+            break;
+        }
+        if (c < 0x10000) {
+            if (c >= 0x300 && !((inert[c / 64] >> (c % 64)) & 1)) {
+                out.clear();
+                return Utf16Status::needs_nfc;
+            }
+            o[k++] = static_cast<char16_t>(c);
+        } else {
+            if (!compute_inert(c)) {
+                out.clear();
+                return Utf16Status::needs_nfc;
+            }
+            o[k++] = static_cast<char16_t>(0xD800 + ((c - 0x10000) >> 10));
+            o[k++] = static_cast<char16_t>(0xDC00 + ((c - 0x10000) & 0x3FF));
+        }
+    }
+    if (i < n) {
+        bad_offset = find_invalid_utf8(s);
+        out.clear();
+        return Utf16Status::invalid;
+    }
+    out.resize(k);
+    return Utf16Status::ok;
+}
 
 void nfc_utf16(std::string_view s, std::u16string& out) {
     out.resize(s.size() + 8);  // UTF-16 never needs more units than UTF-8 has bytes, NFC aside

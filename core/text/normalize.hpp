@@ -1,6 +1,7 @@
 #pragma once
 // Unicode normalization (NFC, via utf8proc) straight into UTF-16, the form twitter-text counts.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,14 @@ namespace growth::text {
 /// do not allocate). `s` must be well-formed UTF-8. Text whose code points cannot change under NFC
 /// (the usual case) is converted directly. Throws std::bad_alloc.
 void nfc_utf16(std::string_view s, std::u16string& out);
+
+/// Result of utf16_if_nfc_stable().
+enum class Utf16Status { ok, needs_nfc, invalid };
+
+/// One pass over `s`: validates UTF-8 and, when NFC cannot change the text (the usual case),
+/// writes it as UTF-16 to `out` (ok). Otherwise returns needs_nfc, or invalid with `bad_offset`
+/// set to the offset of the first ill-formed byte. Throws std::bad_alloc.
+Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::size_t& bad_offset);
 
 /// NFC(s) as UTF-8. `s` must be well-formed UTF-8. Throws std::bad_alloc.
 std::string nfc(std::string_view s);

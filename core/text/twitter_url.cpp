@@ -173,6 +173,28 @@ public:
         return kNone;
     }
 
+    // False when no URL can start at `u`: it needs "http" there, or a domain label there, which
+    // ends at a '.' (the maximal run of [DC_-] from u must be followed by '.').
+    bool could_start(std::size_t u) {
+        const char16_t c = t_[u];
+        if (c == 'h' || c == 'H') return true;
+        if (!is(u, kDomainChar)) return false;
+        std::size_t r;
+        if (u > run_start_ && u < run_end_) {
+            r = run_end_;
+        } else {
+            r = u;
+            last_underscore_ = kNone;
+            while (r < t_.size() && (is(r, kDomainChar) || t_[r] == '-' || t_[r] == '_')) {
+                if (t_[r] == '_') last_underscore_ = r;
+                ++r;
+            }
+            run_start_ = u;
+            run_end_ = r;
+        }
+        return r < t_.size() && t_[r] == '.';
+    }
+
     // validUrlBalancedParens at `i` (which holds '('): \( GPC+ \) or \( GPC* \( GPC+ \) GPC* \).
     // Both are deterministic because parentheses are not path characters.
     std::size_t balanced_parens(std::size_t i) const {
@@ -328,12 +350,12 @@ public:
             bool found = false;
             std::size_t before = kNone;  // index of the PRE char, kNone when ^ matched
             for (std::size_t p = last_index; p < n; ++p) {
-                if (is(p, kUrlPreceding) && p + 1 < n && match_url(p + 1, m)) {
+                if (is(p, kUrlPreceding) && p + 1 < n && could_start(p + 1) && match_url(p + 1, m)) {
                     found = true;
                     before = p;
                     break;
                 }
-                if (p == 0 && match_url(0, m)) {
+                if (p == 0 && could_start(0) && match_url(0, m)) {
                     found = true;
                     break;
                 }

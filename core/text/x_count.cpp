@@ -1,5 +1,6 @@
 #include "core/text/x_count.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -50,29 +51,42 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
         emoji_start = n;
         emoji_len = 0;
     };
-    for (std::size_t ci = 0; ci < n; ++ci) {
+    std::size_t ci = 0;
+    while (ci < n) {
         while (ui < urls.size() && urls[ui].start < ci) ++ui;
         // parseTweet hashes entities by start index, so the last one with this start wins.
         while (ui + 1 < urls.size() && urls[ui + 1].start == ci) ++ui;
         if (ui < urls.size() && urls[ui].start == ci) {
             weighted += kUrlWeight;
             ci += urls[ui].url_length - 1;
-        } else {
-            if (!emoji_started) {
-                next_emoji(0);
-                emoji_started = true;
-            }
-            while (emoji_start < ci) next_emoji(emoji_start + emoji_len);
-            if (emoji_start == ci) {
-                weighted += kDefaultWeight;
-                ci += emoji_len - 1;
-            } else {
-                if (ci + 1 < n && t[ci] >= 0xD800 && t[ci] <= 0xDBFF && t[ci + 1] >= 0xDC00 && t[ci + 1] <= 0xDFFF)
-                    ++ci;
-                weighted += unit_weight(t[ci]);
-            }
+            if (valid && ci < n && invalid_unit(t[ci])) valid = false;
+            ++ci;
+            continue;
         }
-        if (valid && ci < n && invalid_unit(t[ci])) valid = false;
+        if (!emoji_started) {
+            next_emoji(0);
+            emoji_started = true;
+        }
+        while (emoji_start < ci) next_emoji(emoji_start + emoji_len);
+        if (emoji_start == ci) {
+            weighted += kDefaultWeight;
+            ci += emoji_len - 1;
+            if (valid && invalid_unit(t[ci])) valid = false;
+            ++ci;
+            continue;
+        }
+        // Plain characters up to the next URL or emoji.
+        const std::size_t stop = std::min(emoji_start, ui < urls.size() ? urls[ui].start : n);
+        for (; ci < stop; ++ci) {
+            const char16_t u = t[ci];
+            if (u >= 0xD800 && u <= 0xDBFF && ci + 1 < n && t[ci + 1] >= 0xDC00 && t[ci + 1] <= 0xDFFF) {
+                ++ci;  // a surrogate pair: weighed by its low surrogate, which is never in a range
+                weighted += kDefaultWeight;
+                continue;
+            }
+            weighted += unit_weight(u);
+            if (invalid_unit(u)) valid = false;
+        }
     }
     XLength r;
     r.weighted_length = static_cast<int>(weighted / kScale);
@@ -103,8 +117,15 @@ XLength x_length_unchecked(std::string_view text) {
 }
 
 XLength x_length(std::string_view text) {
-    require_valid_utf8(text);
-    return x_length_unchecked(text);
+    thread_local std::u16string buf;
+    std::size_t bad = 0;
+    switch (utf16_if_nfc_stable(text, buf, bad)) {
+        case Utf16Status::ok: return x_length_nfc_utf16(buf);
+        case Utf16Status::invalid: require_valid_utf8(text); break;  // throws, naming the offset
+        case Utf16Status::needs_nfc: break;
+    }
+    nfc_utf16(text, buf);
+    return x_length_nfc_utf16(buf);
 }
 
 }  // namespace growth::text

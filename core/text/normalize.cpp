@@ -202,7 +202,12 @@ void nfc_utf16(std::string_view s, std::u16string& out) {
         out.resize(n);
         return;
     }
+    nfc_utf16_slow(s, out);
+}
+
+void nfc_utf16_slow(std::string_view s, std::u16string& out) {
     out.clear();
+    out.reserve(s.size());
     char16_t last_width = 0;
     nfc_stream(
         s,

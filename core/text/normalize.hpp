@@ -20,6 +20,9 @@ enum class Utf16Status { ok, needs_nfc, invalid };
 /// set to the offset of the first ill-formed byte. Throws std::bad_alloc.
 Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::size_t& bad_offset);
 
+/// nfc_utf16() without its first check for text NFC cannot change. Throws std::bad_alloc.
+void nfc_utf16_slow(std::string_view s, std::u16string& out);
+
 /// NFC(s) as UTF-8. `s` must be well-formed UTF-8. Throws std::bad_alloc.
 std::string nfc(std::string_view s);
 

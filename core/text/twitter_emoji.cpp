@@ -84,6 +84,17 @@ void walk(const Trie& t, std::u16string_view s, std::uint32_t node, std::size_t 
 
 const std::uint32_t* emoji_first_units() { return trie().root.get(); }
 
+const std::uint64_t* emoji_first_bits() {
+    static const std::unique_ptr<std::uint64_t[]> bits = [] {
+        auto b = std::make_unique<std::uint64_t[]>(0x10000 / 64);
+        const auto* root = trie().root.get();
+        for (std::uint32_t u = 0; u < 0x10000; ++u)
+            if (root[u]) b[u / 64] |= std::uint64_t{1} << (u % 64);
+        return b;
+    }();
+    return bits.get();
+}
+
 std::size_t match_emoji(std::u16string_view text, std::size_t pos) {
     const Trie& t = trie();
     const std::uint32_t first = t.root[text[pos]];

@@ -16,6 +16,9 @@ std::size_t match_emoji(std::u16string_view text, std::size_t pos);
 /// Throws like match_emoji.
 const std::uint32_t* emoji_first_units();
 
+/// The same as a bitset (bit u of word u/64), small enough to stay in cache. Throws like match_emoji.
+const std::uint64_t* emoji_first_bits();
+
 /// Whether any emoji regex alternative can start with unit `u`. Throws like match_emoji.
 inline bool may_start_emoji(char16_t u) { return emoji_first_units()[u] != 0; }
 

@@ -359,6 +359,14 @@ public:
                     found = true;
                     break;
                 }
+                // Inside a run of domain characters that does not end at '.', only an 'h'
+                // (http://) can start a URL: jump to the next one, or past the run.
+                const std::size_t u = p + 1;
+                if (u < n && run_start_ != kNone && u >= run_start_ && u < run_end_ && (run_end_ >= n || t_[run_end_] != '.')) {
+                    std::size_t q = u + 1;
+                    while (q < run_end_ && t_[q] != 'h' && t_[q] != 'H') ++q;
+                    p = q - 2;  // the loop's ++p makes the next URL start q
+                }
             }
             if (!found) return;
             last_index = m.end;

@@ -38,10 +38,10 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
     // The emoji regex scans the whole text on its own (matches may start inside URLs).
     std::size_t emoji_start = 0, emoji_len = 0;
     bool emoji_started = false;
-    const std::uint32_t* emoji_first = tw::emoji_first_units();
+    const std::uint64_t* emoji_first = tw::emoji_first_bits();
     auto next_emoji = [&](std::size_t from) {
         for (std::size_t p = from; p < n; ++p) {
-            if (!emoji_first[t[p]]) continue;
+            if (!((emoji_first[t[p] >> 6] >> (t[p] & 63)) & 1)) continue;
             if (const auto len = tw::match_emoji(t, p)) {
                 emoji_start = p;
                 emoji_len = len;
@@ -79,6 +79,10 @@ XLength x_length_nfc_utf16(std::u16string_view t) {
         const std::size_t stop = std::min(emoji_start, ui < urls.size() ? urls[ui].start : n);
         for (; ci < stop; ++ci) {
             const char16_t u = t[ci];
+            if (u < 0x1100) {  // the common case: weight 1
+                weighted += 100;
+                continue;
+            }
             if (u >= 0xD800 && u <= 0xDBFF && ci + 1 < n && t[ci + 1] >= 0xDC00 && t[ci + 1] <= 0xDFFF) {
                 ++ci;  // a surrogate pair: weighed by its low surrogate, which is never in a range
                 weighted += kDefaultWeight;
@@ -124,7 +128,7 @@ XLength x_length(std::string_view text) {
         case Utf16Status::invalid: require_valid_utf8(text); break;  // throws, naming the offset
         case Utf16Status::needs_nfc: break;
     }
-    nfc_utf16(text, buf);
+    nfc_utf16_slow(text, buf);
     return x_length_nfc_utf16(buf);
 }
 

@@ -137,7 +137,20 @@ public:
     // valid when it starts and ends with DC and is followed by '.'. The engine tries the most
     // subdomains first; validDomainName is the same without '_'.
     std::size_t match_domain(std::size_t d) {
+        // A start right after a dot of the last chain of labels sees the same labels from there
+        // on, and which label is followed by a TLD does not depend on the start: reuse the answer
+        // (keeps "a.a.a.a..." linear instead of quadratic).
+        if (!labels_.empty() && d > chain_first_ && d <= labels_.back().first && t_[d - 1] == '.') {
+            const auto it = std::lower_bound(labels_.begin(), labels_.end(), d - 1,
+                                             [](const std::pair<std::size_t, bool>& l, std::size_t v) { return l.first < v; });
+            if (it != labels_.end() && it->first == d - 1) {
+                const auto j = static_cast<std::size_t>(it - labels_.begin());
+                return chain_best_ != kNone && chain_best_ >= j + 1 ? chain_end_ : kNone;
+            }
+        }
         labels_.clear();
+        chain_first_ = d;
+        chain_best_ = kNone;
         std::size_t s = d;
         while (s < t_.size() && is(s, kDomainChar)) {
             std::size_t r;
@@ -168,7 +181,11 @@ public:
         for (std::size_t k = labels_.size(); k-- > 0;) {
             if (labels_[k].second) continue;
             const std::size_t end = match_tld(labels_[k].first + 1, t_.size());
-            if (end != kNone) return end;
+            if (end != kNone) {
+                chain_best_ = k;
+                chain_end_ = end;
+                return end;
+            }
         }
         return kNone;
     }
@@ -372,7 +389,7 @@ public:
             last_index = m.end;
             const std::size_t url_len = m.end - m.url_start;
             const std::size_t proto_len = m.proto_len ? m.proto_len : 8;  // 'https://'
-            if (!idna_ok(m.domain_start, m.domain_end) || proto_len + url_len > kMaxUrlLength) continue;
+            if (proto_len + url_len > kMaxUrlLength || !idna_ok(m.domain_start, m.domain_end)) continue;
             if (!m.proto_len) {
                 if (before != kNone) {
                     const char16_t b = t_[before];
@@ -416,6 +433,7 @@ private:
     const std::uint16_t* cls_;
     std::vector<std::pair<std::size_t, bool>> labels_;  // (index of the '.', has '_')
     std::size_t run_start_ = kNone, run_end_ = 0, last_underscore_ = kNone;  // last label run scanned
+    std::size_t chain_first_ = 0, chain_best_ = kNone, chain_end_ = 0;  // last match_domain: start, answer
     std::vector<std::size_t> ascii_labels_;             // start of the text after each '.'
 };
 

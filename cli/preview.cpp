@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,7 +21,6 @@
 #include "core/error.hpp"
 #include "core/text/platform.hpp"
 #include "core/text/splitter.hpp"
-#include "core/text/split_breaks.hpp"
 #include "core/text/utf8.hpp"
 
 namespace growth::cli {
@@ -114,10 +115,8 @@ std::string unit_name(Platform p) {
     }
 }
 
+// --no-split counts the text as given, markers included, without its outer whitespace.
 std::string trimmed(std::string_view s) {
-    const auto segs = text::detail::explicit_segments(s);
-    if (segs.empty()) return {};
-    // --no-split keeps markers as text: trim only the outer whitespace.
     std::size_t a = 0, b = s.size();
     while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
     while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;

@@ -16,8 +16,9 @@ void nfc_utf16(std::string_view s, std::u16string& out);
 enum class Utf16Status { ok, needs_nfc, invalid };
 
 /// One pass over `s`: validates UTF-8 and, when NFC cannot change the text (the usual case),
-/// writes it as UTF-16 to `out` (ok). Otherwise returns needs_nfc, or invalid with `bad_offset`
-/// set to the offset of the first ill-formed byte. Throws std::bad_alloc.
+/// writes it as UTF-16 to `out` (ok). Otherwise returns invalid with `bad_offset` set to the
+/// offset of the first ill-formed byte, or needs_nfc as soon as it meets a code point NFC may
+/// change (the rest of `s` is then NOT validated). Throws std::bad_alloc.
 Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::size_t& bad_offset);
 
 /// nfc_utf16() without its first check for text NFC cannot change. Throws std::bad_alloc.

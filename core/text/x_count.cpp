@@ -126,7 +126,7 @@ XLength x_length(std::string_view text) {
     switch (utf16_if_nfc_stable(text, buf, bad)) {
         case Utf16Status::ok: return x_length_nfc_utf16(buf);
         case Utf16Status::invalid: require_valid_utf8(text); break;  // throws, naming the offset
-        case Utf16Status::needs_nfc: break;
+        case Utf16Status::needs_nfc: require_valid_utf8(text); break;  // the pass stopped early
     }
     nfc_utf16_slow(text, buf);
     return x_length_nfc_utf16(buf);

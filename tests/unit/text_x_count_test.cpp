@@ -68,3 +68,8 @@ TEST_CASE("invalid UTF-8 is rejected naming the byte offset") {
     CHECK(message("\xe2\x82") == "invalid UTF-8 at byte offset 0");           // truncated
     CHECK(message("\xf4\x90\x80\x80") == "invalid UTF-8 at byte offset 0");   // above U+10FFFF
 }
+
+TEST_CASE("invalid UTF-8 after a character that needs normalization is still rejected") {
+    // Found by the fuzzer: the one-pass fast path stops at the combining mark.
+    CHECK_THROWS_WITH_AS(x_length("e\xcc\x81 \xff"), "invalid UTF-8 at byte offset 4", growth::Error);
+}

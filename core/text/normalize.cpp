@@ -39,6 +39,30 @@ bool compute_inert(char32_t c) {
     return true;
 }
 
+// For the one-pass check: 0 for an inert code point; for a combining mark that has no
+// decomposition and never composes, its combining class (NFC leaves it alone as long as the marks
+// after a starter are already in canonical order); 255 for anything else.
+constexpr std::uint8_t kNeedsNfc = 255;
+
+std::uint8_t compute_stable_class(char32_t c) {
+    if (compute_inert(c)) return 0;
+    if ((c >= 0x1161 && c <= 0x1175) || (c >= 0x11A8 && c <= 0x11C2)) return kNeedsNfc;
+    const utf8proc_property_t* p = utf8proc_get_property(static_cast<utf8proc_int32_t>(c));
+    if (p->combining_class == 0 || p->combining_class >= kNeedsNfc) return kNeedsNfc;
+    if (p->comb_index != UINT16_MAX && (p->comb_index & 0x8000)) return kNeedsNfc;
+    if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) return kNeedsNfc;
+    return static_cast<std::uint8_t>(p->combining_class);
+}
+
+const std::uint8_t* stable_class_bmp() {
+    static const std::unique_ptr<std::uint8_t[]> table = [] {
+        auto t = std::make_unique<std::uint8_t[]>(0x10000);
+        for (char32_t u = 0; u < 0x10000; ++u) t[u] = (u >= 0xD800 && u <= 0xDFFF) ? kNeedsNfc : compute_stable_class(u);
+        return t;
+    }();
+    return table.get();
+}
+
 const std::uint64_t* inert_bmp() {
     static const std::unique_ptr<std::uint64_t[]> bits = [] {
         auto b = std::make_unique<std::uint64_t[]>(0x10000 / 64);
@@ -128,12 +152,14 @@ Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::si
     out.resize(n + 8);
     char16_t* o = out.data();
     std::size_t k = 0, i = 0;
-    const std::uint64_t* inert = inert_bmp();
+    const std::uint8_t* stable = stable_class_bmp();
+    std::uint8_t last_ccc = 0;  // combining class of the previous code point (0 for a starter)
     while (i < n) {
         const unsigned char b = p[i];
         if (b < 0x80) {
             o[k++] = b;
             ++i;
+            last_ccc = 0;
             continue;
         }
         char32_t c;
@@ -155,17 +181,15 @@ Utf16Status utf16_if_nfc_stable(std::string_view s, std::u16string& out, std::si
         } else {
             break;
         }
+        const std::uint8_t cls = c < 0x10000 ? stable[c] : compute_stable_class(c);
+        if (cls == kNeedsNfc || (cls != 0 && cls < last_ccc)) {
+            out.clear();
+            return Utf16Status::needs_nfc;
+        }
+        last_ccc = cls;
         if (c < 0x10000) {
-            if (c >= 0x300 && !((inert[c / 64] >> (c % 64)) & 1)) {
-                out.clear();
-                return Utf16Status::needs_nfc;
-            }
             o[k++] = static_cast<char16_t>(c);
         } else {
-            if (!compute_inert(c)) {
-                out.clear();
-                return Utf16Status::needs_nfc;
-            }
             o[k++] = static_cast<char16_t>(0xD800 + ((c - 0x10000) >> 10));
             o[k++] = static_cast<char16_t>(0xDC00 + ((c - 0x10000) & 0x3FF));
         }

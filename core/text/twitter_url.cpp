@@ -366,24 +366,34 @@ public:
             Match m{};
             bool found = false;
             std::size_t before = kNone;  // index of the PRE char, kNone when ^ matched
-            for (std::size_t p = last_index; p < n; ++p) {
-                if (is(p, kUrlPreceding) && p + 1 < n && could_start(p + 1) && match_url(p + 1, m)) {
-                    found = true;
-                    before = p;
-                    break;
+            std::size_t from = last_index;
+            while (!found) {
+                // Every URL's domain holds a "domain dot": a '.' after a domain character and
+                // before a letter, digit or non-ASCII character (where a TLD starts). A match
+                // that uses the next such dot d starts inside the run of [DC_-.] characters
+                // around it, at most "https://" plus the preceding character earlier; a match
+                // starting after d needs a later dot. So only [run start - 9, d] is scanned.
+                std::size_t d = from;
+                for (;; ++d) {
+                    d = static_cast<std::size_t>(std::find(t_.begin() + static_cast<std::ptrdiff_t>(std::min(d, n)), t_.end(), u'.') - t_.begin());
+                    if (d >= n) return;
+                    if (d > 0 && d + 1 < n && is(d - 1, kDomainChar) && (is_ascii_alnum(t_[d + 1]) || t_[d + 1] >= 0x80)) break;
                 }
-                if (p == 0 && could_start(0) && match_url(0, m)) {
-                    found = true;
-                    break;
+                std::size_t st = d;
+                while (st > from && (is(st - 1, kDomainChar) || t_[st - 1] == '-' || t_[st - 1] == '_' || t_[st - 1] == '.')) --st;
+                const std::size_t window = std::max(from, st >= 9 ? st - 9 : std::size_t{0});
+                for (std::size_t p = window; p <= d && p < n; ++p) {
+                    if (is(p, kUrlPreceding) && p + 1 < n && could_start(p + 1) && match_url(p + 1, m)) {
+                        found = true;
+                        before = p;
+                        break;
+                    }
+                    if (p == 0 && could_start(0) && match_url(0, m)) {
+                        found = true;
+                        break;
+                    }
                 }
-                // Inside a run of domain characters that does not end at '.', only an 'h'
-                // (http://) can start a URL: jump to the next one, or past the run.
-                const std::size_t u = p + 1;
-                if (u < n && run_start_ != kNone && u >= run_start_ && u < run_end_ && (run_end_ >= n || t_[run_end_] != '.')) {
-                    std::size_t q = u + 1;
-                    while (q < run_end_ && t_[q] != 'h' && t_[q] != 'H') ++q;
-                    p = q - 2;  // the loop's ++p makes the next URL start q
-                }
+                from = d + 1;
             }
             if (!found) return;
             last_index = m.end;

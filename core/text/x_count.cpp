@@ -116,7 +116,8 @@ XLength x_length_unchecked(std::string_view text) {
         return r;
     }
     thread_local std::u16string buf;
-    nfc_utf16(text, buf);
+    std::size_t bad = 0;
+    if (utf16_if_nfc_stable(text, buf, bad) != Utf16Status::ok) nfc_utf16_slow(text, buf);
     return x_length_nfc_utf16(buf);
 }
 

@@ -1,0 +1,174 @@
+#include "core/text/split_breaks.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+
+#include "core/text/grapheme.hpp"
+#include "core/text/utf8.hpp"
+
+namespace growth::text::detail {
+
+namespace {
+
+// Characters a line may break at (UAX #14 mandatory and space breaks); no-break spaces excluded.
+bool is_break_space(char32_t c) {
+    switch (c) {
+        case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+        case 0x1680: case 0x2028: case 0x2029: case 0x205F: case 0x3000: return true;
+        default: return c >= 0x2000 && c <= 0x200A && c != 0x2007;
+    }
+}
+
+bool closing(char32_t c) {
+    switch (c) {
+        case '"': case '\'': case ')': case ']': case '}': case 0x201D: case 0x2019: case 0xBB:
+        case 0x300D: case 0x300F: case 0xFF09: case '*': case '_': return true;
+        default: return false;
+    }
+}
+
+int punct_level(char32_t c) {
+    switch (c) {
+        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F: case 0x203C:
+        case 0x2049: case 0xFF0E: case 0x0964: case 0x061F: return kSentence;
+        case ',': case ';': case ':': case 0x2014: case 0x2013: case 0x3001: case 0xFF0C: case 0xFF1B:
+        case 0xFF1A: case 0x060C: return kClause;
+        default: return kWord;
+    }
+}
+
+char32_t last_code_point(std::string_view s, std::size_t end, std::size_t floor, std::size_t& at) {
+    std::size_t b = end - 1;
+    while (b > floor && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) --b;
+    at = b;
+    std::size_t i = b;
+    return decode_utf8(s, i);
+}
+
+bool wide(char32_t c) {
+    return c >= 0x1100 && utf8proc_charwidth(static_cast<utf8proc_int32_t>(c)) == 2 &&
+           utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->boundclass != UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+bool inside_protected(std::size_t x, const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+    auto it = std::upper_bound(spans.begin(), spans.end(), x,
+                               [](std::size_t v, const std::pair<std::size_t, std::size_t>& s) { return v < s.first; });
+    if (it == spans.begin()) return false;
+    --it;
+    return x > it->first && x < it->second;
+}
+
+bool is_marker_line(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (line.substr(i, 3) != "---") return false;
+    i += 3;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    return i == line.size();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_view text) {
+    std::vector<std::pair<std::size_t, std::size_t>> raw;
+    std::size_t seg_start = 0;
+    for (std::size_t line = 0; line <= text.size();) {
+        std::size_t nl = text.find('\n', line);
+        if (nl == std::string_view::npos) nl = text.size();
+        if (is_marker_line(text.substr(line, nl - line))) {
+            raw.emplace_back(seg_start, line);
+            seg_start = std::min(nl + 1, text.size());
+        }
+        line = nl + 1;
+    }
+    raw.emplace_back(seg_start, text.size());
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    for (auto [s, e] : raw) {
+        // Trim whitespace by code point.
+        while (s < e) {
+            std::size_t i = s;
+            if (!is_break_space(decode_utf8(text, i))) break;
+            s = i;
+        }
+        while (e > s) {
+            std::size_t at;
+            if (!is_break_space(last_code_point(text, e, s, at))) break;
+            e = at;
+        }
+        if (s < e) out.emplace_back(s, e);
+    }
+    return out;
+}
+
+std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end,
+                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans) {
+    std::vector<Break> out{{start, start, kForced}};
+    const std::string_view seg = text.substr(start, end - start);
+    std::size_t ws_start = std::string_view::npos;
+    int newlines = 0;
+    std::size_t prev_end = 0;          // end of the previous non-space grapheme (segment offsets)
+    char32_t prev_last = 0;            // its last code point
+    bool have_prev = false;
+    for_each_grapheme(seg, [&](std::size_t gs, std::size_t ge) {
+        std::size_t i = gs;
+        const char32_t first = decode_utf8(seg, i);
+        const bool space = is_break_space(first) && (i == ge || (first == '\r' && seg[i] == '\n'));
+        if (space) {
+            if (ws_start == std::string_view::npos) {
+                ws_start = gs;
+                newlines = 0;
+            }
+            for (std::size_t k = gs; k < ge; ++k) newlines += seg[k] == '\n';
+            if (first == 0x2028 || first == 0x2029) ++newlines;
+            return;
+        }
+        if (ws_start != std::string_view::npos) {
+            int level = kWord;
+            if (newlines >= 2) {
+                level = kParagraph;
+            } else if (newlines == 1) {
+                level = kLine;
+            } else {
+                // The punctuation before the space, looking through closing quotes/brackets.
+                std::size_t e = ws_start;
+                while (e > 0) {
+                    std::size_t at;
+                    const char32_t c = last_code_point(seg, e, 0, at);
+                    if (!closing(c)) {
+                        level = punct_level(c);
+                        break;
+                    }
+                    e = at;
+                }
+            }
+            if (!inside_protected(start + ws_start, protected_spans))
+                out.push_back({start + ws_start, start + gs, level});
+            ws_start = std::string_view::npos;
+        } else if (have_prev && (wide(prev_last) || wide(first)) && !inside_protected(start + gs, protected_spans)) {
+            // Between CJK characters, or after full-width punctuation: no space needed to break.
+            const int pl = punct_level(prev_last);
+            if (pl != kWord || (wide(prev_last) && wide(first)))
+                out.push_back({start + gs, start + gs, pl});
+        }
+        std::size_t at;
+        prev_last = last_code_point(seg, ge, gs, at);
+        prev_end = ge;
+        have_prev = true;
+    });
+    (void)prev_end;
+    out.push_back({end, end, kForced});
+    return out;
+}
+
+std::vector<std::size_t> inner_grapheme_breaks(std::string_view text, std::size_t start, std::size_t end,
+                                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans) {
+    std::vector<std::size_t> out;
+    for_each_grapheme(text.substr(start, end - start), [&](std::size_t, std::size_t ge) {
+        const std::size_t x = start + ge;
+        if (x < end && !inside_protected(x, protected_spans)) out.push_back(x);
+    });
+    return out;
+}
+
+}  // namespace growth::text::detail

@@ -18,13 +18,14 @@ import hmac
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 import unittest
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pds"))
-from pds_harness import RealPds  # noqa: E402
+from pds_harness import HERE as PDS_DIR, RealPds, setup as pds_setup  # noqa: E402
 
 POST = "app.bsky.feed.post"
 PDS = None
@@ -325,6 +326,26 @@ class RealErrorAnswers(unittest.TestCase):
             "error": "InvalidRequest",
             "message": 'Invalid record key for app.bsky.feed.post: Invalid TID string (got "not-a-tid") at $'}))
 
+    def test_get_record_of_an_unused_rkey_is_400_record_not_found(self):
+        rkey = next_tid()
+        status, body, _ = PDS.call("GET", "com.atproto.repo.getRecord",
+                                   params={"repo": PDS.did, "collection": POST, "rkey": rkey})
+        self.assertEqual((status, body), (400, {
+            "error": "RecordNotFound", "message": f"Could not locate record: at://{PDS.did}/{POST}/{rkey}"}))
+
+    def test_reply_refs_to_a_record_that_does_not_exist_are_stored(self):
+        root = {"uri": f"at://{PDS.did}/{POST}/{next_tid()}",
+                "cid": "bafyreihjn4boyxdhvn6pkh2jt3hukqep2y3itdcnujs7oawrcnfenxsykm"}
+        status, body, _ = create_post(self.token, post_record("dangling", reply={"root": root, "parent": root}),
+                                      next_tid())
+        self.assertEqual((status, body.get("validationStatus")), (200, "valid"), body)
+
+    def test_app_bsky_reads_without_an_app_view_are_400_invalid_request(self):
+        status, body, _ = PDS.call("GET", "app.bsky.feed.getPostThread", token=self.token,
+                                   params={"uri": f"at://{PDS.did}/{POST}/{next_tid()}"})
+        self.assertEqual((status, body), (400, {
+            "error": "InvalidRequest", "message": "No service configured for app.bsky.feed.getPostThread"}))
+
 
 class Isolation(unittest.TestCase):
     """The PDS must stay on this machine, and the harness must notice when it does not."""
@@ -342,6 +363,30 @@ class Isolation(unittest.TestCase):
                                    params={"handle": "someone.example.com"})
         self.assertEqual((status, body["error"]), (400, "InvalidRequest"))
         self.assertIn("dns resolveTxt _atproto.someone.example.com", PDS.outbound_attempts()[before:])
+
+    def test_the_guard_refuses_tcp_and_name_lookups_before_they_leave(self):
+        # Run in a fresh network namespace (no interface up), so nothing could leave even if the guard
+        # failed; what is checked is that the guard refuses first and reports each attempt.
+        script = (
+            "import net from 'node:net'; import dns from 'node:dns';"
+            f"import {{ install_outbound_guard }} from '{os.path.join(PDS_DIR, 'outbound_guard.mjs')}';"
+            "install_outbound_guard();"
+            "const tcp = await new Promise((ok) => net.connect({host: '192.0.2.1', port: 9})"
+            "  .once('error', (e) => ok(e.code)).once('connect', () => ok('connected')));"
+            "const web = await fetch('https://bsky.social/').then(() => 'fetched', (e) => e.cause?.code);"
+            "const name = await dns.promises.lookup('bsky.social').then(() => 'resolved', (e) => e.code);"
+            "const txt = await new dns.promises.Resolver().resolveTxt('_atproto.bsky.social')"
+            "  .then(() => 'resolved', (e) => e.code);"
+            "console.log(JSON.stringify({tcp, web, name, txt}));")
+        proc = subprocess.run(["unshare", "--net", pds_setup(), "--input-type=module", "-e", script],
+                              capture_output=True, text=True, timeout=60, check=False)
+        self.assertEqual(proc.returncode, 0, f"unshare --net (needs root) or node failed: {proc.stderr}")
+        self.assertEqual((json.loads(proc.stdout), proc.stderr.splitlines()), (
+            {"tcp": "ECONNREFUSED", "web": "ECONNREFUSED", "name": "ENOTFOUND", "txt": "ENOTFOUND"},
+            ["pds-harness: outbound blocked: tcp 192.0.2.1:9",
+             "pds-harness: outbound blocked: tcp bsky.social:443",
+             "pds-harness: outbound blocked: dns lookup bsky.social",
+             "pds-harness: outbound blocked: dns resolveTxt _atproto.bsky.social"]))
 
 
 if __name__ == "__main__":

@@ -9,19 +9,16 @@
 //   {"pds_url","plc_url","handle","did","email","password","app_password","app_password_name",
 //    "admin_password","jwt_secret","service_did","pds_version","node_version","pid","data_dir"}
 //
-// Nothing here may reach beyond this machine: every outbound TCP connection or DNS query for a
+// Nothing here may reach beyond this machine (outbound_guard.mjs): every TCP connection or DNS query for a
 // non-loopback destination is refused before it leaves and reported on stderr as
 // "pds-harness: outbound blocked: ..." so that the tests can assert there were none.
 
-import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { syncBuiltinESMExports } from 'node:module';
 import crypto from 'node:crypto';
-
-const OUTBOUND_PREFIX = 'pds-harness: outbound blocked: ';
+import { install_outbound_guard } from './outbound_guard.mjs';
 
 function die(message) {
   process.stderr.write(`pds-harness: error: ${message}\n`);
@@ -56,92 +53,6 @@ function parse_args(argv) {
   if (!opts.info_file) die('--info-file is required');
   if (!opts.handle.endsWith('.test')) die(`--handle "${opts.handle}" must end in .test (the PDS's handle domain)`);
   return opts;
-}
-
-// --- outbound guard -------------------------------------------------------------------------------
-// Installed before the PDS is imported so that every module sees the guarded functions.
-
-function is_loopback_host(host) {
-  if (host === undefined || host === null || host === '') return true; // Node's default is localhost
-  const h = String(host).replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (net.isIPv6(h)) return h === '::1' || h.startsWith('::ffff:127.');
-  return false;
-}
-
-function report_outbound(what) {
-  process.stderr.write(`${OUTBOUND_PREFIX}${what}\n`);
-}
-
-function install_outbound_guard() {
-  const original_connect = net.Socket.prototype.connect;
-  net.Socket.prototype.connect = function guarded_connect(...args) {
-    let options = args[0];
-    if (Array.isArray(options)) options = options[0]; // internal normalized form
-    let host;
-    let port;
-    let is_path = false;
-    if (options !== null && typeof options === 'object') {
-      if (options.path) is_path = true;
-      host = options.host;
-      port = options.port;
-    } else if (typeof options === 'string' && Number.isNaN(Number(options))) {
-      is_path = true;
-    } else {
-      port = options;
-      host = typeof args[1] === 'string' ? args[1] : undefined;
-    }
-    if (!is_path && !is_loopback_host(host)) {
-      report_outbound(`tcp ${host}:${port}`);
-      const err = Object.assign(new Error(`outbound connection to ${host}:${port} refused by the test harness`),
-                                { code: 'ECONNREFUSED' });
-      process.nextTick(() => this.destroy(err));
-      return this;
-    }
-    return original_connect.apply(this, args);
-  };
-
-  const refuse_name = (name) => Object.assign(
-    new Error(`DNS query for ${name} refused by the test harness`), { code: 'ENOTFOUND', hostname: name });
-
-  const original_lookup = dns.lookup;
-  dns.lookup = function guarded_lookup(hostname, ...rest) {
-    if (!is_loopback_host(hostname) && !net.isIP(hostname)) {
-      report_outbound(`dns lookup ${hostname}`);
-      const cb = rest[rest.length - 1];
-      process.nextTick(() => cb(refuse_name(hostname)));
-      return {};
-    }
-    return original_lookup.call(this, hostname, ...rest);
-  };
-  const original_plookup = dns.promises.lookup;
-  dns.promises.lookup = async function guarded_plookup(hostname, ...rest) {
-    if (!is_loopback_host(hostname) && !net.isIP(hostname)) {
-      report_outbound(`dns lookup ${hostname}`);
-      throw refuse_name(hostname);
-    }
-    return original_plookup.call(this, hostname, ...rest);
-  };
-  // Record-type queries (handle resolution uses TXT _atproto.<handle>) never go to the network here.
-  for (const fn of ['resolve', 'resolve4', 'resolve6', 'resolveAny', 'resolveCname', 'resolveMx',
-                    'resolveNs', 'resolveSrv', 'resolveTxt']) {
-    const cb_version = function guarded_resolve(hostname, ...rest) {
-      report_outbound(`dns ${fn} ${hostname}`);
-      const cb = rest[rest.length - 1];
-      process.nextTick(() => cb(refuse_name(hostname)));
-      return {};
-    };
-    const promise_version = async function guarded_presolve(hostname) {
-      report_outbound(`dns ${fn} ${hostname}`);
-      throw refuse_name(hostname);
-    };
-    dns[fn] = cb_version;
-    dns.Resolver.prototype[fn] = cb_version;
-    dns.promises[fn] = promise_version;
-    dns.promises.Resolver.prototype[fn] = promise_version;
-  }
-  syncBuiltinESMExports();
 }
 
 // --- helpers ---------------------------------------------------------------------------------------

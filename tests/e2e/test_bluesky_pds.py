@@ -311,9 +311,14 @@ class RealErrorAnswers(unittest.TestCase):
         self.assertEqual((status, body), (400, {"error": "InvalidToken", "message": "Token could not be verified"}))
 
     def test_missing_token_is_401_authentication_required(self):
-        status, body, headers = PDS.call("POST", "com.atproto.repo.createRecord", body={
+        status, body, _ = PDS.call("POST", "com.atproto.repo.createRecord", body={
             "repo": PDS.did, "collection": POST, "rkey": next_tid(), "record": post_record("no token")})
         self.assertEqual((status, body), (401, {"error": "AuthMissing", "message": "Authentication Required"}))
+
+    def test_missing_token_answer_has_no_www_authenticate_header(self):
+        _, _, headers = PDS.call("POST", "com.atproto.repo.createRecord", body={
+            "repo": PDS.did, "collection": POST, "rkey": next_tid(), "record": post_record("no token")})
+        self.assertNotIn("www-authenticate", headers)
 
     def test_wrong_app_password_is_401_authentication_required(self):
         status, body, _ = create_session(PDS.handle, "aaaa-bbbb-cccc-dddd")

@@ -162,8 +162,10 @@ def publish_thread_directly(texts):
         growthctl account add bluesky --name real --handle PDS.handle \
             --app-password-file F(PDS.app_password) --service PDS.url
         growthctl post --to real --json -f FILE(the joined text)
-    taking rkey/uri/cid per part from the --json output (`remote_id` = at-uri); the tests below then
-    check what the PDS stored, unchanged.
+    taking rkey/uri/cid per part from the --json output (`remote_id` = at-uri) and "record" = the
+    expected record (THREAD_TEXTS[i] with thread_facets(i, ...), i.e. what growthctl must produce when
+    it splits and annotates the text). The ThreadReadBack assertions then stay as they are: they only
+    read the PDS (listRecords) and compare with these parts.
     """
     token = session_token()
     status, resolved, _ = PDS.call("GET", "com.atproto.identity.resolveHandle", params={"handle": PDS.handle})
@@ -383,9 +385,10 @@ class Isolation(unittest.TestCase):
             "const txt = await new dns.promises.Resolver().resolveTxt('_atproto.bsky.social')"
             "  .then(() => 'resolved', (e) => e.code);"
             "console.log(JSON.stringify({tcp, web, name, txt}));")
-        proc = subprocess.run(["unshare", "--net", pds_setup(), "--input-type=module", "-e", script],
-                              capture_output=True, text=True, timeout=60, check=False)
-        self.assertEqual(proc.returncode, 0, f"unshare --net (needs root) or node failed: {proc.stderr}")
+        # --map-root-user lets a non-root developer make the namespace too (unprivileged user namespaces).
+        proc = subprocess.run(["unshare", "--map-root-user", "--net", pds_setup(), "--input-type=module",
+                               "-e", script], capture_output=True, text=True, timeout=60, check=False)
+        self.assertEqual(proc.returncode, 0, f"unshare --map-root-user --net or node failed: {proc.stderr}")
         self.assertEqual((json.loads(proc.stdout), proc.stderr.splitlines()), (
             {"tcp": "ECONNREFUSED", "web": "ECONNREFUSED", "name": "ENOTFOUND", "txt": "ENOTFOUND"},
             ["pds-harness: outbound blocked: tcp 192.0.2.1:9",

@@ -13,19 +13,36 @@ namespace growth::text {
 
 namespace {
 
-bool gap_is_whitespace(std::string_view gap) {
-    // Whitespace and "---" marker lines only.
-    std::size_t i = 0;
-    while (i < gap.size()) {
-        if (gap.substr(i, 3) == "---") {
-            i += 3;
-            continue;
+bool is_space(char32_t c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x1680 ||
+           c == 0x2028 || c == 0x2029 || c == 0x205F || c == 0x3000 || (c >= 0x2000 && c <= 0x200A && c != 0x2007);
+}
+
+bool all_space(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();)
+        if (!is_space(decode_utf8(s, i))) return false;
+    return true;
+}
+
+// What lies between two parts may only be whitespace and whole "---" marker lines. A line of the
+// gap is whole unless it is the first (the previous part ends on it) or the last (the next part
+// starts on it); at the very start or end of the text those are whole too.
+bool gap_is_whitespace(std::string_view gap, bool at_text_start, bool at_text_end) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= gap.size(); ++i) {
+        if (i == gap.size() || gap[i] == '\n') {
+            lines.push_back(gap.substr(start, i - start));
+            start = i + 1;
         }
-        const char32_t c = decode_utf8(gap, i);
-        const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-                           c == 0x1680 || c == 0x2028 || c == 0x2029 || c == 0x205F || c == 0x3000 ||
-                           (c >= 0x2000 && c <= 0x200A && c != 0x2007);
-        if (!space) return false;
+    }
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        const bool whole = (k > 0 || at_text_start) && (k + 1 < lines.size() || at_text_end);
+        std::string_view l = lines[k];
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+        if (whole && l == "---") continue;
+        if (!all_space(lines[k])) return false;
     }
     return true;
 }
@@ -54,7 +71,7 @@ std::string check_split(Platform p, std::string_view text, const SplitOptions& o
         if (m.length != part.measure.length || m.bytes != part.measure.bytes)
             return fmt::format("part {}: measure {} recorded as {}", k, m.length, part.measure.length);
         if (!within(m, lim)) return fmt::format("part {}: length {} exceeds the limit {}", k, m.length, lim.length);
-        if (!gap_is_whitespace(text.substr(prev_end, part.source_start - prev_end)))
+        if (!gap_is_whitespace(text.substr(prev_end, part.source_start - prev_end), k == 1, false))
             return fmt::format("part {}: text before it was dropped", k);
         for (const std::size_t edge : {part.source_start, part.source_end}) {
             if (!std::binary_search(graphemes.begin(), graphemes.end(), edge))
@@ -70,7 +87,7 @@ std::string check_split(Platform p, std::string_view text, const SplitOptions& o
         if (prev_end > part.source_start) return fmt::format("part {}: overlaps or is out of order", k);
         prev_end = part.source_end;
     }
-    if (!gap_is_whitespace(text.substr(prev_end))) return "text after the last part was dropped";
+    if (!gap_is_whitespace(text.substr(prev_end), false, true)) return "text after the last part was dropped";
     return {};
 }
 

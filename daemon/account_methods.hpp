@@ -1,0 +1,34 @@
+#pragma once
+// The account.* RPC methods (add, list, show, remove, test) and opening the secret store.
+
+#include <filesystem>
+#include <memory>
+
+#include "core/http/transport.hpp"
+#include "core/rpc/method_table.hpp"
+#include "core/secrets/secret_store.hpp"
+#include "core/store/store.hpp"
+
+namespace growth::daemon {
+
+/// What the account.* handlers use. Every reference must outlive the method table.
+struct AccountServices {
+    Store& store;
+    secrets::SecretStore& secrets;
+    http::Transport& transport;
+};
+
+/// Registers account.add, account.list, account.show, account.remove, account.test on `table`.
+/// account.test answers later (a deferred reply, see rpc::MethodTable::add_deferred), so the
+/// daemon's Dispatcher needs its late-reply sink set (Dispatcher::set_late_sink).
+/// Throws std::logic_error when a name is already taken.
+void add_account_methods(rpc::MethodTable& table, AccountServices& services);
+
+/// Opens the secret store for a data directory: `data_dir`/vault.db, its data key unwrapped with
+/// the key file `key_file` (both created on first use: the key file 0600 in a 0700 directory).
+/// Throws growth::Error("vault_error") naming the file and what is wrong (wrong key, unreadable or
+/// malformed key file, a vault newer than this binary, ...).
+std::unique_ptr<secrets::SecretStore> open_secret_store(const std::filesystem::path& data_dir,
+                                                        const std::filesystem::path& key_file);
+
+}  // namespace growth::daemon

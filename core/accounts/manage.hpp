@@ -1,0 +1,56 @@
+#pragma once
+// Adding and removing accounts (account.add / account.remove) and their JSON view.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/accounts/accounts.hpp"
+
+namespace growth::accounts {
+
+/// A validated account.add request. Holds secrets: wiped on destruction; never logged.
+struct NewAccount {
+    std::string name;
+    publish::Platform platform = publish::Platform::x;
+    std::string api_base;  ///< normalised (no trailing '/'); empty: the platform default
+    rpc::Json settings = rpc::Json::object();
+    std::string token;         ///< every platform but Bluesky
+    std::string app_password;  ///< Bluesky
+
+    NewAccount() = default;
+    NewAccount(const NewAccount&) = delete;
+    NewAccount& operator=(const NewAccount&) = delete;
+    NewAccount(NewAccount&&) = default;
+    NewAccount& operator=(NewAccount&&) = default;
+    ~NewAccount();
+};
+
+/// Parses the params of account.add: platform, name, api_base, token | app_password and the
+/// platform's settings (x: username; linkedin: author; facebook: page_id; instagram: ig_user_id;
+/// threads: user_id; mastodon: instance, max_characters; bluesky: handle, service; any: web_base).
+/// Throws growth::Error("bad_input") naming the first problem (an unknown platform with a
+/// did-you-mean, a setting another platform's, a missing secret, a malformed URL or id). Messages
+/// never contain a secret.
+NewAccount parse_new_account(const rpc::Json& params);
+
+/// Stores `account`: its row in `store` and its secrets in `secrets`, all or nothing.
+/// Throws growth::Error("account_exists") when the name is taken, ("bad_input") when the name is
+/// another platform's name, ("store_error" | "vault_error" ...) when writing fails.
+Account add(Store& store, secrets::SecretStore& secrets, const NewAccount& account,
+            std::int64_t now_ms);
+
+/// Removes the account named `name` and its secrets; its posts' targets keep their history
+/// (account_id becomes NULL). Returns what was removed. Throws growth::Error("account_not_found"),
+/// ("store_error"); a vault failure after the row is gone is reported as "vault_error".
+Account remove(Store& store, secrets::SecretStore& secrets, std::string_view name);
+
+/// The secret fields stored for `account` (names only, e.g. ["access_token"]), in a fixed order.
+/// Throws growth::Error("vault_error" | "vault_locked").
+std::vector<std::string> secret_fields(const Account& account, secrets::SecretStore& secrets);
+
+/// {"name","platform","api_base" (null for the default),"settings"}. Never contains secrets.
+rpc::Json to_json(const Account& account);
+
+}  // namespace growth::accounts

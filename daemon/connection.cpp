@@ -13,6 +13,23 @@
 
 namespace growth::daemon {
 
+/// The connection's LateReplySink: forwards to the connection while it exists.
+class Connection::Late final : public rpc::LateReplySink {
+public:
+    explicit Late(Connection* owner) : owner_(owner) {}
+    void detach() noexcept { owner_ = nullptr; }
+    bool attached() const noexcept { return owner_ != nullptr; }
+    void owed() noexcept override {
+        if (owner_ != nullptr) ++owner_->owed_;
+    }
+    void settle(std::optional<rpc::Json> response) override {
+        if (owner_ != nullptr) owner_->deliver_late(std::move(response));
+    }
+
+private:
+    Connection* owner_;
+};
+
 Connection::Connection(EventLoop& loop, const rpc::Dispatcher& dispatcher, UniqueFd fd,
                        std::uint64_t id, const std::string& greeting, ConnectionLimits limits,
                        std::function<void(std::uint64_t)> on_closed)
@@ -22,14 +39,32 @@ Connection::Connection(EventLoop& loop, const rpc::Dispatcher& dispatcher, Uniqu
       id_(id),
       limits_(limits),
       on_closed_(std::move(on_closed)),
-      framer_(limits.max_line) {
+      framer_(limits.max_line),
+      late_(std::make_shared<Late>(this)) {
     output_ = greeting;
     interest_ = EPOLLIN | EPOLLOUT;
     loop_.add(fd_.get(), interest_, [this](std::uint32_t events) { on_events(events); });
 }
 
 Connection::~Connection() {
+    late_->detach();
     if (!closed_) loop_.remove(fd_.get());
+}
+
+void Connection::deliver_late(std::optional<rpc::Json> response) {
+    if (owed_ > 0) --owed_;
+    if (closed_) return;
+    if (response) output_ += rpc::to_line(*response);
+    // Answered from inside a handler (serve_pending is on the stack) or from a later callback:
+    // either way, write and re-evaluate after this round, never re-entering the connection.
+    loop_.defer([late = late_, this] {
+        if (!late->attached() || closed_) return;
+        if (peer_done_ && pending_.empty() && framer_.buffered() == 0 && owed_ == 0) {
+            closing_ = true;
+        }
+        flush();
+        update_interest();
+    });
 }
 
 void Connection::send_and_close(const std::string& line) {
@@ -113,7 +148,7 @@ void Connection::serve_pending() {
         if (pending_.empty()) break;
         std::string line = std::move(pending_.front());
         pending_.pop_front();
-        if (auto response = dispatcher_.handle_line(line, rpc::CallContext{id_})) {
+        if (auto response = dispatcher_.handle_line(line, rpc::CallContext{id_, late_})) {
             output_ += rpc::to_line(*response);
         }
     }
@@ -125,7 +160,7 @@ void Connection::serve_pending() {
             "request line longer than " + std::to_string(limits_.max_line) + " bytes"));
         closing_ = true;
     }
-    if (peer_done_ && pending_.empty() && framer_.buffered() == 0) closing_ = true;
+    if (peer_done_ && pending_.empty() && framer_.buffered() == 0 && owed_ == 0) closing_ = true;
 }
 
 void Connection::flush() {

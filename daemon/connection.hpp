@@ -7,7 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/rpc/dispatcher.hpp"
@@ -55,6 +57,9 @@ public:
     void flush_now() noexcept;
 
 private:
+    class Late;
+    friend class Late;
+    void deliver_late(std::optional<rpc::Json> response);
     void on_events(std::uint32_t events);
     void read_some();
     void take_lines();
@@ -77,6 +82,8 @@ private:
     bool peer_done_ = false;  ///< the client shut down its sending side
     bool closing_ = false;    ///< close after output_ is sent
     bool closed_ = false;
+    std::size_t owed_ = 0;               ///< deferred responses not yet sent; keep open for them
+    std::shared_ptr<Late> late_;         ///< handed to deferred handlers via CallContext
 };
 
 }  // namespace growth::daemon

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/rpc/deferred.hpp"
 #include "core/rpc/error_codes.hpp"
 #include "core/rpc/message.hpp"
 
@@ -119,8 +120,19 @@ std::optional<Json> Dispatcher::handle(const Json& message, const CallContext& c
         }
         MethodTable::check_params(entry->spec, params);
         if (gate_) gate_(entry->spec);
-        Json result = entry->handler(params.is_null() ? Json::object() : params, context);
-        response = make_result(id, std::move(result));
+        if (entry->deferred) {
+            const Responder reply(id, has_id, context.late);
+            try {
+                entry->deferred(params.is_null() ? Json::object() : params, context, reply);
+            } catch (...) {
+                // Thrown before answering: answer now, as an ordinary handler's error.
+                if (reply.claim()) response = error_response(id, std::current_exception());
+            }
+            if (!response) return std::nullopt;
+        } else {
+            Json result = entry->handler(params.is_null() ? Json::object() : params, context);
+            response = make_result(id, std::move(result));
+        }
     } catch (...) {
         response = error_response(id, std::current_exception());
     }

@@ -29,7 +29,8 @@ public:
         : table_(table), gate_(std::move(gate)) {}
 
     /// Handles one line (without its '\n'). Returns the response, or nullopt when none is due:
-    /// for a notification (a request without "id"), and for a blank line. Batches (JSON arrays)
+    /// for a notification (a request without "id"), for a blank line, and for a deferred method
+    /// (its Responder answers later through context.late). Batches (JSON arrays)
     /// are answered with one invalid_request error of kind batch_unsupported. Never throws
     /// except std::bad_alloc.
     /// `context` is passed on to the handler.

@@ -48,7 +48,16 @@ std::string_view article(ParamType type) {
 void MethodTable::add(MethodSpec spec, Handler handler) {
     if (!handler) throw std::logic_error("method " + spec.name + " has no handler");
     std::string name = spec.name;
-    const auto [it, inserted] = entries_.try_emplace(name, Entry{std::move(spec), std::move(handler)});
+    const auto [it, inserted] =
+        entries_.try_emplace(name, Entry{std::move(spec), std::move(handler), {}});
+    if (!inserted) throw std::logic_error("method " + name + " registered twice");
+}
+
+void MethodTable::add_deferred(MethodSpec spec, DeferredHandler handler) {
+    if (!handler) throw std::logic_error("method " + spec.name + " has no handler");
+    std::string name = spec.name;
+    const auto [it, inserted] =
+        entries_.try_emplace(name, Entry{std::move(spec), {}, std::move(handler)});
     if (!inserted) throw std::logic_error("method " + name + " registered twice");
 }
 

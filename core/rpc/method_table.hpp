@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/rpc/deferred.hpp"
 #include "core/rpc/json.hpp"
 
 namespace growth::rpc {
@@ -40,6 +42,8 @@ struct MethodSpec {
 /// pushes notifications to it through the daemon's Server.
 struct CallContext {
     std::uint64_t connection_id = 0;  ///< 0 when the call does not come from a connection
+    /// Where deferred handlers' late responses go (the connection); null outside a connection.
+    std::shared_ptr<LateReplySink> late;
 };
 
 /// Runs a call. `params` is always an object that passed the spec's checks. Returns the result.
@@ -49,18 +53,27 @@ using Handler = std::function<Json(const Json& params, const CallContext& contex
 /// A handler that does not care who calls.
 using SimpleHandler = std::function<Json(const Json& params)>;
 
+/// A handler that answers later through `reply` (exactly once; see Responder). Throwing before
+/// answering answers with that error at once. Parameters are checked before it runs, as for
+/// Handler.
+using DeferredHandler =
+    std::function<void(const Json& params, const CallContext& context, Responder reply)>;
+
 /// A sorted set of methods. Filled once at start-up; lookups are read-only.
 class MethodTable {
 public:
     struct Entry {
         MethodSpec spec;
-        Handler handler;
+        Handler handler;           ///< set for ordinary methods
+        DeferredHandler deferred;  ///< set instead for methods that answer later
     };
 
     /// Adds a method. Throws std::logic_error for a duplicate name or an empty handler.
     void add(MethodSpec spec, Handler handler);
     /// Same, for a handler without the call context.
     void add(MethodSpec spec, SimpleHandler handler);
+    /// Adds a method that answers later. Throws std::logic_error as add().
+    void add_deferred(MethodSpec spec, DeferredHandler handler);
 
     /// The method of that name, or nullptr. Throws nothing.
     const Entry* find(std::string_view name) const noexcept;

@@ -1,6 +1,7 @@
 // growthctl: the command-line client of growthd. One verb, one call; no verb means status.
 #include <CLI/CLI.hpp>
 
+#include "cli/account.hpp"
 #include "cli/app.hpp"
 #include "cli/global_options.hpp"
 #include "cli/preview.hpp"
@@ -15,5 +16,6 @@ int main(int argc, char** argv) {
     growth::cli::add_status_command(app, global, exit_code);
     growth::cli::add_rpc_command(app, global, exit_code);
     growth::cli::add_preview_command(app, global, exit_code);
+    growth::cli::add_account_command(app, global, exit_code);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

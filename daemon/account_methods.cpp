@@ -1,15 +1,187 @@
 #include "daemon/account_methods.hpp"
 
+#include <chrono>
+#include <exception>
+#include <utility>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "core/accounts/accounts.hpp"
+#include "core/accounts/manage.hpp"
 #include "core/error.hpp"
+#include "core/publish/publisher.hpp"
+#include "core/secrets/key_file.hpp"
+#include "core/secrets/secret_bytes.hpp"
+#include "core/secrets/vault.hpp"
 
 namespace growth::daemon {
 
-// Work in progress: the handlers arrive in the next commits; the signatures are final.
-void add_account_methods(rpc::MethodTable&, AccountServices&) {}
+namespace {
 
-std::unique_ptr<secrets::SecretStore> open_secret_store(const std::filesystem::path&,
-                                                        const std::filesystem::path&) {
-    throw Error("vault_error", "the vault is not built yet");
+using rpc::Json;
+using rpc::ParamSpec;
+using rpc::ParamType;
+
+publish::Instant now() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::int64_t now_ms() { return now().time_since_epoch().count(); }
+
+Json shown(const accounts::Account& account, secrets::SecretStore& secrets) {
+    Json j = accounts::to_json(account);
+    j["secrets"] = accounts::secret_fields(account, secrets);
+    return j;
+}
+
+ParamSpec text(const char* name, const char* summary, bool required = false) {
+    return ParamSpec{name, ParamType::string, required, summary};
+}
+
+/// One `account.test`: drives a who-am-I machine through the transport and answers the call.
+/// Kept alive by the transport callback it is waiting for.
+class WhoAmIRun : public std::enable_shared_from_this<WhoAmIRun> {
+public:
+    WhoAmIRun(AccountServices& services, accounts::Account account, publish::Account view,
+              rpc::Responder reply)
+        : services_(services), account_(std::move(account)), view_(std::move(view)),
+          reply_(std::move(reply)), machine_(publish::make_whoami(view_)) {}
+
+    ~WhoAmIRun() {
+        secrets::wipe(view_.access_token.data(), view_.access_token.size());
+        secrets::wipe(view_.app_password.data(), view_.app_password.size());
+    }
+
+    void start() { step(machine_->start(now())); }
+
+private:
+    void step(publish::WhoAmIStep s) {
+        try {
+            if (auto* send = std::get_if<publish::Send>(&s)) {
+                // A Bluesky login or refresh rotates the session: keep it before it is used.
+                if (send->checkpoint.session) {
+                    accounts::save_session(services_.secrets, account_, *send->checkpoint.session);
+                }
+                services_.transport.send(std::move(send->request),
+                                         [self = shared_from_this()](http::Outcome outcome) {
+                                             self->step(self->machine_->feed(outcome, now()));
+                                         });
+            } else if (auto* id = std::get_if<publish::Identity>(&s)) {
+                Json identity = Json::object();
+                identity["id"] = id->id;
+                identity["username"] = id->username;
+                identity["name"] = id->name;
+                Json out = Json::object();
+                out["name"] = account_.name;
+                out["platform"] = publish::platform_name(account_.platform);
+                out["identity"] = std::move(identity);
+                reply_.result(std::move(out));
+            } else {
+                const auto& f = std::get<publish::Failure>(s);
+                throw Error(failure_kind(f), fmt::format("account {}: {}{}", account_.name, f.message,
+                                                         f.cls == publish::FailureClass::needs_login
+                                                             ? "; it needs a new login (add it again "
+                                                               "with a fresh token)"
+                                                             : ""));
+            }
+        } catch (...) {
+            reply_.error(std::current_exception());
+        }
+    }
+
+    static std::string failure_kind(const publish::Failure& f) {
+        switch (f.cls) {
+        case publish::FailureClass::needs_login: return "needs_auth";
+        case publish::FailureClass::rate_limited: return "rate_limited";
+        default: return "platform_error";
+        }
+    }
+
+    AccountServices& services_;
+    accounts::Account account_;
+    publish::Account view_;
+    rpc::Responder reply_;
+    std::unique_ptr<publish::WhoAmI> machine_;
+};
+
+}  // namespace
+
+void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
+    table.add(
+        {"account.add",
+         "Adds an account and stores its secret (token, or Bluesky app password) in the vault. "
+         "Everything is checked before anything is written.",
+         {
+             text("platform", "x, linkedin, facebook, instagram, threads, mastodon or bluesky", true),
+             text("name", "the account's name: [a-z0-9][a-z0-9._-]{0,63}", true),
+             text("api_base", "the platform API's base URL (default: the platform's own)"),
+             text("web_base", "the public web host used in post URLs (default: the platform's)"),
+             text("token", "the access token (not bluesky); secret"),
+             text("app_password", "bluesky: the app password; secret"),
+             text("username", "x: the username, for post URLs"),
+             text("author", "linkedin: urn:li:person:ID or urn:li:organization:ID"),
+             text("page_id", "facebook: the Page id"),
+             text("ig_user_id", "instagram: the business account's IG user id"),
+             text("user_id", "threads: the Threads user id (default: me)"),
+             text("instance", "mastodon: the instance URL (the API base)"),
+             ParamSpec{"max_characters", ParamType::integer, false,
+                       "mastodon: the instance's post length limit (default 500)"},
+             text("handle", "bluesky: the handle to log in with"),
+             text("service", "bluesky: the PDS URL (default https://bsky.social)"),
+         },
+         true},
+        [&services](const Json& params) {
+            const accounts::NewAccount request = accounts::parse_new_account(params);
+            const accounts::Account added =
+                accounts::add(services.store, services.secrets, request, now_ms());
+            return shown(added, services.secrets);
+        });
+
+    table.add({"account.list", "Every account, by name (never secrets).", {}, false},
+              [&services](const Json&) {
+                  Json list = Json::array();
+                  for (const auto& a : accounts::list(services.store)) list.push_back(accounts::to_json(a));
+                  return Json{{"accounts", std::move(list)}};
+              });
+
+    table.add({"account.show",
+               "One account: platform, API base, settings, and which secret fields are stored "
+               "(never their values).",
+               {text("name", "the account's name", true)},
+               false},
+              [&services](const Json& params) {
+                  const auto account = accounts::get(services.store, params["name"].get<std::string>());
+                  return shown(account, services.secrets);
+              });
+
+    table.add({"account.remove",
+               "Removes an account and its secrets; posts keep their history.",
+               {text("name", "the account's name", true)},
+               true},
+              [&services](const Json& params) {
+                  const auto removed =
+                      accounts::remove(services.store, services.secrets, params["name"].get<std::string>());
+                  return Json{{"removed", accounts::to_json(removed)}};
+              });
+
+    table.add_deferred(
+        {"account.test",
+         "Asks the platform who the account's token belongs to; answers when the platform has.",
+         {text("name", "the account's name", true)},
+         false},
+        [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+            auto account = accounts::get(services.store, params["name"].get<std::string>());
+            auto view = accounts::publisher_account(account, services.secrets);
+            std::make_shared<WhoAmIRun>(services, std::move(account), std::move(view), std::move(reply))
+                ->start();
+        });
+}
+
+std::unique_ptr<secrets::SecretStore> open_secret_store(const std::filesystem::path& data_dir,
+                                                        const std::filesystem::path& key_file) {
+    return std::make_unique<secrets::Vault>(
+        data_dir / "vault.db", std::make_unique<secrets::KeyFileSource>(key_file));
 }
 
 }  // namespace growth::daemon

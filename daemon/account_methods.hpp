@@ -19,8 +19,8 @@ struct AccountServices {
 };
 
 /// Registers account.add, account.list, account.show, account.remove, account.test on `table`.
-/// account.test answers later (a deferred reply, see rpc::MethodTable::add_deferred), so the
-/// daemon's Dispatcher needs its late-reply sink set (Dispatcher::set_late_sink).
+/// account.test answers later (rpc::MethodTable::add_deferred), after the who-am-I exchange
+/// through `services.transport`.
 /// Throws std::logic_error when a name is already taken.
 void add_account_methods(rpc::MethodTable& table, AccountServices& services);
 

@@ -1,0 +1,26 @@
+#pragma once
+// `growthctl account add|list|show|remove|test`: accounts and their imported credentials.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "cli/global_options.hpp"
+#include "core/rpc/json.hpp"
+
+namespace growth::cli {
+
+/// Registers the `account` verb and its subcommands. Throws nothing at registration time.
+void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
+/// The secret in `path` without its final line break(s). Throws Failure(usage, "bad_input")
+/// naming `flag` and the file when it cannot be read. Never puts the secret in a message.
+std::string read_secret_file(const std::string& path, const std::string& flag);
+
+/// The human table of an account.list result, lines ending in '\n'. Throws std::bad_alloc.
+std::string format_account_list(const rpc::Json& result);
+
+/// The human rendering of an account.show (or account.add) result. Throws std::bad_alloc.
+std::string format_account(const rpc::Json& account);
+
+}  // namespace growth::cli

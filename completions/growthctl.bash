@@ -10,6 +10,11 @@ _growthctl_methods() {
         grep -o '"name":"[a-z_]*\.[a-z_.]*"' | cut -d'"' -f4
 }
 
+_growthctl_accounts() {
+    growthctl --no-autostart --json account list 2>/dev/null |
+        grep -o '"name":"[a-z0-9._-]*"' | cut -d'"' -f4
+}
+
 _growthctl() {
     local cur prev words cword
     if declare -F _init_completion >/dev/null; then
@@ -20,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview"
+    local verbs="status rpc preview account"
 
     case $prev in
         --socket)
@@ -33,7 +38,7 @@ _growthctl() {
             local IFS=$'\n'
             COMPREPLY=($(compgen -W $'none\n1/n\n(1/n)\n🧵 1/n' -- "$cur"))
             return ;;
-        -f)
+        -f|--token-file|--app-password-file)
             _growthctl_files
             return ;;
     esac
@@ -61,6 +66,27 @@ _growthctl() {
             fi ;;
         preview)
             COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f" -- "$cur")) ;;
+        account)
+            local sub="" j
+            for ((j = i + 1; j < cword; j++)); do
+                case ${words[j]} in -*) ;; *) sub=${words[j]}; break ;; esac
+            done
+            case $sub in
+                "") COMPREPLY=($(compgen -W "add list show remove test" -- "$cur")) ;;
+                add)
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "$globals --name --api-base --web-base --token-file --token-stdin --username --author --page-id --ig-user-id --user-id --instance --max-characters --handle --app-password-file --service" -- "$cur"))
+                    elif [[ $prev == add ]]; then
+                        COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+                    fi ;;
+                show|remove|test)
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
+                    fi ;;
+                *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+            esac ;;
     esac
 }
 complete -F _growthctl growthctl

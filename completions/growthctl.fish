@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview
+set -l verbs status rpc preview account
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -23,3 +23,19 @@ complete -c growthctl -n "__fish_seen_subcommand_from preview" -s p -l platform 
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -l numbering -x -a "none 1/n '(1/n)' '🧵 1/n'" -d 'Thread numbering'
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -l no-split -d 'Do not split into a thread'
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -s f -r -F -d 'Read the text from FILE'
+
+# account
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a account -d 'Add, list, show, remove and test accounts'
+set -l account_verbs add list show remove test
+complete -c growthctl -n "__fish_seen_subcommand_from account; and not __fish_seen_subcommand_from $account_verbs" -a "$account_verbs"
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add; and test (count (commandline -opc)) -le 3" -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Platform'
+function __growthctl_accounts
+    growthctl --no-autostart --json account list 2>/dev/null | string match -ar '"name":"[a-z0-9._-]+"' | string replace -r '"name":"(.*)"' '$1'
+end
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from show remove test" -x -a '(__growthctl_accounts)' -d 'account'
+for opt in name api-base web-base username author page-id ig-user-id user-id instance max-characters handle service
+    complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l $opt -x
+end
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-file -r -F -d 'Read the token from FILE'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-stdin -d 'Read the token from stdin'

@@ -1,0 +1,152 @@
+// The account.* RPC methods through a Dispatcher, with an in-memory secret store and a fake HTTP
+// transport: exact results, errors that name the problem, and account.test answering later.
+
+#include <doctest/doctest.h>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/rpc/deferred.hpp"
+#include "core/rpc/dispatcher.hpp"
+#include "core/rpc/message.hpp"
+#include "daemon/account_methods.hpp"
+#include "secrets_test_support.hpp"
+
+using growth::rpc::CallContext;
+using growth::rpc::Dispatcher;
+using growth::rpc::Json;
+using growth::rpc::MethodTable;
+
+namespace {
+
+struct FakeTransport final : growth::http::Transport {
+    struct Pending {
+        growth::http::HttpRequest request;
+        Callback done;
+    };
+    std::deque<Pending> pending;
+    void send(growth::http::HttpRequest request, Callback done) override {
+        pending.push_back({std::move(request), std::move(done)});
+    }
+    void answer(int status, std::string body) {
+        REQUIRE_FALSE(pending.empty());
+        Pending p = std::move(pending.front());
+        pending.pop_front();
+        growth::http::HttpResponse r;
+        r.status = status;
+        r.headers.add("Content-Type", "application/json");
+        r.body = std::move(body);
+        p.done(r);
+    }
+};
+
+struct Sink final : growth::rpc::LateReplySink {
+    std::vector<std::string> lines;
+    void owed() noexcept override {}
+    void settle(std::optional<Json> response) override {
+        if (response) lines.push_back(response->dump());
+    }
+};
+
+struct Fixture {
+    growth::test::SecretsTempDir tmp;
+    growth::Store store{tmp.path / "growth.db"};
+    growth::test::MemorySecrets secrets;
+    FakeTransport transport;
+    growth::daemon::AccountServices services{store, secrets, transport};
+    MethodTable table;
+    std::shared_ptr<Sink> sink = std::make_shared<Sink>();
+
+    Fixture() { growth::daemon::add_account_methods(table, services); }
+
+    /// The immediate response line, or "<later>".
+    std::string call(const std::string& method, const Json& params) {
+        const Dispatcher d(table);
+        const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+        const auto response = d.handle(request, CallContext{1, sink});
+        return response ? response->dump() : "<later>";
+    }
+};
+
+}  // namespace
+
+TEST_CASE("account.add answers the stored account and its secret fields, never the secret") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
+                                 {"api_base", "http://127.0.0.1:9/x/"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"result":{"name":"work-x","platform":"x","api_base":"http://127.0.0.1:9/x","settings":{},"secrets":["access_token"]}})");
+    CHECK(f.call("account.list", Json::object()) ==
+          R"({"jsonrpc":"2.0","id":1,"result":{"accounts":[{"name":"work-x","platform":"x","api_base":"http://127.0.0.1:9/x","settings":{}}]}})");
+}
+
+TEST_CASE("account.add errors carry their kind") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "w"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"a x account needs a token: --token-file FILE or --token-stdin","data":{"kind":"bad_input"}}})");
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "w"}, {"token", "t"}, {"bogus", 1}})
+              .find(R"("kind":"invalid_params")") != std::string::npos);
+}
+
+TEST_CASE("account.show and account.remove of an unknown account: account_not_found") {
+    Fixture f;
+    CHECK(f.call("account.show", {{"name", "nope"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"no account named 'nope'","data":{"kind":"account_not_found"}}})");
+    CHECK(f.call("account.remove", {{"name", "nope"}}).find("account_not_found") != std::string::npos);
+}
+
+TEST_CASE("account.test answers later with the identity the platform names") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
+                           {"api_base", "http://127.0.0.1:9/x"}});
+    CHECK(f.call("account.test", {{"name", "work-x"}}) == "<later>");
+    REQUIRE(f.transport.pending.size() == 1);
+    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/x/2/users/me");
+    CHECK(f.transport.pending.front().request.headers.get("Authorization") ==
+          std::optional<std::string_view>("Bearer sekrit"));
+    CHECK(f.sink->lines.empty());
+    f.transport.answer(200, R"({"data":{"id":"42","username":"alice","name":"Alice"}})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"result":{"name":"work-x","platform":"x","identity":{"id":"42","username":"alice","name":"Alice"}}})");
+}
+
+TEST_CASE("account.test: a refused token is needs_auth, without the token in the message") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"}});
+    CHECK(f.call("account.test", {{"name", "work-x"}}) == "<later>");
+    f.transport.answer(401, R"({"title":"Unauthorized","detail":"sekrit is expired","status":401})");
+    REQUIRE(f.sink->lines.size() == 1);
+    const Json reply = Json::parse(f.sink->lines[0]);
+    CHECK(reply["error"]["data"]["kind"] == "needs_auth");
+    const std::string message = reply["error"]["message"];
+    CHECK(message.rfind("account work-x: ", 0) == 0);
+    CHECK(message.find("; it needs a new login (add it again with a fresh token)") != std::string::npos);
+    CHECK(message.find("sekrit") == std::string::npos);
+}
+
+TEST_CASE("account.test of an unknown account answers at once") {
+    Fixture f;
+    CHECK(f.call("account.test", {{"name", "nope"}}).find("account_not_found") != std::string::npos);
+    CHECK(f.transport.pending.empty());
+}
+
+TEST_CASE("account.test for Bluesky logs in and keeps the session before using it") {
+    Fixture f;
+    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
+                           {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
+    CHECK(f.call("account.test", {{"name", "bs"}}) == "<later>");
+    REQUIRE(f.transport.pending.size() == 1);
+    CHECK(f.transport.pending.front().request.url ==
+          "http://127.0.0.1:9/bluesky/xrpc/com.atproto.server.createSession");
+    f.transport.answer(200, R"({"accessJwt":"a1","refreshJwt":"r1","did":"did:plc:abc","handle":"alice.example"})");
+    // Whatever the machine does next, the session is in the vault by now.
+    CHECK(f.secrets.get("bs", "session").has_value());
+    while (!f.transport.pending.empty()) {
+        f.transport.answer(200, R"({"did":"did:plc:abc","handle":"alice.example"})");
+    }
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(Json::parse(f.sink->lines[0])["result"]["identity"]["id"] == "did:plc:abc");
+}

@@ -58,6 +58,20 @@ Daemon::Daemon(DaemonOptions options)
     lock_ = std::make_unique<DataLock>(data_dir_);
     store_ = std::make_unique<Store>(data_dir_ / "growth.db");
 
+    const std::filesystem::path key_file =
+        options_.key_file.empty() ? paths::config_file().parent_path() / "vault.key" : options_.key_file;
+    secrets_ = open_secret_store(data_dir_, key_file);
+    HttpOptions http;
+    http.total_timeout = options_.http_timeout;
+    http.connect_timeout = std::min(options_.http_timeout, std::chrono::milliseconds(10'000));
+    http.user_agent = std::string("growth/") + growth::version;
+    transport_ = std::make_unique<CurlTransport>(loop_, http);
+    account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transport_});
+    publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transport_);
+    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_});
+
+    add_account_methods(methods_, *account_services_);
+    add_post_methods(methods_, *post_services_);
     add_daemon_methods(methods_, *this);
     ServerOptions server_options;
     server_options.allowed_uid = ::geteuid();
@@ -89,6 +103,7 @@ Daemon::Daemon(DaemonOptions options)
                                        reschedule();
                                    }});
     reschedule();
+    publishing_->recover();
     watchdog_ = std::make_unique<Watchdog>(loop_);
     started_ = std::chrono::steady_clock::now();
     started_wall_ = std::chrono::system_clock::now();
@@ -157,6 +172,7 @@ rpc::Json Daemon::status() {
     out["socket_activated"] = server_->listener() != nullptr && server_->listener()->activated();
     out["log_level"] = to_string(config_.log_level);
     out["connections"] = server_->connections();
+    out["publishing"] = {{"targets", publishing_->running()}, {"http_in_flight", transport_->in_flight()}};
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();
     c["posts"] = counts.posts;

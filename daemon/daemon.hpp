@@ -10,10 +10,15 @@
 #include "core/config/config.hpp"
 #include "core/rpc/dispatcher.hpp"
 #include "core/rpc/method_table.hpp"
+#include "core/secrets/secret_store.hpp"
 #include "core/store/store.hpp"
+#include "daemon/account_methods.hpp"
+#include "daemon/curl_transport.hpp"
 #include "daemon/data_lock.hpp"
 #include "daemon/event_loop.hpp"
 #include "daemon/methods.hpp"
+#include "daemon/post_methods.hpp"
+#include "daemon/publish_service.hpp"
 #include "daemon/server.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/wall_timer.hpp"
@@ -26,6 +31,8 @@ struct DaemonOptions {
     std::filesystem::path config_file;
     std::filesystem::path data_dir;
     std::filesystem::path socket;
+    std::filesystem::path key_file;  ///< the vault's key file (default $XDG_CONFIG_HOME/growth/vault.key)
+    std::chrono::milliseconds http_timeout{30'000};  ///< one HTTP exchange, stalls included
     bool foreground = false;
     bool listen = true;          ///< false in tests that hand connections to server() directly
     bool handle_signals = true;  ///< false in tests: leaves the process signal mask alone
@@ -51,6 +58,7 @@ public:
     EventLoop& loop() noexcept { return loop_; }
     Server& server() noexcept { return *server_; }
     WallTimer& timer() noexcept { return *timer_; }
+    PublishService& publishing() noexcept { return *publishing_; }
     const std::filesystem::path& socket_path() const noexcept { return socket_path_; }
     const Config& config() const noexcept { return config_; }
 
@@ -76,6 +84,12 @@ private:
     std::chrono::steady_clock::time_point started_;
     std::chrono::system_clock::time_point started_wall_;
     bool stopping_ = false;
+    // Declared last so they go first: runs in flight reference the transport and the store.
+    std::unique_ptr<secrets::SecretStore> secrets_;
+    std::unique_ptr<CurlTransport> transport_;
+    std::unique_ptr<AccountServices> account_services_;
+    std::unique_ptr<PublishService> publishing_;
+    std::unique_ptr<PostServices> post_services_;
 };
 
 }  // namespace growth::daemon

@@ -19,6 +19,13 @@ ParsedOptions parse_options(int argc, const char* const* argv) {
     app.add_option("--data-dir", data_dir, "Data directory (default $XDG_DATA_HOME/growth)");
     app.add_option("--socket", socket,
                    "Socket to listen on (default $XDG_RUNTIME_DIR/growth/growthd.sock)");
+    std::string key_file;
+    app.add_option("--key-file", key_file,
+                   "Key file of the secret vault (default $XDG_CONFIG_HOME/growth/vault.key)");
+    double http_timeout = 30;
+    app.add_option("--http-timeout", http_timeout,
+                   "Seconds one HTTP exchange with a platform may take, stalls included (default 30)")
+        ->check(CLI::Range(0.1, 600.0));
     app.add_flag("--foreground", o.foreground,
                  "Stay in the foreground and log to stderr (for systemd and debugging)");
     try {
@@ -43,6 +50,8 @@ ParsedOptions parse_options(int argc, const char* const* argv) {
     o.config_file = absolute(config);
     o.data_dir = absolute(data_dir);
     o.socket = absolute(socket);
+    o.key_file = absolute(key_file);
+    o.http_timeout = std::chrono::milliseconds(static_cast<long long>(http_timeout * 1000));
     return parsed;
 }
 

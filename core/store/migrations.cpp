@@ -52,6 +52,7 @@ std::span<const Migration> builtin_migrations() noexcept {
     // Function-local, so it is built after the SQL texts of the other translation units.
     static const std::array builtin = {
         Migration{1, "posts, targets, parts, accounts", schema::migration_0001},
+        Migration{2, "part resume facts", schema::migration_0002},
     };
     return builtin;
 }

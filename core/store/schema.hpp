@@ -7,5 +7,6 @@ namespace growth::schema {
 
 /// posts, targets, parts and accounts (DESIGN.md §5).
 extern const std::string_view migration_0001;
+extern const std::string_view migration_0002;
 
 }  // namespace growth::schema

@@ -1,0 +1,219 @@
+#include "cli/post.hpp"
+
+#include <fmt/format.h>
+#include <spawn.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "cli/failure.hpp"
+#include "cli/session.hpp"
+#include "core/pipeline/progress.hpp"
+
+extern char** environ;
+
+namespace growth::cli {
+
+namespace {
+
+struct PostOptions {
+    std::vector<std::string> to;
+    std::string numbering;
+    std::string media_url;
+    std::string file;
+    std::string text;
+    bool has_text = false;
+    bool dry_run = false;
+    bool no_wait = false;
+    bool open = false;
+    bool json = false;
+};
+
+std::string read_text(const PostOptions& o) {
+    if (!o.file.empty() && o.has_text) {
+        throw Failure(ExitCode::usage, "usage", "give the text either as an argument or with -f, not both");
+    }
+    if (!o.file.empty() && o.file != "-") {
+        std::ifstream in(o.file, std::ios::binary);
+        if (!in) throw Failure(ExitCode::usage, "bad_input", fmt::format("cannot read {}: {}", o.file, std::strerror(errno)));
+        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
+    if (o.file == "-" || (o.has_text && o.text == "-") || (!o.has_text && !isatty(STDIN_FILENO))) {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        return ss.str();
+    }
+    if (o.has_text) return o.text;
+    throw Failure(ExitCode::usage, "usage", "no text given: pass TEXT, -f FILE, or - to read standard input");
+}
+
+std::string str(const rpc::Json& j, const char* key) {
+    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+void open_url(const std::string& url) {
+    // Detached: the browser must not hold up growthctl.
+    const char* argv[] = {"xdg-open", url.c_str(), nullptr};
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
+        std::fprintf(stderr, "growthctl: warning: cannot run xdg-open to open %s\n", url.c_str());
+    }
+}
+
+std::string first_url(const rpc::Json& post) {
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        for (const auto& p : t.value("parts", rpc::Json::array())) {
+            if (p.contains("url") && p["url"].is_string()) return p["url"].get<std::string>();
+        }
+    }
+    return {};
+}
+
+/// Prints `post` and returns its exit code; a non-zero one also gets one error line.
+int report(const rpc::Json& post, bool json, const std::string& verb) {
+    if (json) std::printf("%s\n", post.dump().c_str());
+    else std::fputs(format_post(post).c_str(), stdout);
+    const ExitCode code = pipeline::exit_code_for(post);
+    if (code == ExitCode::ok) return 0;
+    const std::string id = str(post, "id");
+    int open_targets = 0, total = 0;
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        ++total;
+        if (str(t, "state") != "published") ++open_targets;
+    }
+    std::string why;
+    switch (code) {
+        case ExitCode::unknown: why = "the outcome of a part is unknown; check the account before retrying"; break;
+        case ExitCode::needs_login: why = "an account needs a new login"; break;
+        default: break;
+    }
+    std::fprintf(stderr, "growthctl: error: post %s: %d of %d target%s not published%s%s\n", id.c_str(),
+                 open_targets, total, total == 1 ? "" : "s", why.empty() ? "" : "; ", why.c_str());
+    if (code != ExitCode::failed || verb == "post") {
+        std::fprintf(stderr, "hint: growthctl show %s for details; growthctl retry %s continues it\n",
+                     id.c_str(), id.c_str());
+    }
+    return static_cast<int>(code);
+}
+
+int run_post(const PostOptions& o, const GlobalOptions& global) {
+    rpc::Json params = rpc::Json::object();
+    params["text"] = read_text(o);
+    if (!o.to.empty()) params["to"] = o.to;
+    if (!o.numbering.empty()) params["numbering"] = o.numbering;
+    if (!o.media_url.empty()) params["media_url"] = o.media_url;
+    if (o.dry_run) params["dry_run"] = true;
+    if (o.no_wait) params["wait"] = false;
+    auto connection = connect_daemon(global);
+    const rpc::Json result = connection->call("post.publish", params);
+    const bool json = global.json || o.json;
+    if (o.dry_run) {
+        if (json) std::printf("%s\n", result.dump().c_str());
+        else std::fputs(format_dry_run(result).c_str(), stdout);
+        return 0;
+    }
+    if (o.no_wait) {
+        if (json) std::printf("%s\n", result.dump().c_str());
+        else std::printf("post %s is being published; growthctl show %s tells how it went\n",
+                         str(result, "id").c_str(), str(result, "id").c_str());
+        return 0;
+    }
+    const int code = report(result, json, "post");
+    if (o.open) {
+        const std::string url = first_url(result);
+        if (!url.empty()) open_url(url);
+    }
+    return code;
+}
+
+}  // namespace
+
+std::string format_post(const rpc::Json& post) {
+    std::string out = fmt::format("post {}: {}\n", str(post, "id"), str(post, "state"));
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        const auto parts = t.value("parts", rpc::Json::array());
+        out += fmt::format("  {} ({}): {}, {} part{}\n", str(t, "account"), str(t, "platform"),
+                           str(t, "state"), parts.size(), parts.size() == 1 ? "" : "s");
+        for (const auto& p : parts) {
+            const int index = p.value("index", 0);
+            const std::string state = str(p, "state");
+            if (state == "published") {
+                out += fmt::format("    {:>2}  {}\n", index, str(p, "url").empty() ? str(p, "remote_id") : str(p, "url"));
+                continue;
+            }
+            std::string line = fmt::format("    {:>2}  {}", index, state);
+            if (p.contains("error") && p["error"].is_object()) {
+                line += ": " + str(p["error"], "message");
+            }
+            if (p.contains("next_attempt_at")) line += " (next attempt after " + str(p, "next_attempt_at") + ")";
+            out += line + "\n";
+        }
+    }
+    return out;
+}
+
+std::string format_dry_run(const rpc::Json& plan) {
+    std::string out = "dry run: nothing is stored or sent\n";
+    for (const auto& t : plan.value("targets", rpc::Json::array())) {
+        const auto parts = t.value("parts", rpc::Json::array());
+        out += fmt::format("\n{} ({}): {} part{}\n", str(t, "account"), str(t, "platform"), parts.size(),
+                           parts.size() == 1 ? "" : "s");
+        for (const auto& p : parts) {
+            out += fmt::format("--- part {} ({} counted)\n{}\n", p.value("index", 0),
+                               p.value("length", 0L), str(p, "text"));
+        }
+    }
+    return out;
+}
+
+void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+    auto o = std::make_shared<PostOptions>();
+    auto* post = app.add_subcommand("post", "Publish a text now to your accounts, each as a thread");
+    post->add_option("--to", o->to, "Account name, or platform name for its only account; repeatable; "
+                                    "default: every account")
+        ->allow_extra_args(false);
+    post->add_option("--numbering", o->numbering, "Number the parts: none, 1/n, (1/n) or \"\U0001F9F5 1/n\"");
+    post->add_option("--media-url", o->media_url, "A public image URL (Instagram requires one)");
+    post->add_flag("--dry-run", o->dry_run, "Show what would be sent; store and send nothing");
+    post->add_flag("--no-wait", o->no_wait, "Return once the post is recorded; publishing goes on in growthd");
+    post->add_flag("--open", o->open, "Open the first published URL in the browser");
+    post->add_flag("--json", o->json, "Print one JSON object for scripts");
+    post->add_option("-f,--file", o->file, "Read the text from FILE ('-' for standard input)");
+    post->add_option("text", o->text, "The text; '-' reads standard input");
+    post->callback([o, &global, &exit_code, post] {
+        o->has_text = post->count("text") > 0;
+        exit_code = run_post(*o, global);
+    });
+
+    auto show_id = std::make_shared<std::string>();
+    auto show_json = std::make_shared<bool>(false);
+    auto* show = app.add_subcommand("show", "Show a post: each target's state and URLs, or why not");
+    show->add_option("id", *show_id, "The post id")->required();
+    show->add_flag("--json", *show_json, "Print one JSON object for scripts");
+    show->callback([show_id, show_json, &global, &exit_code] {
+        auto connection = connect_daemon(global);
+        const rpc::Json result = connection->call("post.show", rpc::Json{{"id", *show_id}});
+        exit_code = report(result, global.json || *show_json, "show");
+    });
+
+    auto retry_id = std::make_shared<std::string>();
+    auto retry_json = std::make_shared<bool>(false);
+    auto* retry = app.add_subcommand("retry", "Continue a post's unfinished targets from their first "
+                                              "unpublished part (never re-sends a published one)");
+    retry->add_option("id", *retry_id, "The post id")->required();
+    retry->add_flag("--json", *retry_json, "Print one JSON object for scripts");
+    retry->callback([retry_id, retry_json, &global, &exit_code] {
+        auto connection = connect_daemon(global);
+        const rpc::Json result = connection->call("post.retry", rpc::Json{{"id", *retry_id}});
+        exit_code = report(result, global.json || *retry_json, "retry");
+    });
+}
+
+}  // namespace growth::cli

@@ -1,0 +1,46 @@
+#pragma once
+// Turning a text and the chosen accounts into the parts each target will publish (pure).
+
+#include <string>
+#include <vector>
+
+#include "core/accounts/accounts.hpp"
+#include "core/text/numbering.hpp"
+#include "core/text/splitter.hpp"
+
+namespace growth::pipeline {
+
+/// What the user asked for besides the text.
+struct PlanOptions {
+    text::Numbering numbering = text::Numbering::none;
+    std::string media_url;  ///< public image URL (Instagram requires one)
+};
+
+/// One target: the account and its thread.
+struct PlannedTarget {
+    accounts::Account account;
+    std::vector<text::Part> parts;
+};
+
+/// A post about to be stored.
+struct PostPlan {
+    std::string text;
+    PlanOptions options;
+    std::vector<PlannedTarget> targets;
+};
+
+/// The text platform of a publishing platform. Throws nothing.
+text::Platform text_platform(publish::Platform p) noexcept;
+
+/// Splits `text` for every account (Mastodon with the instance's max_characters setting).
+/// Throws growth::Error("bad_input") for no accounts, the same account twice, an empty or invalid
+/// text, an Instagram target without a media URL; ("unsplittable") from the splitter, naming the
+/// platform.
+PostPlan plan_post(std::string text, std::vector<accounts::Account> targets,
+                   const PlanOptions& options);
+
+/// The plan as post.publish's dry-run result: {"dry_run":true,"targets":[{"account","platform",
+/// "parts":[{"index","text","length","label"}]}]}. Throws std::bad_alloc.
+rpc::Json plan_json(const PostPlan& plan);
+
+}  // namespace growth::pipeline

@@ -1,0 +1,21 @@
+#pragma once
+// The wire view of a post (post.publish, post.show, post.retry results).
+
+#include <cstdint>
+#include <set>
+
+#include "core/pipeline/records.hpp"
+
+namespace growth::pipeline {
+
+/// {"id","state","targets":[{"account","platform","state","parts":[{"index","state",
+/// "remote_id","url"}]}]}. A part that is not published has null remote_id/url and, when an
+/// attempt failed, "error":{"kind","message"} (the publisher's message) and, in retry_wait,
+/// "next_attempt_at" (ISO 8601 UTC). `running` holds the ids of targets still being published.
+/// Throws std::bad_alloc.
+rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& running = {});
+
+/// An instant in milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ". Throws std::bad_alloc.
+std::string iso_millis(Millis at);
+
+}  // namespace growth::pipeline

@@ -1,0 +1,284 @@
+#include "core/pipeline/post_store.hpp"
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+
+#include "core/error.hpp"
+#include "core/pipeline/post_id.hpp"
+#include "core/publish/bluesky_tid.hpp"
+#include "core/store/sqlite_error.hpp"
+
+namespace growth::pipeline {
+
+namespace {
+
+std::string random_key(const RandomBits& random) {
+    // 128 bits as a UUID-shaped hex string (Mastodon accepts any string as the key).
+    char buf[37];
+    std::uint32_t w[4] = {random(), random(), random(), random()};
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%04x%08x", w[0], w[1] >> 16U,
+                  (w[1] & 0x0fffU) | 0x4000U, ((w[2] >> 16U) & 0x3fffU) | 0x8000U, w[2] & 0xffffU,
+                  w[3]);
+    return buf;
+}
+
+template <typename F>
+auto guarded(Store& store, F&& f) {
+    try {
+        return f();
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, store.db().getFilename());
+    }
+}
+
+std::optional<Millis> opt_int(const SQLite::Column& c) {
+    if (c.isNull()) return std::nullopt;
+    return c.getInt64();
+}
+
+std::string text_of(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+
+void bind_opt(SQLite::Statement& s, int i, const std::optional<Millis>& v) {
+    if (v) s.bind(i, static_cast<std::int64_t>(*v));
+    else s.bind(i);
+}
+
+void bind_text_or_null(SQLite::Statement& s, int i, const std::string& v) {
+    if (v.empty()) s.bind(i);
+    else s.bind(i, v);
+}
+
+std::vector<PartRecord> load_parts(SQLite::Database& db, std::int64_t target_id) {
+    SQLite::Statement q(db,
+                        "SELECT id, idx, text, state, idempotency_key, record_key, container_id, "
+                        "remote_id, remote_cid, remote_url, attempts, next_attempt_at, "
+                        "first_attempt_at, last_error_kind, last_error, verify_on_retry "
+                        "FROM parts WHERE target_id = ? ORDER BY idx");
+    q.bind(1, static_cast<std::int64_t>(target_id));
+    std::vector<PartRecord> parts;
+    while (q.executeStep()) {
+        PartRecord p;
+        p.id = q.getColumn(0).getInt64();
+        p.target_id = target_id;
+        p.index = q.getColumn(1).getInt();
+        p.text = q.getColumn(2).getString();
+        p.state = parse_part_state(q.getColumn(3).getString()).value_or(PartState::failed);
+        p.idempotency_key = text_of(q.getColumn(4));
+        p.record_key = text_of(q.getColumn(5));
+        p.container_id = text_of(q.getColumn(6));
+        p.remote_id = text_of(q.getColumn(7));
+        p.remote_cid = text_of(q.getColumn(8));
+        p.remote_url = text_of(q.getColumn(9));
+        p.attempts = q.getColumn(10).getInt();
+        p.next_attempt_at = opt_int(q.getColumn(11));
+        p.first_attempt_at = opt_int(q.getColumn(12));
+        p.last_error_kind = text_of(q.getColumn(13));
+        p.last_error = text_of(q.getColumn(14));
+        p.verify_on_retry = q.getColumn(15).getInt() != 0;
+        parts.push_back(std::move(p));
+    }
+    return parts;
+}
+
+TargetRecord target_from_row(SQLite::Database& db, SQLite::Statement& q) {
+    TargetRecord t;
+    t.id = q.getColumn(0).getInt64();
+    t.post_id = q.getColumn(1).getString();
+    if (!q.getColumn(2).isNull()) t.account_id = q.getColumn(2).getInt64();
+    t.account = q.getColumn(3).getString();
+    t.platform = publish::parse_platform(q.getColumn(4).getString()).value_or(publish::Platform::x);
+    t.state = q.getColumn(5).getString();
+    t.parts = load_parts(db, t.id);
+    return t;
+}
+
+constexpr const char* target_columns = "SELECT id, post_id, account_id, account, platform, state FROM targets ";
+
+void exec_part_update(Store& store, const char* sql, const std::function<void(SQLite::Statement&)>& bind) {
+    guarded(store, [&] {
+        WriteTransaction tx(store);
+        SQLite::Statement s(store.db(), sql);
+        bind(s);
+        s.exec();
+        tx.commit();
+        return 0;
+    });
+}
+
+}  // namespace
+
+std::string insert_post(Store& store, const PostPlan& plan, Millis now, const RandomBits& random) {
+    return guarded(store, [&] {
+        auto& db = store.db();
+        WriteTransaction tx(store);
+        std::string id;
+        for (int attempt = 0;; ++attempt) {
+            id = make_post_id(publish::Instant(std::chrono::milliseconds(now)), random());
+            SQLite::Statement exists(db, "SELECT 1 FROM posts WHERE id = ?");
+            exists.bind(1, id);
+            if (!exists.executeStep()) break;
+            if (attempt > 100) throw Error("store_error", "cannot find a free post id");
+        }
+        rpc::Json options = rpc::Json::object();
+        if (!plan.options.media_url.empty()) options["media_url"] = plan.options.media_url;
+        options["numbering"] = std::string(text::numbering_name(plan.options.numbering));
+        SQLite::Statement post(db, "INSERT INTO posts (id, text, state, options, created_at, updated_at) "
+                                   "VALUES (?, ?, 'prepared', ?, ?, ?)");
+        post.bind(1, id);
+        post.bind(2, plan.text);
+        post.bind(3, options.dump());
+        post.bind(4, static_cast<std::int64_t>(now));
+        post.bind(5, static_cast<std::int64_t>(now));
+        post.exec();
+        publish::bluesky::TidClock tids(static_cast<std::uint16_t>(random() % 1024));
+        for (const auto& t : plan.targets) {
+            SQLite::Statement target(db, "INSERT INTO targets (post_id, account_id, account, platform, "
+                                         "state, created_at, updated_at) VALUES (?, ?, ?, ?, 'prepared', ?, ?)");
+            target.bind(1, id);
+            target.bind(2, static_cast<std::int64_t>(t.account.id));
+            target.bind(3, t.account.name);
+            target.bind(4, std::string(publish::platform_name(t.account.platform)));
+            target.bind(5, static_cast<std::int64_t>(now));
+            target.bind(6, static_cast<std::int64_t>(now));
+            target.exec();
+            const std::int64_t target_id = db.getLastInsertRowid();
+            int index = 1;
+            for (const auto& p : t.parts) {
+                SQLite::Statement part(db, "INSERT INTO parts (target_id, idx, text, state, idempotency_key, "
+                                           "record_key, created_at, updated_at) VALUES (?, ?, ?, 'prepared', ?, ?, ?, ?)");
+                part.bind(1, static_cast<std::int64_t>(target_id));
+                part.bind(2, index++);
+                part.bind(3, p.text);
+                std::string key, rkey;
+                if (t.account.platform == publish::Platform::mastodon) key = random_key(random);
+                if (t.account.platform == publish::Platform::bluesky) {
+                    rkey = tids.next(std::chrono::time_point_cast<std::chrono::microseconds>(
+                        publish::bluesky::Micros(std::chrono::milliseconds(now))));
+                    // The unique index on idempotency_key spans every platform: prefix it.
+                    key = "bsky:" + std::to_string(target_id) + ":" + rkey;
+                }
+                bind_text_or_null(part, 4, key);
+                bind_text_or_null(part, 5, rkey);
+                part.bind(6, static_cast<std::int64_t>(now));
+                part.bind(7, static_cast<std::int64_t>(now));
+                part.exec();
+            }
+        }
+        tx.commit();
+        return id;
+    });
+}
+
+PostRecord load_post(Store& store, std::string_view id) {
+    return guarded(store, [&] {
+        auto& db = store.db();
+        SQLite::Statement q(db, "SELECT id, text, state, options, created_at FROM posts WHERE id = ?");
+        q.bind(1, std::string(id));
+        if (!q.executeStep()) throw Error("post_not_found", "no post with id '" + std::string(id) + "'");
+        PostRecord post;
+        post.id = q.getColumn(0).getString();
+        post.text = q.getColumn(1).getString();
+        post.state = q.getColumn(2).getString();
+        post.options = rpc::Json::parse(q.getColumn(3).getString(), nullptr, false);
+        if (!post.options.is_object()) post.options = rpc::Json::object();
+        post.created_at = q.getColumn(4).getInt64();
+        SQLite::Statement t(db, std::string(target_columns) + "WHERE post_id = ? ORDER BY id");
+        t.bind(1, post.id);
+        while (t.executeStep()) post.targets.push_back(target_from_row(db, t));
+        return post;
+    });
+}
+
+TargetRecord load_target(Store& store, std::int64_t target_id) {
+    return guarded(store, [&] {
+        auto& db = store.db();
+        SQLite::Statement t(db, std::string(target_columns) + "WHERE id = ?");
+        t.bind(1, static_cast<std::int64_t>(target_id));
+        if (!t.executeStep()) throw Error("post_not_found", "no target " + std::to_string(target_id));
+        return target_from_row(db, t);
+    });
+}
+
+void save_container(Store& store, std::int64_t part_id, const std::string& container_id, Millis now) {
+    exec_part_update(store, "UPDATE parts SET container_id = ?, updated_at = ? WHERE id = ?",
+                     [&](SQLite::Statement& s) {
+                         s.bind(1, container_id);
+                         s.bind(2, static_cast<std::int64_t>(now));
+                         s.bind(3, static_cast<std::int64_t>(part_id));
+                     });
+}
+
+void mark_sending(Store& store, std::int64_t part_id, Millis now) {
+    exec_part_update(store,
+                     "UPDATE parts SET state = 'sending', attempts = attempts + 1, "
+                     "last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), "
+                     "next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2",
+                     [&](SQLite::Statement& s) {
+                         s.bind(1, static_cast<std::int64_t>(now));
+                         s.bind(2, static_cast<std::int64_t>(part_id));
+                     });
+}
+
+void mark_published(Store& store, std::int64_t part_id, const publish::Published& published, Millis now) {
+    exec_part_update(store,
+                     "UPDATE parts SET state = 'published', remote_id = ?1, remote_cid = ?2, "
+                     "remote_url = ?3, published_at = ?4, updated_at = ?4, last_error_kind = NULL, "
+                     "last_error = NULL, next_attempt_at = NULL, verify_on_retry = 0 WHERE id = ?5",
+                     [&](SQLite::Statement& s) {
+                         s.bind(1, published.remote_id.empty() ? published.ref.id : published.remote_id);
+                         bind_text_or_null(s, 2, published.ref.cid);
+                         bind_text_or_null(s, 3, published.url.empty() ? published.ref.url : published.url);
+                         s.bind(4, static_cast<std::int64_t>(now));
+                         s.bind(5, static_cast<std::int64_t>(part_id));
+                     });
+}
+
+void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,
+                 std::optional<Millis> next_attempt, Millis now) {
+    exec_part_update(store,
+                     "UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
+                     "next_attempt_at = ?4, verify_on_retry = ?5, updated_at = ?6 WHERE id = ?7",
+                     [&](SQLite::Statement& s) {
+                         s.bind(1, std::string(to_string(state)));
+                         s.bind(2, failure.code.empty() ? std::string("failed") : failure.code);
+                         s.bind(3, failure.message);
+                         bind_opt(s, 4, next_attempt);
+                         s.bind(5, failure.verify_on_retry ? 1 : 0);
+                         s.bind(6, static_cast<std::int64_t>(now));
+                         s.bind(7, static_cast<std::int64_t>(part_id));
+                     });
+}
+
+void set_states(Store& store, std::int64_t target_id, const std::string& target_state,
+                const std::string& post_id, const std::string& post_state, Millis now) {
+    guarded(store, [&] {
+        WriteTransaction tx(store);
+        SQLite::Statement t(store.db(), "UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
+        t.bind(1, target_state);
+        t.bind(2, static_cast<std::int64_t>(now));
+        t.bind(3, static_cast<std::int64_t>(target_id));
+        t.exec();
+        SQLite::Statement p(store.db(), "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
+        p.bind(1, post_state);
+        p.bind(2, static_cast<std::int64_t>(now));
+        p.bind(3, post_id);
+        p.exec();
+        tx.commit();
+        return 0;
+    });
+}
+
+std::vector<std::int64_t> interrupted_targets(Store& store) {
+    return guarded(store, [&] {
+        SQLite::Statement q(store.db(),
+                            "SELECT DISTINCT target_id FROM parts WHERE state IN ('prepared', 'sending') "
+                            "ORDER BY target_id");
+        std::vector<std::int64_t> out;
+        while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+        return out;
+    });
+}
+
+}  // namespace growth::pipeline

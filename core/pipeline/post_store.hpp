@@ -1,0 +1,57 @@
+#pragma once
+// Reading and writing posts, targets and parts in growth.db. Every write is one BEGIN IMMEDIATE
+// transaction, committed before the caller sends anything (DESIGN.md §5).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/pipeline/plan.hpp"
+#include "core/pipeline/records.hpp"
+#include "core/store/store.hpp"
+
+namespace growth::pipeline {
+
+/// Randomness the store needs for ids and keys (a fake in tests). Returns 32 random bits.
+using RandomBits = std::function<std::uint32_t()>;
+
+/// Stores `plan` as a new post in one transaction: the post, one target per account and every
+/// part in state `prepared` with its keys already chosen (a Mastodon Idempotency-Key on every
+/// Mastodon part, a Bluesky record key on every Bluesky part). Returns the post id.
+/// Throws growth::Error("store_busy" | "store_error").
+std::string insert_post(Store& store, const PostPlan& plan, Millis now, const RandomBits& random);
+
+/// The post `id` with its targets and parts. Throws growth::Error("post_not_found") naming it,
+/// ("store_error").
+PostRecord load_post(Store& store, std::string_view id);
+
+/// One target with its parts. Throws growth::Error("post_not_found"), ("store_error").
+TargetRecord load_target(Store& store, std::int64_t target_id);
+
+/// Commits a Checkpoint's container id on the part. Throws growth::Error("store_*").
+void save_container(Store& store, std::int64_t part_id, const std::string& container_id, Millis now);
+
+/// Commits the part as `sending` (attempts + 1, first/last attempt times) before its first
+/// request of this attempt goes out. Throws growth::Error("store_*").
+void mark_sending(Store& store, std::int64_t part_id, Millis now);
+
+/// Commits a published part: remote id, cid, url, state `published`. Throws Error("store_*").
+void mark_published(Store& store, std::int64_t part_id, const publish::Published& published,
+                    Millis now);
+
+/// Commits a failed attempt: `state`, the error kind and message, next_attempt_at (retry_wait
+/// only) and whether the next attempt must check first. Throws growth::Error("store_*").
+void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,
+                 std::optional<Millis> next_attempt, Millis now);
+
+/// Records a target's and its post's summary states. Throws growth::Error("store_*").
+void set_states(Store& store, std::int64_t target_id, const std::string& target_state,
+                const std::string& post_id, const std::string& post_state, Millis now);
+
+/// Targets with a part left in `prepared` or `sending` (a publish interrupted by a crash or a
+/// stop), oldest first. Throws growth::Error("store_error").
+std::vector<std::int64_t> interrupted_targets(Store& store);
+
+}  // namespace growth::pipeline

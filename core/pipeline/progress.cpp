@@ -1,0 +1,135 @@
+#include "core/pipeline/progress.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/pipeline/plan.hpp"
+#include "core/text/bluesky_facets.hpp"
+
+namespace growth::pipeline {
+
+std::optional<std::size_t> first_unpublished(const TargetRecord& target) noexcept {
+    for (std::size_t i = 0; i < target.parts.size(); ++i) {
+        if (target.parts[i].state != PartState::published) return i;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+publish::PartRef ref_of(const PartRecord& p) {
+    return publish::PartRef{p.remote_id, p.remote_cid, p.remote_url};
+}
+
+publish::Facet::Kind facet_kind(text::BlueskyFacet::Kind k) {
+    switch (k) {
+        case text::BlueskyFacet::Kind::link: return publish::Facet::Kind::link;
+        case text::BlueskyFacet::Kind::mention: return publish::Facet::Kind::mention;
+        case text::BlueskyFacet::Kind::tag: return publish::Facet::Kind::tag;
+    }
+    return publish::Facet::Kind::link;
+}
+
+}  // namespace
+
+publish::Part part_to_send(const TargetRecord& target, std::size_t i, const std::string& media_url) {
+    const PartRecord& p = target.parts.at(i);
+    publish::Part part;
+    part.text = p.text;
+    part.index = p.index;
+    if (i > 0) {
+        const PartRecord& parent = target.parts[i - 1];
+        const PartRecord& root = target.parts[0];
+        if (parent.state != PartState::published || root.state != PartState::published) {
+            throw Error("internal_error", "part " + std::to_string(p.index) +
+                                              " cannot be sent before part " +
+                                              std::to_string(parent.index) + " is published");
+        }
+        part.parent = ref_of(parent);
+        part.root = ref_of(root);
+    }
+    part.idempotency_key =
+        target.platform == publish::Platform::bluesky ? p.record_key : p.idempotency_key;
+    if (p.index == 1) part.media_url = media_url;
+    if (target.platform == publish::Platform::bluesky) {
+        for (const auto& f : text::bluesky_facets(p.text)) {
+            part.facets.push_back(publish::Facet{facet_kind(f.kind), f.byte_start, f.byte_end, f.value});
+        }
+    }
+    part.container_id = p.container_id;
+    part.resume = p.state == PartState::sending || p.state == PartState::unknown || p.verify_on_retry;
+    if (p.first_attempt_at) {
+        part.first_attempt_at = publish::Instant(std::chrono::milliseconds(*p.first_attempt_at));
+    }
+    return part;
+}
+
+PartState state_after(publish::FailureClass cls) noexcept {
+    switch (cls) {
+        case publish::FailureClass::retry_safe:
+        case publish::FailureClass::rate_limited: return PartState::retry_wait;
+        case publish::FailureClass::needs_login: return PartState::needs_auth;
+        case publish::FailureClass::permanent: return PartState::failed;
+        case publish::FailureClass::ambiguous: return PartState::unknown;
+    }
+    return PartState::failed;
+}
+
+Millis next_attempt_at(const publish::Failure& failure, int attempts, Millis now,
+                       std::mt19937& random) noexcept {
+    constexpr Millis base = 2'000;
+    constexpr Millis cap = 15 * 60 * 1000;
+    const int doublings = std::clamp(attempts - 1, 0, 20);
+    const Millis backoff = std::min(cap, base << doublings);
+    std::uniform_int_distribution<Millis> jitter(backoff / 2, backoff);
+    Millis at = now + jitter(random);
+    if (failure.retry_at) at = std::max(at, failure.retry_at->time_since_epoch().count());
+    return at;
+}
+
+std::string target_state(const TargetRecord& target, bool running) {
+    const auto first = first_unpublished(target);
+    if (!first) return "published";
+    if (running) return "sending";
+    return std::string(to_string(target.parts[*first].state));
+}
+
+std::string post_state(const std::vector<std::string>& states, bool any_part_published) {
+    if (states.empty()) return "failed";
+    if (std::all_of(states.begin(), states.end(), [](const auto& s) { return s == "published"; }))
+        return "published";
+    if (std::any_of(states.begin(), states.end(), [](const auto& s) { return s == "sending"; }))
+        return "sending";
+    if (any_part_published) return "partial";
+    if (std::all_of(states.begin(), states.end(), [&](const auto& s) { return s == states[0]; }))
+        return states[0];
+    return "failed";
+}
+
+ExitCode exit_code_for(const rpc::Json& post) noexcept {
+    try {
+        bool all = true, unknown = false, auth = false, some = false, waiting = false;
+        for (const auto& t : post.at("targets")) {
+            for (const auto& p : t.at("parts")) {
+                const std::string s = p.at("state").get<std::string>();
+                if (s == "published") {
+                    some = true;
+                    continue;
+                }
+                all = false;
+                unknown = unknown || s == "unknown";
+                auth = auth || s == "needs_auth";
+                waiting = waiting || s == "retry_wait" || s == "sending" || s == "prepared";
+            }
+        }
+        if (all) return ExitCode::ok;
+        if (unknown) return ExitCode::unknown;
+        if (auth) return ExitCode::needs_login;
+        if (some || waiting) return ExitCode::partial;
+        return ExitCode::failed;
+    } catch (...) {
+        return ExitCode::failed;
+    }
+}
+
+}  // namespace growth::pipeline

@@ -1,0 +1,266 @@
+#include "daemon/publish_service.hpp"
+
+#include <chrono>
+#include <exception>
+#include <variant>
+
+#include "core/accounts/accounts.hpp"
+#include "core/error.hpp"
+#include "core/pipeline/post_json.hpp"
+#include "core/pipeline/post_store.hpp"
+#include "core/pipeline/progress.hpp"
+#include "core/publish/publisher.hpp"
+#include "daemon/log.hpp"
+#include "daemon/publish_timer.hpp"
+
+namespace growth::daemon {
+
+namespace {
+
+publish::Instant now() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+pipeline::Millis millis(publish::Instant t) { return t.time_since_epoch().count(); }
+
+/// A retry_wait this soon is retried inside the same publish; later ones are left for
+/// `growthctl retry` (and the scheduler).
+constexpr pipeline::Millis short_retry_ms = 5'000;
+constexpr int max_short_retries = 3;
+
+publish::Failure make_failure(publish::FailureClass cls, std::string code, std::string message) {
+    publish::Failure f;
+    f.cls = cls;
+    f.code = std::move(code);
+    f.message = std::move(message);
+    return f;
+}
+
+}  // namespace
+
+/// Publishes one target's remaining parts, one after the other. Kept alive by the service's map
+/// and by the transport callback or timer it is waiting for.
+class PublishService::TargetRun : public std::enable_shared_from_this<TargetRun> {
+public:
+    TargetRun(PublishService& service, pipeline::TargetRecord target, std::string media_url)
+        : service_(service), target_(std::move(target)), media_url_(std::move(media_url)) {}
+
+    const std::string& post_id() const noexcept { return target_.post_id; }
+
+    /// Starts the first unpublished part, or finishes when there is none.
+    void next() {
+        try {
+            const auto i = pipeline::first_unpublished(target_);
+            if (!i) return finish();
+            index_ = *i;
+            auto& part = target_.parts[index_];
+            if (!target_.account_id) {
+                return fail(make_failure(publish::FailureClass::permanent, "account_removed",
+                                         "account '" + target_.account + "' was removed"));
+            }
+            if (!view_) {
+                account_ = accounts::get(service_.store_, target_.account);
+                try {
+                    view_ = std::make_unique<publish::Account>(
+                        accounts::publisher_account(account_, service_.secrets_));
+                } catch (const Error& e) {
+                    if (e.kind() != "needs_auth") throw;
+                    return fail(make_failure(publish::FailureClass::needs_login, "needs_auth", e.what()));
+                }
+            }
+            machine_ = publish::make_part_publisher(*view_, pipeline::part_to_send(target_, index_, media_url_));
+            marked_sending_ = false;
+            (void)part;
+            step(machine_->start(now()));
+        } catch (const std::exception& e) {
+            abort(e.what());
+        }
+    }
+
+private:
+    void step(publish::PartStep s) {
+        try {
+            auto& part = target_.parts[index_];
+            if (auto* send = std::get_if<publish::Send>(&s)) {
+                const auto t = millis(now());
+                if (send->checkpoint.container_id) {
+                    pipeline::save_container(service_.store_, part.id, *send->checkpoint.container_id, t);
+                    part.container_id = *send->checkpoint.container_id;
+                }
+                if (send->checkpoint.session) {
+                    accounts::save_session(service_.secrets_, account_, *send->checkpoint.session);
+                    view_->session = *send->checkpoint.session;
+                }
+                if (!marked_sending_) {
+                    pipeline::mark_sending(service_.store_, part.id, t);
+                    part.state = PartState::sending;
+                    ++part.attempts;
+                    if (!part.first_attempt_at) part.first_attempt_at = t;
+                    marked_sending_ = true;
+                }
+                service_.transport_.send(std::move(send->request),
+                                         [self = shared_from_this()](http::Outcome outcome) {
+                                             self->step(self->machine_->feed(outcome, now()));
+                                         });
+                return;
+            }
+            if (auto* published = std::get_if<publish::Published>(&s)) {
+                pipeline::mark_published(service_.store_, part.id, *published, millis(now()));
+                part.state = PartState::published;
+                part.remote_id = published->remote_id.empty() ? published->ref.id : published->remote_id;
+                part.remote_cid = published->ref.cid;
+                part.remote_url = published->url.empty() ? published->ref.url : published->url;
+                part.verify_on_retry = false;
+                short_retries_ = 0;
+                return next();
+            }
+            fail(std::get<publish::Failure>(s));
+        } catch (const std::exception& e) {
+            abort(e.what());
+        }
+    }
+
+    void fail(const publish::Failure& failure) {
+        try {
+            auto& part = target_.parts[index_];
+            const PartState state = pipeline::state_after(failure.cls);
+            const auto t = millis(now());
+            std::optional<pipeline::Millis> next_at;
+            if (state == PartState::retry_wait) {
+                next_at = pipeline::next_attempt_at(failure, part.attempts, t, service_.random_);
+            }
+            pipeline::mark_failed(service_.store_, part.id, state, failure, next_at, t);
+            part.state = state;
+            part.last_error_kind = failure.code;
+            part.last_error = failure.message;
+            part.verify_on_retry = failure.verify_on_retry;
+            part.next_attempt_at = next_at;
+            log(LogLevel::info, "post {} {} part {}: {} ({})", target_.post_id, target_.account,
+                part.index, to_string(state), failure.message);
+            if (next_at && *next_at - t <= short_retry_ms && short_retries_ < max_short_retries) {
+                ++short_retries_;
+                timer_ = std::make_shared<OneShotTimer>(
+                    service_.loop_, std::chrono::milliseconds(*next_at - t),
+                    [self = shared_from_this()] {
+                        // Keep the timer object alive until its own callback has returned.
+                        std::shared_ptr<OneShotTimer> fired = std::move(self->timer_);
+                        self->service_.loop_.defer([fired] {});
+                        self->next();
+                    });
+                return;
+            }
+            finish();
+        } catch (const std::exception& e) {
+            abort(e.what());
+        }
+    }
+
+    void abort(const char* what) {
+        log(LogLevel::error, "post {} {}: publishing stopped: {}", target_.post_id, target_.account, what);
+        finish();
+    }
+
+    void finish() {
+        machine_.reset();
+        const auto id = target_.id;
+        const auto post = target_.post_id;
+        // Leave the callback stack before the service drops this run.
+        service_.loop_.defer([&service = service_, id, post] { service.finished(id, post); });
+    }
+
+    PublishService& service_;
+    pipeline::TargetRecord target_;
+    std::string media_url_;
+    accounts::Account account_;
+    std::unique_ptr<publish::Account> view_;
+    std::unique_ptr<publish::PartPublisher> machine_;
+    std::shared_ptr<OneShotTimer> timer_;
+    std::size_t index_ = 0;
+    bool marked_sending_ = false;
+    int short_retries_ = 0;
+};
+
+PublishService::PublishService(EventLoop& loop, Store& store, secrets::SecretStore& secrets,
+                               http::Transport& transport)
+    : loop_(loop), store_(store), secrets_(secrets), transport_(transport), random_(std::random_device{}()) {}
+
+PublishService::~PublishService() = default;
+
+void PublishService::start_target(std::int64_t target_id) {
+    if (runs_.count(target_id) != 0) return;
+    pipeline::TargetRecord target = pipeline::load_target(store_, target_id);
+    const rpc::Json options = pipeline::load_post(store_, target.post_id).options;
+    const std::string media_url = options.value("media_url", std::string());
+    auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
+    runs_.emplace(target_id, run);
+    // Start from the loop, not from inside the caller's handler.
+    loop_.defer([run] { run->next(); });
+}
+
+void PublishService::finished(std::int64_t target_id, const std::string& post_id) {
+    try {
+        const pipeline::TargetRecord target = pipeline::load_target(store_, target_id);
+        runs_.erase(target_id);
+        const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
+        const rpc::Json view = pipeline::post_json(post, running_ids());
+        std::string target_state;
+        for (const auto& t : view["targets"]) {
+            if (t["account"] == target.account) target_state = t["state"].get<std::string>();
+        }
+        pipeline::set_states(store_, target_id, target_state, post_id, view["state"].get<std::string>(),
+                             millis(now()));
+    } catch (const std::exception& e) {
+        runs_.erase(target_id);
+        log(LogLevel::error, "post {}: cannot record its state: {}", post_id, e.what());
+    }
+    answer_waiters(post_id);
+}
+
+std::set<std::int64_t> PublishService::running_ids() const {
+    std::set<std::int64_t> ids;
+    for (const auto& [id, run] : runs_) ids.insert(id);
+    return ids;
+}
+
+void PublishService::when_settled(const std::string& post_id, rpc::Responder reply) {
+    waiters_.emplace(post_id, std::move(reply));
+    answer_waiters(post_id);
+}
+
+void PublishService::answer_waiters(const std::string& post_id) {
+    for (const auto& [id, run] : runs_) {
+        if (run->post_id() == post_id) return;
+    }
+    auto [first, last] = waiters_.equal_range(post_id);
+    if (first == last) return;
+    std::vector<rpc::Responder> ready;
+    for (auto it = first; it != last; ++it) ready.push_back(it->second);
+    waiters_.erase(first, last);
+    try {
+        const rpc::Json result = show(post_id);
+        for (const auto& r : ready) r.result(result);
+    } catch (...) {
+        for (const auto& r : ready) r.error(std::current_exception());
+    }
+}
+
+rpc::Json PublishService::show(const std::string& post_id) {
+    return pipeline::post_json(pipeline::load_post(store_, post_id), running_ids());
+}
+
+void PublishService::recover() {
+    for (const std::int64_t id : pipeline::interrupted_targets(store_)) {
+        const pipeline::TargetRecord target = pipeline::load_target(store_, id);
+        const auto i = pipeline::first_unpublished(target);
+        if (!i) continue;
+        const PartState s = target.parts[*i].state;
+        // Only a thread that was going out when growthd stopped; a part waiting for a retry or a
+        // decision stays as it is.
+        if (s != PartState::prepared && s != PartState::sending) continue;
+        log(LogLevel::info, "post {} {}: resuming at part {} (found {})", target.post_id,
+            target.account, target.parts[*i].index, to_string(s));
+        start_target(id);
+    }
+}
+
+}  // namespace growth::daemon

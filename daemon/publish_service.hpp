@@ -1,0 +1,68 @@
+#pragma once
+// Publishing now: drives each target's parts through its platform publisher and the HTTP
+// transport, committing every step first (core/publish/publisher.hpp's driving contract), and
+// answers the calls waiting for a post. Loop thread only; never blocks the loop.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/http/transport.hpp"
+#include "core/rpc/deferred.hpp"
+#include "core/rpc/json.hpp"
+#include "core/secrets/secret_store.hpp"
+#include "core/store/store.hpp"
+#include "daemon/event_loop.hpp"
+
+namespace growth::daemon {
+
+/// Runs targets. One TargetRun per target at most; targets run in parallel.
+class PublishService {
+public:
+    /// Every reference must outlive the service. Throws nothing.
+    PublishService(EventLoop& loop, Store& store, secrets::SecretStore& secrets,
+                   http::Transport& transport);
+    ~PublishService();
+    PublishService(const PublishService&) = delete;
+    PublishService& operator=(const PublishService&) = delete;
+
+    /// Starts (or continues) target `target_id` from its first unpublished part, unless it is
+    /// already running. Throws growth::Error("store_*").
+    void start_target(std::int64_t target_id);
+
+    /// Answers `reply` with post.show's result once no target of `post_id` is running (at once
+    /// when none is). Throws std::bad_alloc.
+    void when_settled(const std::string& post_id, rpc::Responder reply);
+
+    /// post.show's result for `post_id`. Throws growth::Error("post_not_found", "store_*").
+    rpc::Json show(const std::string& post_id);
+
+    /// Resumes targets a crash or stop interrupted (a part left `prepared` or `sending`): a part
+    /// in `sending` is checked through the platform before anything is re-sent. Called once at
+    /// start-up. Throws growth::Error("store_*").
+    void recover();
+
+    /// Targets running now. Throws nothing.
+    std::size_t running() const noexcept { return runs_.size(); }
+
+private:
+    class TargetRun;
+    friend class TargetRun;
+    void finished(std::int64_t target_id, const std::string& post_id);
+    void answer_waiters(const std::string& post_id);
+    std::set<std::int64_t> running_ids() const;
+
+    EventLoop& loop_;
+    Store& store_;
+    secrets::SecretStore& secrets_;
+    http::Transport& transport_;
+    std::mt19937 random_;
+    std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
+    std::multimap<std::string, rpc::Responder> waiters_;
+};
+
+}  // namespace growth::daemon

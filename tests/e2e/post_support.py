@@ -1,0 +1,83 @@
+"""Shared fixture for the `growthctl post` e2e tests: a platform sandbox seeded with the demo
+accounts, a growthd in a throwaway home, and one growthctl account per platform."""
+
+import importlib.util
+import json
+import os
+
+import harness
+
+_spec = importlib.util.spec_from_file_location(
+    "sandbox_harness", os.path.join(harness.SOURCE_DIR, "tests", "sandbox", "harness.py"))
+sandbox_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sandbox_harness)
+
+with open(os.path.join(harness.SOURCE_DIR, "tests", "sandbox", "seeds", "demo.json"), encoding="utf-8") as _f:
+    DEMO = json.load(_f)
+SEED = {a["platform"]: a for a in DEMO["accounts"]}
+PLATFORMS = ["x", "linkedin", "facebook", "instagram", "threads", "mastodon", "bluesky"]
+MEDIA = "photo.jpg"
+
+
+def long_text(parts, words_per_part=35):
+    """A text of roughly `parts` X-sized paragraphs, separated by explicit breaks."""
+    paras = []
+    for k in range(1, parts + 1):
+        paras.append(" ".join(f"part{k}word{w}" for w in range(words_per_part // 5)) + f" end of paragraph {k}.")
+    return "\n---\n".join(paras)
+
+
+class PostTestCase(harness.TestCase):
+    DAEMON_ARGS = ("--http-timeout", "3")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.platform_sandbox = sandbox_harness.Sandbox(seed=DEMO).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.platform_sandbox.stop()
+
+    def setUp(self):
+        super().setUp()
+        self.sb = self.platform_sandbox
+        self.sb.reset(accounts=False)
+        self.daemon = self.sandbox.start_daemon(*self.DAEMON_ARGS)
+
+    def ctl(self, *args, **kwargs):
+        return self.sandbox.ctl(*args, **kwargs)
+
+    def add_account(self, platform, name=None):
+        seed = SEED[platform]
+        name = name or platform
+        base = self.sb.url(platform)
+        path = os.path.join(self.sandbox.root, name + ".secret")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write((seed.get("token") or seed.get("password")) + "\n")
+        if platform == "bluesky":
+            args = ["account", "add", "bluesky", "--name", name, "--handle", seed["username"],
+                    "--app-password-file", path, "--service", base]
+        else:
+            args = ["account", "add", platform, "--name", name, "--token-file", path] + {
+                "x": ["--api-base", base, "--username", seed["username"]],
+                "linkedin": ["--api-base", base, "--author", "urn:li:person:" + seed["id"]],
+                "facebook": ["--api-base", base, "--page-id", seed["id"]],
+                "instagram": ["--api-base", base, "--ig-user-id", seed["id"]],
+                "threads": ["--api-base", base, "--user-id", seed["id"]],
+                "mastodon": ["--instance", base],
+            }[platform]
+        r = self.ctl(*args)
+        self.assertEqual(r.returncode, 0, r)
+
+    def post(self, *args, **kwargs):
+        """growthctl post ... --json; returns (Result, parsed JSON or None)."""
+        r = self.ctl("post", "--json", "--media-url", self.sb.media_url(MEDIA), *args, **kwargs)
+        try:
+            return r, json.loads(r.stdout)
+        except ValueError:
+            return r, None
+
+    def thread_of(self, platform):
+        threads = self.sb.threads(platform)["threads"]
+        self.assertEqual(len(threads), 1, threads)
+        return threads[0]

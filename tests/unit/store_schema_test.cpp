@@ -251,5 +251,5 @@ TEST_CASE("schema: the tables have exactly the documented columns") {
           "id target_id idx text state idempotency_key record_key container_id remote_id remote_cid "
           "remote_url reply_parent_id reply_parent_cid reply_root_id reply_root_cid attempts "
           "next_attempt_at last_error_kind last_error last_attempt_at published_at created_at "
-          "updated_at");
+          "updated_at verify_on_retry first_attempt_at");
 }

@@ -77,7 +77,29 @@ class PostTestCase(harness.TestCase):
         except ValueError:
             return r, None
 
+    def add_all(self):
+        for p in PLATFORMS:
+            self.add_account(p)
+
+    def assert_thread(self, post_json, platform, n):
+        """The sandbox holds exactly one thread on `platform` with `n` parts, each replying to (or
+        commenting on) the right part, and they are what growthctl reported."""
+        thread = self.thread_of(platform)
+        target = [t for t in post_json["targets"] if t["platform"] == platform][0]
+        self.assertEqual(target["state"], "published")
+        self.assertEqual(len(thread["parts"]), n)
+        self.assertEqual([p["remote_id"] for p in target["parts"]], [p["id"] for p in thread["parts"]])
+        comments = platform in ("linkedin", "facebook", "instagram")
+        for k, part in enumerate(thread["parts"]):
+            if k == 0:
+                self.assertIsNone(part["parent_id"])
+            elif comments:
+                self.assertEqual(part["parent_id"], thread["parts"][0]["id"], platform)
+            else:
+                self.assertEqual(part["parent_id"], thread["parts"][k - 1]["id"], platform)
+        return thread
+
     def thread_of(self, platform):
-        threads = self.sb.threads(platform)["threads"]
+        threads = self.sb.threads(platform)
         self.assertEqual(len(threads), 1, threads)
         return threads[0]

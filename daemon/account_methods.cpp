@@ -79,11 +79,13 @@ private:
                 reply_.result(std::move(out));
             } else {
                 const auto& f = std::get<publish::Failure>(s);
-                throw Error(failure_kind(f), fmt::format("account {}: {}{}", account_.name, f.message,
-                                                         f.cls == publish::FailureClass::needs_login
-                                                             ? "; it needs a new login (add it again "
-                                                               "with a fresh token)"
-                                                             : ""));
+                std::string message = fmt::format("account {}: {}", account_.name, f.message);
+                if (f.cls == publish::FailureClass::needs_login) {
+                    message += account_.platform == publish::Platform::bluesky
+                                   ? "; remove the account and add it again with a new app password"
+                                   : "; remove the account and add it again with a fresh token";
+                }
+                throw Error(failure_kind(f), message);
             }
         } catch (...) {
             reply_.error(std::current_exception());

@@ -162,6 +162,51 @@ class AddListShow(AccountTestCase):
         self.assertEqual(self.ctl("account", "list", "--json").json(), {"accounts": []})
 
 
+class Vault(AccountTestCase):
+    def vault_bytes(self):
+        out = {}
+        for name in ("vault.db", "vault.db-wal", "vault.db-shm"):
+            path = os.path.join(self.sandbox.data_dir, name)
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    out[name] = f.read()
+        return out
+
+    def test_secrets_survive_a_restart(self):
+        self.add("x")
+        self.assertEqual(self.daemon.stop(), 0)
+        self.daemon = self.sandbox.start_daemon()
+        r = self.ctl("account", "test", "demo-x", "--json")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(r.json()["identity"]["id"], SEED["x"]["id"])
+
+    def test_a_wrong_key_file_stops_growthd_with_one_clear_error_and_writes_nothing(self):
+        self.add("x")
+        self.assertEqual(self.daemon.stop(), 0)
+        before = self.vault_bytes()
+        wrong = os.path.join(self.sandbox.root, "other", "vault.key")
+        os.makedirs(os.path.dirname(wrong), mode=0o700)
+        with open(wrong, "wb") as f:
+            f.write(os.urandom(32))
+        os.chmod(wrong, 0o600)
+        daemon = self.sandbox.spawn_daemon("--key-file", wrong)
+        self.assertEqual(daemon.wait(), 1)
+        vault = os.path.join(self.sandbox.data_dir, "vault.db")
+        self.assertIn(f"vault {vault}: the key file {wrong} does not open it (wrong key); nothing was changed",
+                      daemon.log())
+        self.assertEqual(self.vault_bytes(), before)
+
+    def test_a_missing_key_file_is_not_replaced_by_a_new_one(self):
+        self.add("x")
+        self.assertEqual(self.daemon.stop(), 0)
+        key = os.path.join(self.sandbox.config_home, "growth", "vault.key")
+        os.rename(key, key + ".saved")
+        daemon = self.sandbox.spawn_daemon()
+        self.assertEqual(daemon.wait(), 1)
+        self.assertIn(f"key file {key}: missing; the vault was sealed with it", daemon.log())
+        self.assertFalse(os.path.exists(key))
+
+
 class Remove(AccountTestCase):
     def test_remove_drops_the_account_and_its_secret(self):
         self.add("x")
@@ -275,9 +320,9 @@ class Test(AccountTestCase):
         self.sb.control("POST", "tokens", {"token": acct["token"], "state": "expired"})
         r = self.ctl("account", "test", "old-x")
         self.assertEqual(r.returncode, 6, r)
-        self.assertTrue(r.stderr.startswith("growthctl: error: account old-x: "), r.stderr)
-        self.assertTrue(r.stderr.endswith("; it needs a new login (add it again with a fresh token)\n"),
-                        r.stderr)
+        self.assertEqual(r.stderr, "growthctl: error: account old-x: X who-am-I needs a new login: "
+                                   "Unauthorized (HTTP 401); remove the account and add it again with a "
+                                   "fresh token\n")
         self.assertNotIn(acct["token"], r.stdout + r.stderr + self.daemon.log())
 
     def test_bluesky_session_is_kept_in_the_vault(self):

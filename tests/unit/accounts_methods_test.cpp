@@ -123,7 +123,7 @@ TEST_CASE("account.test: a refused token is needs_auth, without the token in the
     CHECK(reply["error"]["data"]["kind"] == "needs_auth");
     const std::string message = reply["error"]["message"];
     CHECK(message.rfind("account work-x: ", 0) == 0);
-    CHECK(message.find("; it needs a new login (add it again with a fresh token)") != std::string::npos);
+    CHECK(message.find("; remove the account and add it again with a fresh token") != std::string::npos);
     CHECK(message.find("sekrit") == std::string::npos);
 }
 

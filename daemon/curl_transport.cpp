@@ -144,6 +144,11 @@ void CurlTransport::send(http::HttpRequest request, Callback done) {
     if (request.method == "GET") {
         curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else {
+        // libcurl silently resends a request whose reused connection died before any answer
+        // byte. For a POST that may have been applied (a reset after the server committed it)
+        // that resend is a duplicate post, so writes always go on a fresh connection; reads
+        // (container status, record checks, permalinks) keep reusing the warm ones.
+        curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
         if (request.method != "POST") curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
         curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());

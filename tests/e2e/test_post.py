@@ -7,6 +7,7 @@ Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_post
 
 import json
 import subprocess
+import time
 import unittest
 
 import harness

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <utility>
 #include <variant>
 
@@ -39,14 +41,20 @@ ParamSpec text(const char* name, const char* summary, bool required = false) {
     return ParamSpec{name, ParamType::string, required, summary};
 }
 
-/// One `account.test`: drives a who-am-I machine through the transport and answers the call.
-/// Kept alive by the transport callback it is waiting for.
+/// One who-am-I exchange (account.test, or discovering settings on account.add): drives the
+/// machine through the transport and hands the identity on. Kept alive by the transport
+/// callback it is waiting for; answers `reply` with any error.
 class WhoAmIRun : public std::enable_shared_from_this<WhoAmIRun> {
 public:
-    WhoAmIRun(AccountServices& services, accounts::Account account, publish::Account view,
-              rpc::Responder reply)
-        : services_(services), account_(std::move(account)), view_(std::move(view)),
-          reply_(std::move(reply)), machine_(publish::make_whoami(view_)) {}
+    using OnIdentity = std::function<void(const publish::Identity&)>;
+    using OnSession = std::function<void(const publish::BlueskySession&)>;
+
+    /// `context` starts failure messages ("account work-x"); `hint` ends needs-login ones.
+    WhoAmIRun(AccountServices& services, publish::Account view, std::string context, rpc::Responder reply,
+              OnIdentity on_identity, OnSession on_session)
+        : services_(services), view_(std::move(view)), context_(std::move(context)),
+          reply_(std::move(reply)), on_identity_(std::move(on_identity)),
+          on_session_(std::move(on_session)), machine_(publish::make_whoami(view_)) {}
 
     ~WhoAmIRun() {
         secrets::wipe(view_.access_token.data(), view_.access_token.size());
@@ -60,28 +68,18 @@ private:
         try {
             if (auto* send = std::get_if<publish::Send>(&s)) {
                 // A Bluesky login or refresh rotates the session: keep it before it is used.
-                if (send->checkpoint.session) {
-                    accounts::save_session(services_.secrets, account_, *send->checkpoint.session);
-                }
+                if (send->checkpoint.session && on_session_) on_session_(*send->checkpoint.session);
                 services_.transport.send(std::move(send->request),
                                          [self = shared_from_this()](http::Outcome outcome) {
                                              self->step(self->machine_->feed(outcome, now()));
                                          });
             } else if (auto* id = std::get_if<publish::Identity>(&s)) {
-                Json identity = Json::object();
-                identity["id"] = id->id;
-                identity["username"] = id->username;
-                identity["name"] = id->name;
-                Json out = Json::object();
-                out["name"] = account_.name;
-                out["platform"] = publish::platform_name(account_.platform);
-                out["identity"] = std::move(identity);
-                reply_.result(std::move(out));
+                on_identity_(*id);
             } else {
                 const auto& f = std::get<publish::Failure>(s);
-                std::string message = fmt::format("account {}: {}", account_.name, f.message);
+                std::string message = fmt::format("{}: {}", context_, f.message);
                 if (f.cls == publish::FailureClass::needs_login) {
-                    message += account_.platform == publish::Platform::bluesky
+                    message += view_.platform == publish::Platform::bluesky
                                    ? "; remove the account and add it again with a new app password"
                                    : "; remove the account and add it again with a fresh token";
                 }
@@ -101,16 +99,30 @@ private:
     }
 
     AccountServices& services_;
-    accounts::Account account_;
     publish::Account view_;
+    std::string context_;
     rpc::Responder reply_;
+    OnIdentity on_identity_;
+    OnSession on_session_;
     std::unique_ptr<publish::WhoAmI> machine_;
 };
+
+Json identity_result(const accounts::Account& account, const publish::Identity& id) {
+    Json identity = Json::object();
+    identity["id"] = id.id;
+    identity["username"] = id.username;
+    identity["name"] = id.name;
+    Json out = Json::object();
+    out["name"] = account.name;
+    out["platform"] = publish::platform_name(account.platform);
+    out["identity"] = std::move(identity);
+    return out;
+}
 
 }  // namespace
 
 void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
-    table.add(
+    table.add_deferred(
         {"account.add",
          "Adds an account and stores its secret (token, or Bluesky app password) in the vault. "
          "Everything is checked before anything is written.",
@@ -122,7 +134,8 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
              text("token", "the access token (not bluesky); secret"),
              text("app_password", "bluesky: the app password; secret"),
              text("username", "x: the username, for post URLs"),
-             text("author", "linkedin: urn:li:person:ID or urn:li:organization:ID"),
+             text("author", "linkedin: urn:li:person:ID or urn:li:organization:ID (default: the "
+                                    "token's member, from userinfo)"),
              text("page_id", "facebook: the Page id"),
              text("ig_user_id", "instagram: the business account's IG user id"),
              text("user_id", "threads: the Threads user id (default: me)"),
@@ -133,11 +146,30 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
              text("service", "bluesky: the PDS URL (default https://bsky.social)"),
          },
          true},
-        [&services](const Json& params) {
-            const accounts::NewAccount request = accounts::parse_new_account(params);
-            const accounts::Account added =
-                accounts::add(services.store, services.secrets, request, now_ms());
-            return shown(added, services.secrets);
+        [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+            auto request = std::make_shared<accounts::NewAccount>(accounts::parse_new_account(params, true));
+            const auto store_it = [&services, request, reply] {
+                const accounts::Account added =
+                    accounts::add(services.store, services.secrets, *request, now_ms());
+                reply.result(shown(added, services.secrets));
+            };
+            if (!request->discover_author) {
+                store_it();
+                return;
+            }
+            // LinkedIn without --author: the member's URN comes from userinfo. The name is
+            // checked first so a taken name costs no request; add() checks it again.
+            accounts::check_name_free(services.store, request->name);
+            std::make_shared<WhoAmIRun>(
+                services, accounts::publisher_account(*request),
+                fmt::format("cannot find the LinkedIn author for account {} (pass --author)", request->name),
+                reply,
+                [request, store_it](const publish::Identity& identity) {
+                    accounts::with_identity(*request, identity);
+                    store_it();
+                },
+                nullptr)
+                ->start();
         });
 
     table.add({"account.list", "Every account, by name (never secrets).", {}, false},
@@ -173,9 +205,15 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
          {text("name", "the account's name", true)},
          false},
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
-            auto account = accounts::get(services.store, params["name"].get<std::string>());
-            auto view = accounts::publisher_account(account, services.secrets);
-            std::make_shared<WhoAmIRun>(services, std::move(account), std::move(view), std::move(reply))
+            auto account = std::make_shared<accounts::Account>(
+                accounts::get(services.store, params["name"].get<std::string>()));
+            auto view = accounts::publisher_account(*account, services.secrets);
+            std::make_shared<WhoAmIRun>(
+                services, std::move(view), "account " + account->name, reply,
+                [account, reply](const publish::Identity& id) { reply.result(identity_result(*account, id)); },
+                [&services, account](const publish::BlueskySession& session) {
+                    accounts::save_session(services.secrets, *account, session);
+                })
                 ->start();
         });
 }

@@ -145,7 +145,7 @@ NewAccount::~NewAccount() {
     secrets::wipe(app_password.data(), app_password.size());
 }
 
-NewAccount parse_new_account(const rpc::Json& params) {
+NewAccount parse_new_account(const rpc::Json& params, bool allow_discovery) {
     NewAccount a;
     a.platform = parse_platform_param(params);
     const std::string_view pname = publish::platform_name(a.platform);
@@ -199,6 +199,10 @@ NewAccount parse_new_account(const rpc::Json& params) {
         break;
     case Platform::linkedin: {
         const auto v = string_param(params, "author");
+        if (!v && allow_discovery) {
+            a.discover_author = true;
+            break;
+        }
         if (!v) bad("a linkedin account needs --author urn:li:person:ID or urn:li:organization:ID");
         if (!linkedin_urn(*v)) {
             bad(fmt::format("--author '{}' must be urn:li:person:ID or urn:li:organization:ID", *v));
@@ -256,22 +260,50 @@ NewAccount parse_new_account(const rpc::Json& params) {
     return a;
 }
 
+publish::Account publisher_account(const NewAccount& account) {
+    publish::Account p;
+    p.platform = account.platform;
+    p.api_base = account.api_base;
+    p.access_token = account.token;
+    p.app_password = account.app_password;
+    return p;
+}
+
+void with_identity(NewAccount& account, const publish::Identity& identity) {
+    if (!account.discover_author) return;
+    const std::string urn = "urn:li:person:" + identity.id;
+    if (!linkedin_urn(urn)) {
+        bad(fmt::format("LinkedIn named the member '{}', which makes no author URN; pass --author",
+                        identity.id.substr(0, 64)));
+    }
+    account.settings["author"] = urn;
+    account.discover_author = false;
+}
+
+void check_name_free(Store& store, std::string_view name) {
+    try {
+        SQLite::Statement exists(store.db(), "SELECT platform FROM accounts WHERE name = ?");
+        exists.bind(1, std::string(name));
+        if (exists.executeStep()) {
+            throw Error("account_exists", fmt::format("an account named '{}' exists already ({}); "
+                                                      "remove it first or choose another name",
+                                                      name, exists.getColumn(0).getString()));
+        }
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, store.path().string());
+    }
+}
+
 Account add(Store& store, secrets::SecretStore& secrets, const NewAccount& account,
             std::int64_t now_ms) {
+    if (account.discover_author) {
+        throw Error("bad_input", "a linkedin account needs --author urn:li:person:ID or urn:li:organization:ID");
+    }
     const std::string label = store.path().string();
     Account out;
     try {
         WriteTransaction tx(store);
-        {
-            SQLite::Statement exists(store.db(), "SELECT platform FROM accounts WHERE name = ?");
-            exists.bind(1, account.name);
-            if (exists.executeStep()) {
-                throw Error("account_exists",
-                            fmt::format("an account named '{}' exists already ({}); remove it "
-                                        "first or choose another name",
-                                        account.name, exists.getColumn(0).getString()));
-            }
-        }
+        check_name_free(store, account.name);
         SQLite::Statement ins(store.db(),
                               "INSERT INTO accounts (name, platform, api_base, settings, "
                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");

@@ -18,6 +18,9 @@ struct NewAccount {
     rpc::Json settings = rpc::Json::object();
     std::string token;         ///< every platform but Bluesky
     std::string app_password;  ///< Bluesky
+    /// LinkedIn without --author: the person URN is to be asked from the platform (userinfo)
+    /// before the account is stored; see with_identity().
+    bool discover_author = false;
 
     NewAccount() = default;
     NewAccount(const NewAccount&) = delete;
@@ -33,7 +36,21 @@ struct NewAccount {
 /// Throws growth::Error("bad_input") naming the first problem (an unknown platform with a
 /// did-you-mean, a setting another platform's, a missing secret, a malformed URL or id). Messages
 /// never contain a secret.
-NewAccount parse_new_account(const rpc::Json& params);
+/// With `allow_discovery`, a LinkedIn account without an author is accepted with
+/// discover_author set instead.
+NewAccount parse_new_account(const rpc::Json& params, bool allow_discovery = false);
+
+/// The publisher's view of a new account (with its secret), for the who-am-I that discovers
+/// settings before it is stored. Throws std::bad_alloc only.
+publish::Account publisher_account(const NewAccount& account);
+
+/// Fills the settings discovered from the platform's who-am-I `identity` (LinkedIn: the author
+/// urn:li:person:{sub}) and clears discover_author. Throws Error("bad_input") when the identity
+/// cannot give them.
+void with_identity(NewAccount& account, const publish::Identity& identity);
+
+/// Throws growth::Error("account_exists") when an account named `name` exists, ("store_error").
+void check_name_free(Store& store, std::string_view name);
 
 /// Stores `account`: its row in `store` and its secrets in `secrets`, all or nothing.
 /// Throws growth::Error("account_exists") when the name is taken, ("bad_input") when the name is

@@ -337,6 +337,13 @@ class Test(AccountTestCase):
             self.assertEqual(got["identity"]["id"], SEED[p]["id"], (p, got))
         self.assert_no_secret_anywhere()
 
+    def test_linkedin_author_is_discovered_from_userinfo_when_not_given(self):
+        token = self.secret_file("li.token", SEED["linkedin"]["token"])
+        r = self.ctl("account", "add", "linkedin", "--name", "li", "--token-file", token,
+                     "--api-base", self.sb.url("linkedin"), "--json")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(r.json()["settings"], {"author": "urn:li:person:" + SEED["linkedin"]["id"]})
+
     def test_human_output_names_the_identity(self):
         self.add("x")
         r = self.ctl("account", "test", "demo-x")

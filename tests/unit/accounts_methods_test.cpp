@@ -62,12 +62,20 @@ struct Fixture {
 
     Fixture() { growth::daemon::add_account_methods(table, services); }
 
-    /// The immediate response line, or "<later>".
+    /// The response line if the call was answered before returning (by the dispatcher, or by a
+    /// deferred handler that could answer at once), else "<later>".
     std::string call(const std::string& method, const Json& params) {
         const Dispatcher d(table);
         const Json request = {{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+        const std::size_t before = sink->lines.size();
         const auto response = d.handle(request, CallContext{1, sink});
-        return response ? response->dump() : "<later>";
+        if (response) return response->dump();
+        if (sink->lines.size() > before) {
+            std::string line = sink->lines.back();
+            sink->lines.pop_back();
+            return line;
+        }
+        return "<later>";
     }
 };
 
@@ -149,4 +157,38 @@ TEST_CASE("account.test for Bluesky logs in and keeps the session before using i
     }
     REQUIRE(f.sink->lines.size() == 1);
     CHECK(Json::parse(f.sink->lines[0])["result"]["identity"]["id"] == "did:plc:abc");
+}
+
+TEST_CASE("account.add for LinkedIn without an author asks userinfo, then stores the member URN") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"},
+                                 {"api_base", "http://127.0.0.1:9/linkedin"}}) == "<later>");
+    REQUIRE(f.transport.pending.size() == 1);
+    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/linkedin/v2/userinfo");
+    CHECK(f.store.db().execAndGet("SELECT count(*) FROM accounts").getInt() == 0);
+    f.transport.answer(200, R"({"sub":"AbC-12","name":"Alice"})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"result":{"name":"li","platform":"linkedin","api_base":"http://127.0.0.1:9/linkedin","settings":{"author":"urn:li:person:AbC-12"},"secrets":["access_token"]}})");
+}
+
+TEST_CASE("account.add for LinkedIn: a refused token stores nothing") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}}) == "<later>");
+    f.transport.answer(401, R"({"serviceErrorCode":65600,"message":"Invalid access token","status":401})");
+    REQUIRE(f.sink->lines.size() == 1);
+    const Json reply = Json::parse(f.sink->lines[0]);
+    CHECK(reply["error"]["data"]["kind"] == "needs_auth");
+    CHECK(std::string(reply["error"]["message"]).rfind(
+              "cannot find the LinkedIn author for account li (pass --author): ", 0) == 0);
+    CHECK(f.store.db().execAndGet("SELECT count(*) FROM accounts").getInt() == 0);
+    CHECK(f.secrets.values.empty());
+}
+
+TEST_CASE("account.add for LinkedIn: a taken name is refused before any request") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "li"}, {"token", "t"}});
+    CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}})
+              .find("account_exists") != std::string::npos);
+    CHECK(f.transport.pending.empty());
 }

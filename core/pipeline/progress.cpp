@@ -119,7 +119,7 @@ ExitCode exit_code_for(const rpc::Json& post) noexcept {
                 all = false;
                 unknown = unknown || s == "unknown";
                 auth = auth || s == "needs_auth";
-                waiting = waiting || s == "retry_wait" || s == "sending" || s == "prepared";
+                waiting = waiting || s == "retry_wait" || s == "sending";
             }
         }
         if (all) return ExitCode::ok;

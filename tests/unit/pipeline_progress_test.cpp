@@ -1,0 +1,128 @@
+// The pure publishing pipeline: post ids, backoff, what a part sends, states and exit codes.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <random>
+
+#include "core/pipeline/post_id.hpp"
+#include "core/pipeline/progress.hpp"
+
+using namespace growth;
+using namespace growth::pipeline;
+
+namespace {
+
+publish::Instant at_ms(std::int64_t ms) { return publish::Instant(std::chrono::milliseconds(ms)); }
+
+PartRecord part(int index, PartState state, std::string remote_id = {}) {
+    PartRecord p;
+    p.index = index;
+    p.text = "part " + std::to_string(index);
+    p.state = state;
+    p.remote_id = std::move(remote_id);
+    p.remote_url = p.remote_id.empty() ? "" : "https://example/" + p.remote_id;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("post ids are 11 Crockford base32 characters that sort by creation time") {
+    const std::string a = make_post_id(at_ms(1'764'212'000'000), 0);
+    const std::string b = make_post_id(at_ms(1'764'212'000'001), 0);
+    CHECK(a.size() == 11);
+    CHECK(a < b);
+    CHECK(make_post_id(at_ms(0), 0) == "00000000000");
+    CHECK(make_post_id(at_ms(0), 1023) == "000000000zz");
+}
+
+TEST_CASE("backoff doubles from 2 s with jitter and never precedes the platform's reset") {
+    std::mt19937 random(42);
+    publish::Failure f;
+    for (int i = 0; i < 50; ++i) {
+        const Millis first = next_attempt_at(f, 1, 1000, random) - 1000;
+        CHECK(first >= 1000);
+        CHECK(first <= 2000);
+        const Millis third = next_attempt_at(f, 3, 1000, random) - 1000;
+        CHECK(third >= 4000);
+        CHECK(third <= 8000);
+    }
+    CHECK(next_attempt_at(f, 40, 0, random) <= 15 * 60 * 1000);
+    f.retry_at = at_ms(600'000);
+    CHECK(next_attempt_at(f, 1, 1000, random) == 600'000);
+}
+
+TEST_CASE("a later part replies to the previous part and names the root") {
+    TargetRecord t;
+    t.platform = publish::Platform::x;
+    t.parts = {part(1, PartState::published, "1"), part(2, PartState::published, "2"),
+               part(3, PartState::retry_wait)};
+    REQUIRE(first_unpublished(t) == std::size_t{2});
+    const publish::Part p = part_to_send(t, 2, "");
+    CHECK(p.index == 3);
+    CHECK(p.parent->id == "2");
+    CHECK(p.root->id == "1");
+    CHECK_FALSE(p.resume);
+}
+
+TEST_CASE("a part found in sending, unknown, or asking for a check is resumed, not blindly re-sent") {
+    TargetRecord t;
+    t.platform = publish::Platform::mastodon;
+    t.parts = {part(1, PartState::sending)};
+    CHECK(part_to_send(t, 0, "").resume);
+    t.parts[0].state = PartState::unknown;
+    CHECK(part_to_send(t, 0, "").resume);
+    t.parts[0].state = PartState::retry_wait;
+    t.parts[0].verify_on_retry = true;
+    CHECK(part_to_send(t, 0, "").resume);
+}
+
+TEST_CASE("Bluesky parts carry their record key and facets; part 1 carries the media URL") {
+    TargetRecord t;
+    t.platform = publish::Platform::bluesky;
+    t.parts = {part(1, PartState::prepared)};
+    t.parts[0].text = "see https://example.com #tag";
+    t.parts[0].record_key = "3n3bb47funste";
+    const publish::Part p = part_to_send(t, 0, "https://img/x.jpg");
+    CHECK(p.idempotency_key == "3n3bb47funste");
+    CHECK(p.media_url == "https://img/x.jpg");
+    REQUIRE(p.facets.size() == 2);
+    CHECK(p.facets[0].byte_start == 4);
+    CHECK(p.facets[0].byte_end == 23);
+}
+
+TEST_CASE("a part cannot be sent before the one it replies to is published") {
+    TargetRecord t;
+    t.parts = {part(1, PartState::failed), part(2, PartState::prepared)};
+    CHECK_THROWS_AS(part_to_send(t, 1, ""), Error);
+}
+
+TEST_CASE("failure classes map onto part states") {
+    CHECK(state_after(publish::FailureClass::retry_safe) == PartState::retry_wait);
+    CHECK(state_after(publish::FailureClass::rate_limited) == PartState::retry_wait);
+    CHECK(state_after(publish::FailureClass::needs_login) == PartState::needs_auth);
+    CHECK(state_after(publish::FailureClass::permanent) == PartState::failed);
+    CHECK(state_after(publish::FailureClass::ambiguous) == PartState::unknown);
+}
+
+TEST_CASE("post states summarise the targets") {
+    CHECK(post_state({"published", "published"}, true) == "published");
+    CHECK(post_state({"published", "sending"}, true) == "sending");
+    CHECK(post_state({"published", "failed"}, true) == "partial");
+    CHECK(post_state({"failed", "failed"}, false) == "failed");
+    CHECK(post_state({"needs_auth", "unknown"}, false) == "failed");
+}
+
+TEST_CASE("exit codes: 0 all, 5 unknown, 6 login, 4 partial or waiting, 1 nothing") {
+    auto post = [](std::vector<std::string> states) {
+        rpc::Json parts = rpc::Json::array();
+        for (const auto& s : states) parts.push_back({{"state", s}});
+        return rpc::Json{{"targets", rpc::Json::array({rpc::Json{{"parts", parts}}})}};
+    };
+    CHECK(exit_code_for(post({"published", "published"})) == ExitCode::ok);
+    CHECK(exit_code_for(post({"published", "unknown"})) == ExitCode::unknown);
+    CHECK(exit_code_for(post({"needs_auth", "prepared"})) == ExitCode::needs_login);
+    CHECK(exit_code_for(post({"published", "failed"})) == ExitCode::partial);
+    CHECK(exit_code_for(post({"retry_wait", "prepared"})) == ExitCode::partial);
+    CHECK(exit_code_for(post({"failed", "prepared"})) == ExitCode::failed);
+    CHECK(exit_code_for(post({"failed"})) == ExitCode::failed);
+}

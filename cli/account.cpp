@@ -1,16 +1,13 @@
 #include "cli/account.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -54,12 +51,6 @@ void strip_line_end(std::string& s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
 }
 
-std::string read_stdin_secret() {
-    std::string s{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    strip_line_end(s);
-    return s;
-}
-
 // A short description of the account's identity settings, for the list.
 std::string detail(const rpc::Json& a) {
     const rpc::Json s = a.value("settings", rpc::Json::object());
@@ -99,7 +90,7 @@ void run_add(const GlobalOptions& global, AddOptions& o) {
     if (o.max_characters) params["max_characters"] = *o.max_characters;
     std::string secret;
     if (!o.token_file.empty()) secret = read_secret_file(o.token_file, "--token-file");
-    if (o.token_stdin) secret = read_stdin_secret();
+    if (o.token_stdin) secret = read_secret_fd(::dup(STDIN_FILENO), "--token-stdin");
     if (!o.token_file.empty() || o.token_stdin) params["token"] = secret;
     if (!o.app_password_file.empty()) {
         params["app_password"] = read_secret_file(o.app_password_file, "--app-password-file");
@@ -133,17 +124,43 @@ void run_add(const GlobalOptions& global, AddOptions& o) {
 }  // namespace
 
 std::string read_secret_file(const std::string& path, const std::string& flag) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const int e = errno;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         throw Failure(ExitCode::usage, "bad_input",
-                      fmt::format("cannot read {} {}: {}", flag, path,
-                                  e != 0 ? std::strerror(e) : "cannot open"));
+                      fmt::format("cannot read {} {}: {}", flag, path, std::strerror(errno)));
     }
-    std::string s{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) {
-        throw Failure(ExitCode::usage, "bad_input", fmt::format("cannot read {} {}", flag, path));
+    return read_secret_fd(fd, flag + " " + path);
+}
+
+std::string read_secret_fd(int fd, const std::string& what) {
+    // Plain POSIX reads: a directory or a device is refused with its own errno text, and an
+    // endless input (a typo like /dev/zero) stops at the size limit. Closes fd.
+    constexpr std::size_t limit = 65536;
+    const auto fail = [&](const std::string& why) -> Failure {
+        return Failure(ExitCode::usage, "bad_input", fmt::format("cannot read {}: {}", what, why));
+    };
+    std::string s;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int e = errno;
+            ::close(fd);
+            secrets::wipe(s.data(), s.size());
+            throw fail(std::strerror(e));
+        }
+        if (n == 0) break;
+        s.append(buffer, static_cast<std::size_t>(n));
+        if (s.size() > limit) {
+            ::close(fd);
+            secrets::wipe(s.data(), s.size());
+            secrets::wipe(buffer, sizeof buffer);
+            throw fail(fmt::format("larger than {} bytes; is it the right file?", limit));
+        }
     }
+    ::close(fd);
+    secrets::wipe(buffer, sizeof buffer);
     strip_line_end(s);
     return s;
 }

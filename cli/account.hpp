@@ -17,6 +17,10 @@ void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_c
 /// naming `flag` and the file when it cannot be read. Never puts the secret in a message.
 std::string read_secret_file(const std::string& path, const std::string& flag);
 
+/// The secret read from `fd` (closed afterwards) without its final line break(s), at most 64 KiB.
+/// Throws Failure(usage, "bad_input") "cannot read WHAT: why". Never puts the secret in a message.
+std::string read_secret_fd(int fd, const std::string& what);
+
 /// The human table of an account.list result, lines ending in '\n'. Throws std::bad_alloc.
 std::string format_account_list(const rpc::Json& result);
 

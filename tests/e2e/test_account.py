@@ -259,6 +259,19 @@ class BadInput(AccountTestCase):
                                    "No such file or directory\n")
         self.assert_nothing_added()
 
+    def test_token_file_that_is_a_directory_is_refused(self):
+        r = self.ctl("account", "add", "x", "--name", "w", "--token-file", self.sandbox.root)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, f"growthctl: error: cannot read --token-file {self.sandbox.root}: "
+                                   "Is a directory\n")
+        self.assert_nothing_added()
+
+    def test_empty_token_on_stdin_is_refused(self):
+        r = self.ctl("account", "add", "x", "--name", "w", "--token-stdin", input="\n")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: the token is empty (from --token-file/--token-stdin)\n")
+        self.assert_nothing_added()
+
     def test_missing_token_is_refused(self):
         r = self.ctl("account", "add", "x", "--name", "w")
         self.assertEqual(r.returncode, 2, r)

@@ -76,7 +76,9 @@ def main():
         env.pop(k, None)
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
     sb = sandbox_harness.Sandbox(seed=DEMO, extra_args=["--no-quotas"]).start()
-    daemon = subprocess.Popen([build + "/growthd", "--foreground"], env=env, stdout=subprocess.DEVNULL,
+    # GROWTH_BENCH_WRAP="perf record -g -o FILE --" profiles the daemon (CPU figures then include perf).
+    wrap = os.environ.get("GROWTH_BENCH_WRAP", "").split()
+    daemon = subprocess.Popen(wrap + [build + "/growthd", "--foreground"], env=env, stdout=subprocess.DEVNULL,
                               stderr=open(home + "/growthd.log", "wb"))
     sock = env["XDG_RUNTIME_DIR"] + "/growth/growthd.sock"
     try:
@@ -144,7 +146,7 @@ def main():
         print(f"      {t1 - t0:.2f} s wall, {published / (t1 - t0):.0f} parts/s, daemon CPU {cpu1 - cpu0:.2f} s "
               f"({(cpu1 - cpu0) / max(published, 1) * 1e6:.0f} us per part)")
     finally:
-        daemon.terminate()
+        daemon.send_signal(2)
         daemon.wait()
         sb.stop()
         shutil.rmtree(home, ignore_errors=True)

@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account"
+    local verbs="status rpc preview account post show retry"
 
     case $prev in
         --socket)
@@ -33,6 +33,11 @@ _growthctl() {
             return ;;
         -p|--platform)
             COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+            return ;;
+        --to)
+            COMPREPLY=($(compgen -W "$(_growthctl_accounts) x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+            return ;;
+        --media-url)
             return ;;
         --numbering)
             local IFS=$'\n'
@@ -66,6 +71,12 @@ _growthctl() {
             fi ;;
         preview)
             COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f" -- "$cur")) ;;
+        post)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$globals --to --numbering --media-url --dry-run --no-wait --open -f" -- "$cur"))
+            fi ;;
+        show|retry)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         account)
             local sub="" j
             for ((j = i + 1; j < cword; j++)); do

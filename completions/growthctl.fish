@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account
+set -l verbs status rpc preview account post show retry
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -39,3 +39,13 @@ end
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-file -r -F -d 'Read the token from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-stdin -d 'Read the token from stdin'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a post -d 'Publish a text now'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a show -d 'Show a post and its URLs'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a retry -d 'Continue a post from its first unpublished part'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l to -x -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Account or platform'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l numbering -x -a "none 1/n '(1/n)' '🧵 1/n'" -d 'Thread numbering'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l media-url -x -d 'Public image URL'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l dry-run -d 'Show what would be sent'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l no-wait -d 'Return once recorded'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -l open -d 'Open the first URL'
+complete -c growthctl -n "__fish_seen_subcommand_from post" -s f -r -F -d 'Read the text from FILE'

@@ -24,7 +24,8 @@ class BashCompletionTest(harness.TestCase):
 
     def test_verbs(self):
         self.assertEqual(self.complete("growthctl", "st"), ["status"])
-        self.assertEqual(self.complete("growthctl", "--json", "p"), ["preview"])
+        self.assertEqual(self.complete("growthctl", "--json", "pr"), ["preview"])
+        self.assertEqual(sorted(self.complete("growthctl", "--json", "p")), ["post", "preview"])
 
     def test_preview_platforms_and_numbering(self):
         self.assertEqual(self.complete("growthctl", "preview", "-p", "b"), ["bluesky"])

@@ -79,9 +79,8 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
             static std::mt19937 random{std::random_device{}()};
             const std::string id = pipeline::insert_post(services.store, plan, now_ms(),
                                                          [] { return static_cast<std::uint32_t>(random()); });
-            for (const auto& t : pipeline::load_post(services.store, id).targets) {
-                services.publishing.start_target(t.id);
-            }
+            pipeline::PostRecord post = pipeline::load_post(services.store, id);
+            for (auto& t : post.targets) services.publishing.start_target(std::move(t), plan.options.media_url);
             if (params.value("wait", true)) {
                 services.publishing.when_settled(id, reply);
             } else {
@@ -104,8 +103,9 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
             const std::string id = params["id"].get<std::string>();
             const pipeline::PostRecord post = pipeline::load_post(services.store, id);
+            const std::string media_url = post.options.value("media_url", std::string());
             for (const auto& t : post.targets) {
-                if (pipeline::first_unpublished(t)) services.publishing.start_target(t.id);
+                if (pipeline::first_unpublished(t)) services.publishing.start_target(t, media_url);
             }
             if (params.value("wait", true)) {
                 services.publishing.when_settled(id, reply);

@@ -51,7 +51,10 @@ public:
     void next() {
         try {
             const auto i = pipeline::first_unpublished(target_);
-            if (!i) return finish();
+            if (!i) {
+                flush_published();
+                return finish();
+            }
             index_ = *i;
             auto& part = target_.parts[index_];
             if (!target_.account_id) {
@@ -92,7 +95,9 @@ private:
                     view_->session = *send->checkpoint.session;
                 }
                 if (!marked_sending_) {
-                    pipeline::mark_sending(service_.store_, part.id, t);
+                    // The previous part's remote id and this part's `sending`, in one commit.
+                    pipeline::commit_progress(service_.store_, pending_ ? &*pending_ : nullptr, part.id, t);
+                    pending_.reset();
                     part.state = PartState::sending;
                     ++part.attempts;
                     if (!part.first_attempt_at) part.first_attempt_at = t;
@@ -105,7 +110,10 @@ private:
                 return;
             }
             if (auto* published = std::get_if<publish::Published>(&s)) {
-                pipeline::mark_published(service_.store_, part.id, *published, millis(now()));
+                // Committed with the next part's `sending` (or alone when nothing follows), before
+                // anything else goes on the wire.
+                flush_published();
+                pending_ = pipeline::PublishedPart{part.id, *published};
                 part.state = PartState::published;
                 part.remote_id = published->remote_id.empty() ? published->ref.id : published->remote_id;
                 part.remote_cid = published->ref.cid;
@@ -120,8 +128,15 @@ private:
         }
     }
 
+    void flush_published() {
+        if (!pending_) return;
+        pipeline::commit_progress(service_.store_, &*pending_, std::nullopt, millis(now()));
+        pending_.reset();
+    }
+
     void fail(const publish::Failure& failure) {
         try {
+            flush_published();
             auto& part = target_.parts[index_];
             const PartState state = pipeline::state_after(failure.cls);
             const auto t = millis(now());
@@ -156,6 +171,12 @@ private:
     }
 
     void abort(const char* what) {
+        try {
+            flush_published();
+        } catch (const std::exception& e) {
+            log(LogLevel::error, "post {} {}: cannot record a published part: {}", target_.post_id,
+                target_.account, e.what());
+        }
         log(LogLevel::error, "post {} {}: publishing stopped: {}", target_.post_id, target_.account, what);
         finish();
     }
@@ -164,8 +185,11 @@ private:
         machine_.reset();
         const auto id = target_.id;
         const auto post = target_.post_id;
+        std::string state = pipeline::target_state(target_, false);
         // Leave the callback stack before the service drops this run.
-        service_.loop_.defer([&service = service_, id, post] { service.finished(id, post); });
+        service_.loop_.defer([&service = service_, id, post, state = std::move(state)] {
+            service.finished(id, post, state);
+        });
     }
 
     PublishService& service_;
@@ -175,6 +199,7 @@ private:
     std::unique_ptr<publish::Account> view_;
     std::unique_ptr<publish::PartPublisher> machine_;
     std::shared_ptr<OneShotTimer> timer_;
+    std::optional<pipeline::PublishedPart> pending_;  ///< published, committed with the next step
     std::size_t index_ = 0;
     bool marked_sending_ = false;
     int short_retries_ = 0;
@@ -190,30 +215,45 @@ void PublishService::start_target(std::int64_t target_id) {
     if (runs_.count(target_id) != 0) return;
     pipeline::TargetRecord target = pipeline::load_target(store_, target_id);
     const rpc::Json options = pipeline::load_post(store_, target.post_id).options;
-    const std::string media_url = options.value("media_url", std::string());
+    start_target(std::move(target), options.value("media_url", std::string()));
+}
+
+void PublishService::start_target(pipeline::TargetRecord target, const std::string& media_url) {
+    const std::int64_t target_id = target.id;
+    if (runs_.count(target_id) != 0) return;
     auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
     runs_.emplace(target_id, run);
     // Start from the loop, not from inside the caller's handler.
     loop_.defer([run] { run->next(); });
 }
 
-void PublishService::finished(std::int64_t target_id, const std::string& post_id) {
-    try {
-        const pipeline::TargetRecord target = pipeline::load_target(store_, target_id);
-        runs_.erase(target_id);
-        const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
-        const rpc::Json view = pipeline::post_json(post, running_ids());
-        std::string target_state;
-        for (const auto& t : view["targets"]) {
-            if (t["account"] == target.account) target_state = t["state"].get<std::string>();
+void PublishService::finished(std::int64_t target_id, const std::string& post_id,
+                              const std::string& target_state) {
+    runs_.erase(target_id);
+    for (const auto& [id, run] : runs_) {
+        if (run->post_id() != post_id) continue;
+        // Other targets of this post are still going: record this one's state only.
+        try {
+            pipeline::set_states(store_, target_id, target_state, post_id, "", millis(now()));
+        } catch (const std::exception& e) {
+            log(LogLevel::error, "post {}: cannot record its state: {}", post_id, e.what());
         }
+        return;
+    }
+    // The post has settled: one read gives its state and every waiting call's answer.
+    auto [first, last] = waiters_.equal_range(post_id);
+    std::vector<rpc::Responder> ready;
+    for (auto it = first; it != last; ++it) ready.push_back(it->second);
+    waiters_.erase(first, last);
+    try {
+        const rpc::Json view = pipeline::post_json(pipeline::load_post(store_, post_id), running_ids());
         pipeline::set_states(store_, target_id, target_state, post_id, view["state"].get<std::string>(),
                              millis(now()));
-    } catch (const std::exception& e) {
-        runs_.erase(target_id);
-        log(LogLevel::error, "post {}: cannot record its state: {}", post_id, e.what());
+        for (const auto& r : ready) r.result(view);
+    } catch (...) {
+        log(LogLevel::error, "post {}: cannot record its state", post_id);
+        for (const auto& r : ready) r.error(std::current_exception());
     }
-    answer_waiters(post_id);
 }
 
 std::set<std::int64_t> PublishService::running_ids() const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/http/transport.hpp"
+#include "core/pipeline/records.hpp"
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/json.hpp"
 #include "core/secrets/secret_store.hpp"
@@ -34,6 +35,9 @@ public:
     /// already running. Throws growth::Error("store_*").
     void start_target(std::int64_t target_id);
 
+    /// Same, for a target already read (with its post's media URL). Throws std::bad_alloc.
+    void start_target(pipeline::TargetRecord target, const std::string& media_url);
+
     /// Answers `reply` with post.show's result once no target of `post_id` is running (at once
     /// when none is). Throws std::bad_alloc.
     void when_settled(const std::string& post_id, rpc::Responder reply);
@@ -52,7 +56,7 @@ public:
 private:
     class TargetRun;
     friend class TargetRun;
-    void finished(std::int64_t target_id, const std::string& post_id);
+    void finished(std::int64_t target_id, const std::string& post_id, const std::string& target_state);
     void answer_waiters(const std::string& post_id);
     std::set<std::int64_t> running_ids() const;
 

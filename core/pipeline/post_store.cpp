@@ -210,29 +210,52 @@ void save_container(Store& store, std::int64_t part_id, const std::string& conta
                      });
 }
 
+namespace {
+
+void sending_in(SQLite::Database& db, std::int64_t part_id, Millis now) {
+    SQLite::Statement s(db,
+                        "UPDATE parts SET state = 'sending', attempts = attempts + 1, "
+                        "last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), "
+                        "next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2");
+    s.bind(1, static_cast<std::int64_t>(now));
+    s.bind(2, static_cast<std::int64_t>(part_id));
+    s.exec();
+}
+
+void published_in(SQLite::Database& db, std::int64_t part_id, const publish::Published& published,
+                  Millis now) {
+    SQLite::Statement s(db,
+                        "UPDATE parts SET state = 'published', remote_id = ?1, remote_cid = ?2, "
+                        "remote_url = ?3, published_at = ?4, updated_at = ?4, last_error_kind = NULL, "
+                        "last_error = NULL, next_attempt_at = NULL, verify_on_retry = 0 WHERE id = ?5");
+    s.bind(1, published.remote_id.empty() ? published.ref.id : published.remote_id);
+    bind_text_or_null(s, 2, published.ref.cid);
+    bind_text_or_null(s, 3, published.url.empty() ? published.ref.url : published.url);
+    s.bind(4, static_cast<std::int64_t>(now));
+    s.bind(5, static_cast<std::int64_t>(part_id));
+    s.exec();
+}
+
+}  // namespace
+
 void mark_sending(Store& store, std::int64_t part_id, Millis now) {
-    exec_part_update(store,
-                     "UPDATE parts SET state = 'sending', attempts = attempts + 1, "
-                     "last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), "
-                     "next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2",
-                     [&](SQLite::Statement& s) {
-                         s.bind(1, static_cast<std::int64_t>(now));
-                         s.bind(2, static_cast<std::int64_t>(part_id));
-                     });
+    commit_progress(store, nullptr, part_id, now);
 }
 
 void mark_published(Store& store, std::int64_t part_id, const publish::Published& published, Millis now) {
-    exec_part_update(store,
-                     "UPDATE parts SET state = 'published', remote_id = ?1, remote_cid = ?2, "
-                     "remote_url = ?3, published_at = ?4, updated_at = ?4, last_error_kind = NULL, "
-                     "last_error = NULL, next_attempt_at = NULL, verify_on_retry = 0 WHERE id = ?5",
-                     [&](SQLite::Statement& s) {
-                         s.bind(1, published.remote_id.empty() ? published.ref.id : published.remote_id);
-                         bind_text_or_null(s, 2, published.ref.cid);
-                         bind_text_or_null(s, 3, published.url.empty() ? published.ref.url : published.url);
-                         s.bind(4, static_cast<std::int64_t>(now));
-                         s.bind(5, static_cast<std::int64_t>(part_id));
-                     });
+    const PublishedPart p{part_id, published};
+    commit_progress(store, &p, std::nullopt, now);
+}
+
+void commit_progress(Store& store, const PublishedPart* published,
+                     std::optional<std::int64_t> sending_part_id, Millis now) {
+    guarded(store, [&] {
+        WriteTransaction tx(store);
+        if (published != nullptr) published_in(store.db(), published->part_id, published->published, now);
+        if (sending_part_id) sending_in(store.db(), *sending_part_id, now);
+        tx.commit();
+        return 0;
+    });
 }
 
 void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,
@@ -260,11 +283,13 @@ void set_states(Store& store, std::int64_t target_id, const std::string& target_
         t.bind(2, static_cast<std::int64_t>(now));
         t.bind(3, static_cast<std::int64_t>(target_id));
         t.exec();
-        SQLite::Statement p(store.db(), "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
-        p.bind(1, post_state);
-        p.bind(2, static_cast<std::int64_t>(now));
-        p.bind(3, post_id);
-        p.exec();
+        if (!post_state.empty()) {
+            SQLite::Statement p(store.db(), "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
+            p.bind(1, post_state);
+            p.bind(2, static_cast<std::int64_t>(now));
+            p.bind(3, post_id);
+            p.exec();
+        }
         tx.commit();
         return 0;
     });

@@ -95,18 +95,31 @@ private:
                     view_->session = *send->checkpoint.session;
                 }
                 if (!marked_sending_) {
-                    // The previous part's remote id and this part's `sending`, in one commit.
-                    pipeline::commit_progress(service_.store_, pending_ ? &*pending_ : nullptr, part.id, t);
+                    // The previous part's remote id and this part's `sending` are committed
+                    // together (with other targets' steps of this round) before the request goes.
+                    pipeline::ProgressStep progress;
+                    progress.published = std::move(pending_);
+                    progress.sending_part_id = part.id;
                     pending_.reset();
                     part.state = PartState::sending;
                     ++part.attempts;
                     if (!part.first_attempt_at) part.first_attempt_at = t;
                     marked_sending_ = true;
-                }
-                service_.transport_.send(std::move(send->request),
-                                         [self = shared_from_this()](http::Outcome outcome) {
-                                             self->step(self->machine_->feed(outcome, now()));
+                    service_.commit_then(std::move(progress),
+                                         [self = shared_from_this(), request = std::move(send->request)](
+                                             std::exception_ptr error) mutable {
+                                             if (error) {
+                                                 try {
+                                                     std::rethrow_exception(error);
+                                                 } catch (const std::exception& e) {
+                                                     return self->abort(e.what());
+                                                 }
+                                             }
+                                             self->send_request(std::move(request));
                                          });
+                    return;
+                }
+                send_request(std::move(send->request));
                 return;
             }
             if (auto* published = std::get_if<publish::Published>(&s)) {
@@ -126,6 +139,12 @@ private:
         } catch (const std::exception& e) {
             abort(e.what());
         }
+    }
+
+    void send_request(http::HttpRequest request) {
+        service_.transport_.send(std::move(request), [self = shared_from_this()](http::Outcome outcome) {
+            self->step(self->machine_->feed(outcome, now()));
+        });
     }
 
     void flush_published() {
@@ -254,6 +273,27 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
         log(LogLevel::error, "post {}: cannot record its state", post_id);
         for (const auto& r : ready) r.error(std::current_exception());
     }
+}
+
+void PublishService::commit_then(pipeline::ProgressStep step,
+                                 std::function<void(std::exception_ptr)> then) {
+    if (batch_.empty()) loop_.defer([this] { flush_commits(); });
+    batch_.push_back(std::move(step));
+    batch_then_.push_back(std::move(then));
+}
+
+void PublishService::flush_commits() {
+    auto steps = std::move(batch_);
+    auto thens = std::move(batch_then_);
+    batch_.clear();
+    batch_then_.clear();
+    std::exception_ptr error;
+    try {
+        pipeline::commit_progress_batch(store_, steps, millis(now()));
+    } catch (...) {
+        error = std::current_exception();
+    }
+    for (auto& then : thens) then(error);
 }
 
 std::set<std::int64_t> PublishService::running_ids() const {

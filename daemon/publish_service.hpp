@@ -4,6 +4,8 @@
 // answers the calls waiting for a post. Loop thread only; never blocks the loop.
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/http/transport.hpp"
+#include "core/pipeline/post_store.hpp"
 #include "core/pipeline/records.hpp"
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/json.hpp"
@@ -58,6 +61,10 @@ private:
     friend class TargetRun;
     void finished(std::int64_t target_id, const std::string& post_id, const std::string& target_state);
     void answer_waiters(const std::string& post_id);
+    /// Queues `step` for the group commit at the end of this loop round; `then` runs after it
+    /// (with the error when the commit failed). Throws std::bad_alloc.
+    void commit_then(pipeline::ProgressStep step, std::function<void(std::exception_ptr)> then);
+    void flush_commits();
     std::set<std::int64_t> running_ids() const;
 
     EventLoop& loop_;
@@ -67,6 +74,8 @@ private:
     std::mt19937 random_;
     std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
     std::multimap<std::string, rpc::Responder> waiters_;
+    std::vector<pipeline::ProgressStep> batch_;
+    std::vector<std::function<void(std::exception_ptr)>> batch_then_;
 };
 
 }  // namespace growth::daemon

@@ -258,6 +258,18 @@ void commit_progress(Store& store, const PublishedPart* published,
     });
 }
 
+void commit_progress_batch(Store& store, const std::vector<ProgressStep>& steps, Millis now) {
+    guarded(store, [&] {
+        WriteTransaction tx(store);
+        for (const auto& step : steps) {
+            if (step.published) published_in(store.db(), step.published->part_id, step.published->published, now);
+            if (step.sending_part_id) sending_in(store.db(), *step.sending_part_id, now);
+        }
+        tx.commit();
+        return 0;
+    });
+}
+
 void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,
                  std::optional<Millis> next_attempt, Millis now) {
     exec_part_update(store,

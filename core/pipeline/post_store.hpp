@@ -54,6 +54,17 @@ struct PublishedPart {
 void commit_progress(Store& store, const PublishedPart* published,
                      std::optional<std::int64_t> sending_part_id, Millis now);
 
+/// One target's step for commit_progress_batch: a confirmed part and/or the part going out next.
+struct ProgressStep {
+    std::optional<PublishedPart> published;
+    std::optional<std::int64_t> sending_part_id;
+};
+
+/// commit_progress for several targets' steps in one transaction (a group commit: the targets
+/// that got an answer in the same loop round share one sync). Throws growth::Error("store_*");
+/// then nothing of the batch is committed.
+void commit_progress_batch(Store& store, const std::vector<ProgressStep>& steps, Millis now);
+
 /// Commits a failed attempt: `state`, the error kind and message, next_attempt_at (retry_wait
 /// only) and whether the next attempt must check first. Throws growth::Error("store_*").
 void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,

@@ -100,6 +100,12 @@ private:
                     pipeline::ProgressStep progress;
                     progress.published = std::move(pending_);
                     progress.sending_part_id = part.id;
+                    if (index_ > 0) {
+                        const auto& prev = target_.parts[index_ - 1];
+                        const auto& first = target_.parts[0];
+                        progress.parent = publish::PartRef{prev.remote_id, prev.remote_cid, prev.remote_url};
+                        progress.root = publish::PartRef{first.remote_id, first.remote_cid, first.remote_url};
+                    }
                     pending_.reset();
                     part.state = PartState::sending;
                     ++part.attempts;

@@ -263,7 +263,20 @@ void commit_progress_batch(Store& store, const std::vector<ProgressStep>& steps,
         WriteTransaction tx(store);
         for (const auto& step : steps) {
             if (step.published) published_in(store.db(), step.published->part_id, step.published->published, now);
-            if (step.sending_part_id) sending_in(store.db(), *step.sending_part_id, now);
+            if (step.sending_part_id) {
+                sending_in(store.db(), *step.sending_part_id, now);
+                if (step.parent && step.root) {
+                    SQLite::Statement r(store.db(),
+                                        "UPDATE parts SET reply_parent_id = ?, reply_parent_cid = ?, "
+                                        "reply_root_id = ?, reply_root_cid = ? WHERE id = ?");
+                    r.bind(1, step.parent->id);
+                    bind_text_or_null(r, 2, step.parent->cid);
+                    r.bind(3, step.root->id);
+                    bind_text_or_null(r, 4, step.root->cid);
+                    r.bind(5, static_cast<std::int64_t>(*step.sending_part_id));
+                    r.exec();
+                }
+            }
         }
         tx.commit();
         return 0;

@@ -58,6 +58,9 @@ void commit_progress(Store& store, const PublishedPart* published,
 struct ProgressStep {
     std::optional<PublishedPart> published;
     std::optional<std::int64_t> sending_part_id;
+    /// What the sending part replies to (recorded with it, so recovery knows what went out).
+    std::optional<publish::PartRef> parent;
+    std::optional<publish::PartRef> root;
 };
 
 /// commit_progress for several targets' steps in one transaction (a group commit: the targets

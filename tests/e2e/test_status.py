@@ -92,7 +92,9 @@ class StatusTest(harness.TestCase):
     def test_rpc_describe_lists_the_method_table(self):
         r = self.sandbox.ctl("--json", "rpc", "daemon.describe")
         names = [m["name"] for m in r.json()["methods"]]
-        self.assertEqual(names, ["daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop"])
+        self.assertEqual(names, ["account.add", "account.list", "account.remove", "account.show", "account.test",
+                                 "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
+                                 "post.publish", "post.retry", "post.show"])
 
     def test_verbose_traces_the_rpc_traffic_on_stderr(self):
         r = self.sandbox.ctl("-v", "rpc", "daemon.ping")

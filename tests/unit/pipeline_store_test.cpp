@@ -1,0 +1,155 @@
+// Posts, targets and parts in growth.db: everything prepared with its keys in one transaction,
+// and each step of a part committed as the driving contract requires.
+#include <doctest/doctest.h>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/pipeline/post_store.hpp"
+#include "core/publish/bluesky_tid.hpp"
+
+namespace fs = std::filesystem;
+using namespace growth;
+using namespace growth::pipeline;
+
+namespace {
+
+struct TempStore {
+    fs::path dir;
+    std::unique_ptr<Store> store;
+    TempStore() {
+        std::string tmpl = (fs::temp_directory_path() / "growth-pipeline-XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        dir = tmpl;
+        store = std::make_unique<Store>(dir / "growth.db");
+    }
+    ~TempStore() {
+        store.reset();
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+accounts::Account account(Store& store, const std::string& name, publish::Platform p) {
+    store.db().exec("INSERT INTO accounts (name, platform, created_at, updated_at) VALUES ('" + name +
+                    "', '" + std::string(publish::platform_name(p)) + "', 0, 0)");
+    accounts::Account a;
+    a.id = store.db().getLastInsertRowid();
+    a.name = name;
+    a.platform = p;
+    a.settings = rpc::Json::object();
+    return a;
+}
+
+std::uint32_t counter() {
+    static std::uint32_t n = 0;
+    return ++n * 2654435761U;
+}
+
+std::string two_parts() { return "First part of the thread.\n---\nSecond part of the thread."; }
+
+}  // namespace
+
+TEST_CASE("a new post is stored with every part prepared and its keys chosen") {
+    TempStore t;
+    auto plan = plan_post(two_parts(),
+                          {account(*t.store, "m", publish::Platform::mastodon),
+                           account(*t.store, "b", publish::Platform::bluesky),
+                           account(*t.store, "x", publish::Platform::x)},
+                          {});
+    const std::string id = insert_post(*t.store, plan, 1'764'212'000'000, counter);
+    const PostRecord post = load_post(*t.store, id);
+    CHECK(post.id == id);
+    CHECK(post.state == "prepared");
+    REQUIRE(post.targets.size() == 3);
+    for (const auto& target : post.targets) {
+        REQUIRE(target.parts.size() == 2);
+        for (const auto& p : target.parts) CHECK(p.state == PartState::prepared);
+    }
+    const auto& m = post.targets[0].parts;
+    CHECK(m[0].idempotency_key.size() == 36);
+    CHECK(m[0].idempotency_key != m[1].idempotency_key);
+    const auto& b = post.targets[1].parts;
+    CHECK(publish::bluesky::is_tid(b[0].record_key));
+    CHECK(b[0].record_key < b[1].record_key);
+    CHECK(post.targets[2].parts[0].idempotency_key.empty());
+    CHECK(post.targets[2].parts[0].record_key.empty());
+}
+
+TEST_CASE("an unknown post id is post_not_found") {
+    TempStore t;
+    try {
+        load_post(*t.store, "nope");
+        FAIL("no error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == "post_not_found");
+        CHECK(std::string(e.what()) == "no post with id 'nope'");
+    }
+}
+
+TEST_CASE("a part's remote id and the next part's sending (with its reply refs) commit together") {
+    TempStore t;
+    auto plan = plan_post(two_parts(), {account(*t.store, "b", publish::Platform::bluesky)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    TargetRecord target = load_post(*t.store, id).targets[0];
+    commit_progress(*t.store, nullptr, target.parts[0].id, 2000);
+    publish::Published published{"at://did/app.bsky.feed.post/a", "https://bsky.app/p/a",
+                                 {"at://did/app.bsky.feed.post/a", "cid-a", "https://bsky.app/p/a"}};
+    ProgressStep step;
+    step.published = PublishedPart{target.parts[0].id, published};
+    step.sending_part_id = target.parts[1].id;
+    step.parent = published.ref;
+    step.root = published.ref;
+    commit_progress_batch(*t.store, {step}, 3000);
+    target = load_target(*t.store, target.id);
+    CHECK(target.parts[0].state == PartState::published);
+    CHECK(target.parts[0].remote_cid == "cid-a");
+    CHECK(target.parts[0].attempts == 1);
+    CHECK(target.parts[1].state == PartState::sending);
+    CHECK(target.parts[1].first_attempt_at == 3000);
+    CHECK(t.store->db().execAndGet("SELECT reply_parent_cid FROM parts WHERE id = " +
+                                   std::to_string(target.parts[1].id)).getString() == "cid-a");
+}
+
+TEST_CASE("a failed attempt records its state, message, retry instant and check flag") {
+    TempStore t;
+    auto plan = plan_post("One part.", {account(*t.store, "m", publish::Platform::mastodon)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    const auto part_id = load_post(*t.store, id).targets[0].parts[0].id;
+    publish::Failure f;
+    f.cls = publish::FailureClass::retry_safe;
+    f.code = "connection_lost";
+    f.message = "Mastodon: the connection was lost";
+    f.verify_on_retry = true;
+    mark_failed(*t.store, part_id, PartState::retry_wait, f, 9000, 2000);
+    const PartRecord p = load_post(*t.store, id).targets[0].parts[0];
+    CHECK(p.state == PartState::retry_wait);
+    CHECK(p.last_error_kind == "connection_lost");
+    CHECK(p.last_error == "Mastodon: the connection was lost");
+    CHECK(p.next_attempt_at == 9000);
+    CHECK(p.verify_on_retry);
+}
+
+TEST_CASE("interrupted targets are those with a part left prepared or sending") {
+    TempStore t;
+    auto plan = plan_post("One part.", {account(*t.store, "x", publish::Platform::x)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    const auto target = load_post(*t.store, id).targets[0];
+    CHECK(interrupted_targets(*t.store) == std::vector<std::int64_t>{target.id});
+    mark_published(*t.store, target.parts[0].id, publish::Published{"1", "u", {"1", "", "u"}}, 2000);
+    CHECK(interrupted_targets(*t.store).empty());
+}
+
+TEST_CASE("planning refuses Instagram without an image and an account named twice") {
+    TempStore t;
+    const auto ig = account(*t.store, "ig", publish::Platform::instagram);
+    CHECK_THROWS_WITH_AS(plan_post("hi", {ig}, {}),
+                         "Instagram posts need an image: give --media-url URL (a public image URL) "
+                         "for account 'ig'",
+                         Error);
+    const auto x = account(*t.store, "x", publish::Platform::x);
+    CHECK_THROWS_WITH_AS(plan_post("hi", {x, x}, {}), "account 'x' is named twice by --to", Error);
+}

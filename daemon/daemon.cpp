@@ -150,7 +150,24 @@ int Daemon::run() {
 void Daemon::stop() noexcept {
     if (stopping_) return;
     stopping_ = true;
-    // Stop after this round, so the reply to daemon.stop is written first.
+    if (publishing_ && publishing_->running() > 0) {
+        // Let the requests on the wire finish (bounded), so their outcome is known and
+        // committed; nothing new starts. Stop after this round otherwise, so the reply to
+        // daemon.stop is written first.
+        try {
+            log(LogLevel::info, "stopping: waiting up to {} s for {} publishing target(s)",
+                shutdown_grace.count() / 1000, publishing_->running());
+            publishing_->drain([this] { loop_.stop(); });
+            grace_ = std::make_unique<OneShotTimer>(loop_, shutdown_grace, [this] {
+                log(LogLevel::warning, "stopping with requests still in flight; their parts are "
+                                       "checked at the next start");
+                loop_.stop();
+            });
+            return;
+        } catch (const std::exception&) {
+            // Out of memory or descriptors: stop at once; recovery checks what was in flight.
+        }
+    }
     loop_.stop();
 }
 

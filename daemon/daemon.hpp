@@ -19,6 +19,7 @@
 #include "daemon/methods.hpp"
 #include "daemon/post_methods.hpp"
 #include "daemon/publish_service.hpp"
+#include "daemon/publish_timer.hpp"
 #include "daemon/server.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/wall_timer.hpp"
@@ -90,6 +91,9 @@ private:
     std::unique_ptr<AccountServices> account_services_;
     std::unique_ptr<PublishService> publishing_;
     std::unique_ptr<PostServices> post_services_;
+    std::unique_ptr<OneShotTimer> grace_;  ///< bounds the wait for in-flight requests at stop
+    /// How long a stop waits for requests already on the wire.
+    static constexpr std::chrono::milliseconds shutdown_grace{10'000};
 };
 
 }  // namespace growth::daemon

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <utility>
 #include <variant>
 
 #include "core/accounts/accounts.hpp"
@@ -51,7 +52,8 @@ public:
     void next() {
         try {
             const auto i = pipeline::first_unpublished(target_);
-            if (!i) {
+            if (!i || service_.draining_) {
+                // Stopping: the rest stays `prepared` for recover() at the next start.
                 flush_published();
                 return finish();
             }
@@ -177,7 +179,8 @@ private:
             part.next_attempt_at = next_at;
             log(LogLevel::info, "post {} {} part {}: {} ({})", target_.post_id, target_.account,
                 part.index, to_string(state), failure.message);
-            if (next_at && *next_at - t <= short_retry_ms && short_retries_ < max_short_retries) {
+            if (next_at && *next_at - t <= short_retry_ms && short_retries_ < max_short_retries &&
+                !service_.draining_) {
                 ++short_retries_;
                 timer_ = std::make_shared<OneShotTimer>(
                     service_.loop_, std::chrono::milliseconds(*next_at - t),
@@ -245,16 +248,29 @@ void PublishService::start_target(std::int64_t target_id) {
 
 void PublishService::start_target(pipeline::TargetRecord target, const std::string& media_url) {
     const std::int64_t target_id = target.id;
-    if (runs_.count(target_id) != 0) return;
+    if (runs_.count(target_id) != 0 || draining_) return;
     auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
     runs_.emplace(target_id, run);
     // Start from the loop, not from inside the caller's handler.
     loop_.defer([run] { run->next(); });
 }
 
+void PublishService::drain(std::function<void()> idle) {
+    draining_ = true;
+    on_idle_ = std::move(idle);
+    if (runs_.empty()) loop_.defer([this] {
+        if (on_idle_) std::exchange(on_idle_, nullptr)();
+    });
+}
+
 void PublishService::finished(std::int64_t target_id, const std::string& post_id,
                               const std::string& target_state) {
     runs_.erase(target_id);
+    if (runs_.empty() && on_idle_) {
+        loop_.defer([this] {
+            if (on_idle_ && runs_.empty()) std::exchange(on_idle_, nullptr)();
+        });
+    }
     for (const auto& [id, run] : runs_) {
         if (run->post_id() != post_id) continue;
         // Other targets of this post are still going: record this one's state only.

@@ -53,6 +53,12 @@ public:
     /// start-up. Throws growth::Error("store_*").
     void recover();
 
+    /// Stops taking work for a graceful stop: no new target starts and no run starts another
+    /// part once its current part is settled; `idle` runs (from the loop) once no target is running, at once when none
+    /// is. Parts not started stay `prepared` and are resumed by recover() at the next start.
+    /// Throws std::bad_alloc.
+    void drain(std::function<void()> idle);
+
     /// Targets running now. Throws nothing.
     std::size_t running() const noexcept { return runs_.size(); }
 
@@ -75,6 +81,8 @@ private:
     std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
     std::multimap<std::string, rpc::Responder> waiters_;
     std::vector<pipeline::ProgressStep> batch_;
+    bool draining_ = false;
+    std::function<void()> on_idle_;
     std::vector<std::function<void(std::exception_ptr)>> batch_then_;
 };
 

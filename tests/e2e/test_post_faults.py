@@ -168,6 +168,27 @@ class PostFaults(ps.PostTestCase):
         self.assert_thread(j, "bluesky", 5)
         del post_id
 
+    def test_sigterm_mid_thread_lets_the_part_on_the_wire_finish_and_restart_resumes(self):
+        self.add_account("x")
+        self.sb.fault("x", "stall", endpoint="create_post", nth=2, seconds=1.5)
+        proc = subprocess.Popen([harness.GROWTHCTL, "post", "--json", "--to", "x", ps.long_text(4)],
+                                env=self.sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        harness.wait_for(lambda: len(self.sb.requests("x", endpoint="create_post")) >= 2,
+                         what="part 2 to be on the wire")
+        self.daemon.send_signal(signal.SIGTERM)
+        self.assertEqual(self.daemon.wait(), 0)
+        out, _ = proc.communicate(timeout=30)
+        # Part 2 was answered before growthd stopped: published, not unknown; 3 and 4 not started.
+        self.assertEqual(len(self.sb.posts("x")), 2)
+        ids = self._post_ids()
+        self.assertEqual(len(ids), 1)
+        self.daemon = self.sandbox.start_daemon(*self.DAEMON_ARGS)
+        r = self.ctl("retry", ids[0], "--json")
+        self.assertEqual(r.returncode, 0, r)
+        self.assert_thread(json.loads(r.stdout), "x", 4)
+        del out
+
     def _post_ids(self):
         import sqlite3
         import os

@@ -77,6 +77,10 @@ public:
             marked_sending_ = false;
             (void)part;
             step(machine_->start(now()));
+        } catch (const Error& e) {
+            // E.g. the vault is locked or unreadable: the part says why (fail() aborts when even
+            // that cannot be recorded).
+            fail(make_failure(publish::FailureClass::permanent, e.kind(), e.what()));
         } catch (const std::exception& e) {
             abort(e.what());
         }

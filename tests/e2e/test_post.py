@@ -59,6 +59,22 @@ class PostThreads(ps.PostTestCase):
         self.assertEqual(s.returncode, 0, s)
         self.assertEqual(json.loads(s.stdout), j)
 
+    def test_no_wait_returns_once_recorded_and_show_tells_the_end(self):
+        self.add_account("mastodon")
+        self.sb.fault("mastodon", "stall", endpoint="create_post", nth=1, seconds=0.5)
+        r, j = self.post("--to", "mastodon", "--no-wait", ps.long_text(2))
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(j["state"], "sending")
+        self.assertEqual(j["targets"][0]["state"], "sending")
+
+        def settled():
+            s = json.loads(self.ctl("show", j["id"], "--json").stdout)
+            return s if s["state"] != "sending" else None
+
+        final = harness.wait_for(settled, what="the post to settle")
+        self.assertEqual(final["state"], "published")
+        self.assert_thread(final, "mastodon", 2)
+
     def test_show_of_an_unknown_id_is_an_error(self):
         r = self.ctl("show", "nosuchpost")
         self.assertEqual(r.returncode, 1, r)

@@ -7,6 +7,13 @@
      CPU, parts per second. Posts are submitted over WORKERS connections, each waiting for its post.
 
 Usage: bench/publish.py [BUILD_DIR] [--posts N] [--thread N] [--many N] [--workers N]
+
+Measured 2026-11-27 (2 shared vCPUs with other builds running, virtio disk, release build):
+  threads: 8 posts x 7 x 25 = 1000 parts in 1.75 s; daemon CPU 550 us per part (goal 200 us: NOT met)
+  many:    1000 posts x 7 = 7000 parts in 10.6 s (661 parts/s); daemon CPU 603 us per part
+About half of the daemon's CPU is the kernel's side of fdatasync (synchronous=FULL, one group commit
+per loop round) on this VM's disk; then SQLite, libcurl (writes use a fresh connection, see
+daemon/curl_transport.cpp) and TCP connect/close. perf: GROWTH_BENCH_WRAP="perf record -g -o F --".
 """
 
 import argparse

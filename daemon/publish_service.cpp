@@ -53,9 +53,23 @@ public:
         try {
             const auto i = pipeline::first_unpublished(target_);
             if (!i || service_.draining_) {
-                // Stopping: the rest stays `prepared` for recover() at the next start.
-                flush_published();
-                return finish();
+                // Done (or stopping: the rest stays `prepared` for recover() at the next start).
+                // The last remote id joins this round's group commit.
+                if (!pending_) return finish();
+                pipeline::ProgressStep last;
+                last.published = std::move(pending_);
+                pending_.reset();
+                service_.commit_then(std::move(last), [self = shared_from_this()](std::exception_ptr error) {
+                    if (error) {
+                        try {
+                            std::rethrow_exception(error);
+                        } catch (const std::exception& e) {
+                            return self->abort(e.what());
+                        }
+                    }
+                    self->finish();
+                });
+                return;
             }
             index_ = *i;
             auto& part = target_.parts[index_];
@@ -275,25 +289,25 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
             if (on_idle_ && runs_.empty()) std::exchange(on_idle_, nullptr)();
         });
     }
+    // Other targets of this post still going: the states are written when the last one settles
+    // (a target's state is derived from its parts, which are already on disk).
     for (const auto& [id, run] : runs_) {
-        if (run->post_id() != post_id) continue;
-        // Other targets of this post are still going: record this one's state only.
-        try {
-            pipeline::set_states(store_, target_id, target_state, post_id, "", millis(now()));
-        } catch (const std::exception& e) {
-            log(LogLevel::error, "post {}: cannot record its state: {}", post_id, e.what());
-        }
-        return;
+        if (run->post_id() == post_id) return;
     }
-    // The post has settled: one read gives its state and every waiting call's answer.
+    (void)target_state;
+    // The post has settled: one read gives every state and every waiting call's answer.
     auto [first, last] = waiters_.equal_range(post_id);
     std::vector<rpc::Responder> ready;
     for (auto it = first; it != last; ++it) ready.push_back(it->second);
     waiters_.erase(first, last);
     try {
-        const rpc::Json view = pipeline::post_json(pipeline::load_post(store_, post_id), running_ids());
-        pipeline::set_states(store_, target_id, target_state, post_id, view["state"].get<std::string>(),
-                             millis(now()));
+        const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
+        const rpc::Json view = pipeline::post_json(post, running_ids());
+        std::vector<std::pair<std::int64_t, std::string>> states;
+        for (std::size_t i = 0; i < post.targets.size(); ++i) {
+            states.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
+        }
+        pipeline::set_post_states(store_, post_id, states, view["state"].get<std::string>(), millis(now()));
         for (const auto& r : ready) r.result(view);
     } catch (...) {
         log(LogLevel::error, "post {}: cannot record its state", post_id);

@@ -320,6 +320,28 @@ void set_states(Store& store, std::int64_t target_id, const std::string& target_
     });
 }
 
+void set_post_states(Store& store, const std::string& post_id,
+                     const std::vector<std::pair<std::int64_t, std::string>>& target_states,
+                     const std::string& post_state, Millis now) {
+    guarded(store, [&] {
+        WriteTransaction tx(store);
+        for (const auto& [target_id, state] : target_states) {
+            SQLite::Statement t(store.db(), "UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
+            t.bind(1, state);
+            t.bind(2, static_cast<std::int64_t>(now));
+            t.bind(3, static_cast<std::int64_t>(target_id));
+            t.exec();
+        }
+        SQLite::Statement p(store.db(), "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
+        p.bind(1, post_state);
+        p.bind(2, static_cast<std::int64_t>(now));
+        p.bind(3, post_id);
+        p.exec();
+        tx.commit();
+        return 0;
+    });
+}
+
 std::vector<std::int64_t> interrupted_targets(Store& store) {
     return guarded(store, [&] {
         SQLite::Statement q(store.db(),

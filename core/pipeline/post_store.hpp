@@ -78,6 +78,12 @@ void mark_failed(Store& store, std::int64_t part_id, PartState state, const publ
 void set_states(Store& store, std::int64_t target_id, const std::string& target_state,
                 const std::string& post_id, const std::string& post_state, Millis now);
 
+/// Records every target's state and the post's, in one transaction (`target_states` by target
+/// id). Throws growth::Error("store_*").
+void set_post_states(Store& store, const std::string& post_id,
+                     const std::vector<std::pair<std::int64_t, std::string>>& target_states,
+                     const std::string& post_state, Millis now);
+
 /// Targets with a part left in `prepared` or `sending` (a publish interrupted by a crash or a
 /// stop), oldest first. Throws growth::Error("store_error").
 std::vector<std::int64_t> interrupted_targets(Store& store);

@@ -330,7 +330,6 @@ class To(AccountTestCase):
                                    "did you mean 'demo-mastodon'?\n")
         self.assertEqual(self.post_count(), 0)
 
-    @unittest.expectedFailure  # cli/failure.cpp maps account_* kinds to 1; DESIGN §9 says bad input is 2
     def test_ambiguity_is_bad_input_exit_2(self):
         self.add("x")
         self.add("x", name="other-x")

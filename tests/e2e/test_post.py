@@ -77,7 +77,7 @@ class PostThreads(ps.PostTestCase):
 
     def test_show_of_an_unknown_id_is_an_error(self):
         r = self.ctl("show", "nosuchpost")
-        self.assertEqual(r.returncode, 1, r)
+        self.assertEqual(r.returncode, 2, r)
         self.assertEqual(r.stderr, "growthctl: error: no post with id 'nosuchpost'\n")
 
     def test_dry_run_stores_and_sends_nothing(self):
@@ -101,7 +101,6 @@ class PostThreads(ps.PostTestCase):
         status = json.loads(self.ctl("status", "--json").stdout)
         self.assertEqual(status["counts"]["posts"], 0)
 
-    @unittest.expectedFailure  # until cli/failure.cpp maps account_* kinds to bad input (exit 2)
     def test_unknown_account_is_bad_input_exit_2(self):
         self.add_account("x")
         r = self.ctl("post", "--to", "nosuch", "hello")

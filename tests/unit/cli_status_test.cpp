@@ -42,6 +42,11 @@ TEST_CASE("error kinds map to the exit codes of DESIGN.md section 9") {
     CHECK(cli::exit_code_for_kind("method_not_found") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("bad_input") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("config_invalid") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("unsplittable") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("account_not_found") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("account_exists") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("account_ambiguous") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("post_not_found") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("daemon_unreachable") == ExitCode::unreachable);
     CHECK(cli::exit_code_for_kind("protocol_mismatch") == ExitCode::unreachable);
     CHECK(cli::exit_code_for_kind("partly_published") == ExitCode::partial);

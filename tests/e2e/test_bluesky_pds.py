@@ -422,9 +422,11 @@ class Isolation(unittest.TestCase):
             "const txt = await new dns.promises.Resolver().resolveTxt('_atproto.bsky.social')"
             "  .then(() => 'resolved', (e) => e.code);"
             "console.log(JSON.stringify({tcp, web, name, txt}));")
-        # --map-root-user lets a non-root developer make the namespace too (unprivileged user namespaces).
-        proc = subprocess.run(["unshare", "--map-root-user", "--net", pds_setup(), "--input-type=module",
-                               "-e", script], capture_output=True, text=True, timeout=60, check=False)
+        # Root makes the namespace directly (a user namespace is refused inside a chroot); a non-root
+        # developer needs --map-root-user (unprivileged user namespaces).
+        unshare = ["unshare", "--net"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--net"]
+        proc = subprocess.run(unshare + [pds_setup(), "--input-type=module", "-e", script],
+                              capture_output=True, text=True, timeout=60, check=False)
         self.assertEqual(proc.returncode, 0, f"unshare --map-root-user --net or node failed: {proc.stderr}")
         self.assertEqual((json.loads(proc.stdout), proc.stderr.splitlines()), (
             {"tcp": "ECONNREFUSED", "web": "ECONNREFUSED", "name": "ENOTFOUND", "txt": "ENOTFOUND"},

@@ -1,6 +1,7 @@
 """The wire protocol over a raw socket: greeting, malformed frames, oversized lines, floods."""
 
 import json
+import os
 import socket
 import threading
 
@@ -97,8 +98,11 @@ class ProtocolTest(harness.TestCase):
         self.assertLess(sent, 200 * 1024 * 1024)
         r = self.sandbox.ctl("--json", "--no-autostart")
         self.assertEqual(r.returncode, 0, r)
-        rss_kib = _rss_kib(self.daemon.pid)
-        self.assertLess(rss_kib, 64 * 1024, "daemon memory grew with the flood")
+        # Under ASan the quarantine keeps freed memory resident by design, so the bound on memory is
+        # checked in the plain build only (GROWTH_SANITIZED is set by tests/CMakeLists.txt).
+        if os.environ.get("GROWTH_SANITIZED", "0") != "1":
+            rss_kib = _rss_kib(self.daemon.pid)
+            self.assertLess(rss_kib, 64 * 1024, "daemon memory grew with the flood")
         flooder.close()
 
     def test_many_connections_opened_and_dropped(self):

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/http/encoding.hpp"
+#include "core/publish/bearer_whoami.hpp"
 #include "core/publish/json_fields.hpp"
 #include "core/publish/machine.hpp"
 #include "core/publish/rate_limit.hpp"
@@ -199,44 +200,6 @@ class Publisher final : public PartPublisher {
     bool sent_ = false;
 };
 
-class Who final : public WhoAmI {
-  public:
-    explicit Who(const Account& account) : account_(account) {}
-
-    WhoAmIStep start(Instant /*now*/) override {
-        if (account_.access_token.empty()) return pd::no_token("LinkedIn");
-        http::HttpRequest req;
-        req.method = "GET";
-        req.url = http::join_url(pd::or_default(account_.api_base, kDefaultApiBase), "v2/userinfo");
-        req.headers.add("Authorization", "Bearer " + account_.access_token);
-        sent_ = true;
-        return pd::send(std::move(req));
-    }
-
-    WhoAmIStep feed(const http::Outcome& outcome, Instant now) override {
-        if (!sent_) return pd::misuse("LinkedIn who-am-I");
-        sent_ = false;
-        if (const auto* nr = std::get_if<http::NoResponse>(&outcome))
-            return no_response_failure(*nr, true, "LinkedIn who-am-I");
-        const auto& r = std::get<http::HttpResponse>(outcome);
-        if (!is_success(r.status))
-            return classify_error(r, now, "LinkedIn who-am-I", account_.access_token, false);
-        auto j = parse_json(r.body);
-        auto sub = j ? nonempty_string_member(*j, "sub") : std::nullopt;
-        if (!sub) {
-            return make_failure(
-                FailureClass::retry_safe, "bad_response",
-                fmt::format("LinkedIn who-am-I answered HTTP {} but sub is missing or not a string",
-                            r.status),
-                r.status);
-        }
-        return Identity{*sub, "", string_member(*j, "name").value_or("")};
-    }
-
-  private:
-    const Account account_;
-    bool sent_ = false;
-};
 
 }  // namespace
 
@@ -245,7 +208,22 @@ std::unique_ptr<PartPublisher> make_publisher(const Account& account, Part part)
 }
 
 std::unique_ptr<WhoAmI> make_whoami(const Account& account) {
-    return std::make_unique<Who>(account);
+    return pd::make_bearer_whoami({
+        .what = "LinkedIn who-am-I",
+        .url = http::join_url(pd::or_default(account.api_base, kDefaultApiBase), "v2/userinfo"),
+        .token = account.access_token,
+        .classify = classify_error,
+        .classify_flag = false,
+        .id_field = "sub",
+        .identity = [](const nlohmann::json& body) -> std::optional<Identity> {
+            auto sub = nonempty_string_member(body, "sub");
+            if (!sub) return std::nullopt;
+            return Identity{*sub, "", string_member(body, "name").value_or("")};
+        },
+        .precondition = account.access_token.empty()
+                            ? std::optional<Failure>(pd::no_token("LinkedIn"))
+                            : std::nullopt,
+    });
 }
 
 std::string escape_little_text(std::string_view text) {

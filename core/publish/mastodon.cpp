@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/http/encoding.hpp"
+#include "core/publish/bearer_whoami.hpp"
 #include "core/publish/json_fields.hpp"
 #include "core/publish/machine.hpp"
 #include "core/publish/rate_limit.hpp"
@@ -131,48 +132,6 @@ class Publisher final : public PartPublisher {
     bool sent_ = false;
 };
 
-class Who final : public WhoAmI {
-  public:
-    explicit Who(const Account& account) : account_(account) {}
-
-    WhoAmIStep start(Instant /*now*/) override {
-        if (account_.api_base.empty())
-            return detail::bad_input("Mastodon: the account has no instance URL");
-        if (account_.access_token.empty()) return detail::no_token("Mastodon");
-        http::HttpRequest req;
-        req.method = "GET";
-        req.url = http::join_url(account_.api_base, "api/v1/accounts/verify_credentials");
-        req.headers.add("Authorization", "Bearer " + account_.access_token);
-        sent_ = true;
-        return detail::send(std::move(req));
-    }
-
-    WhoAmIStep feed(const http::Outcome& outcome, Instant now) override {
-        if (!sent_) return detail::misuse("Mastodon who-am-I");
-        sent_ = false;
-        if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
-            return no_response_failure(*nr, true, "Mastodon who-am-I");
-        }
-        const auto& r = std::get<http::HttpResponse>(outcome);
-        if (!is_success(r.status))
-            return classify_error(r, now, "Mastodon who-am-I", account_.access_token, true);
-        auto j = parse_json(r.body);
-        auto id = j ? nonempty_string_member(*j, "id") : std::nullopt;
-        if (!id) {
-            return make_failure(
-                FailureClass::retry_safe, "bad_response",
-                fmt::format("Mastodon who-am-I answered HTTP {} but id is missing or not a string",
-                            r.status),
-                r.status);
-        }
-        return Identity{*id, string_member(*j, "acct").value_or(""),
-                        string_member(*j, "display_name").value_or("")};
-    }
-
-  private:
-    const Account account_;
-    bool sent_ = false;
-};
 
 }  // namespace
 
@@ -181,7 +140,26 @@ std::unique_ptr<PartPublisher> make_publisher(const Account& account, Part part)
 }
 
 std::unique_ptr<WhoAmI> make_whoami(const Account& account) {
-    return std::make_unique<Who>(account);
+    std::optional<Failure> precondition;
+    if (account.api_base.empty())
+        precondition = detail::bad_input("Mastodon: the account has no instance URL");
+    else if (account.access_token.empty())
+        precondition = detail::no_token("Mastodon");
+    return detail::make_bearer_whoami({
+        .what = "Mastodon who-am-I",
+        .url = http::join_url(account.api_base, "api/v1/accounts/verify_credentials"),
+        .token = account.access_token,
+        .classify = classify_error,
+        .classify_flag = true,
+        .id_field = "id",
+        .identity = [](const nlohmann::json& body) -> std::optional<Identity> {
+            auto id = nonempty_string_member(body, "id");
+            if (!id) return std::nullopt;
+            return Identity{*id, string_member(body, "acct").value_or(""),
+                            string_member(body, "display_name").value_or("")};
+        },
+        .precondition = std::move(precondition),
+    });
 }
 
 }  // namespace growth::publish::mastodon

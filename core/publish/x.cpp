@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/http/encoding.hpp"
+#include "core/publish/bearer_whoami.hpp"
 #include "core/publish/json_fields.hpp"
 #include "core/publish/machine.hpp"
 #include "core/publish/rate_limit.hpp"
@@ -145,47 +146,6 @@ class Publisher final : public PartPublisher {
     bool sent_ = false;
 };
 
-class Who final : public WhoAmI {
-  public:
-    explicit Who(const Account& account) : account_(account) {}
-
-    WhoAmIStep start(Instant /*now*/) override {
-        if (account_.access_token.empty()) return detail::no_token("X");
-        http::HttpRequest req;
-        req.method = "GET";
-        req.url =
-            http::join_url(detail::or_default(account_.api_base, kDefaultApiBase), "2/users/me");
-        req.headers.add("Authorization", "Bearer " + account_.access_token);
-        sent_ = true;
-        return detail::send(std::move(req));
-    }
-
-    WhoAmIStep feed(const http::Outcome& outcome, Instant now) override {
-        if (!sent_) return detail::misuse("X who-am-I");
-        sent_ = false;
-        if (const auto* nr = std::get_if<http::NoResponse>(&outcome))
-            return no_response_failure(*nr, true, "X who-am-I");
-        const auto& r = std::get<http::HttpResponse>(outcome);
-        if (!is_success(r.status))
-            return classify_error(r, now, "X who-am-I", account_.access_token, false);
-        auto j = parse_json(r.body);
-        const json* data = j ? member(*j, "data") : nullptr;
-        auto id = data ? nonempty_string_member(*data, "id") : std::nullopt;
-        if (!id) {
-            return make_failure(
-                FailureClass::retry_safe, "bad_response",
-                fmt::format("X who-am-I answered HTTP {} but data.id is missing or not a string",
-                            r.status),
-                r.status);
-        }
-        return Identity{*id, string_member(*data, "username").value_or(""),
-                        string_member(*data, "name").value_or("")};
-    }
-
-  private:
-    const Account account_;
-    bool sent_ = false;
-};
 
 }  // namespace
 
@@ -194,7 +154,24 @@ std::unique_ptr<PartPublisher> make_publisher(const Account& account, Part part)
 }
 
 std::unique_ptr<WhoAmI> make_whoami(const Account& account) {
-    return std::make_unique<Who>(account);
+    return detail::make_bearer_whoami({
+        .what = "X who-am-I",
+        .url = http::join_url(detail::or_default(account.api_base, kDefaultApiBase), "2/users/me"),
+        .token = account.access_token,
+        .classify = classify_error,
+        .classify_flag = false,
+        .id_field = "data.id",
+        .identity = [](const json& body) -> std::optional<Identity> {
+            const json* data = member(body, "data");
+            auto id = data ? nonempty_string_member(*data, "id") : std::nullopt;
+            if (!id) return std::nullopt;
+            return Identity{*id, string_member(*data, "username").value_or(""),
+                            string_member(*data, "name").value_or("")};
+        },
+        .precondition = account.access_token.empty()
+                            ? std::optional<Failure>(detail::no_token("X"))
+                            : std::nullopt,
+    });
 }
 
 std::string post_url(const Account& account, std::string_view id) {

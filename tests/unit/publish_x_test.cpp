@@ -229,6 +229,27 @@ TEST_CASE("x: who-am-I with a revoked token needs a login") {
     CHECK(as_failure(run(*who, response(401, "{}"))).cls == FailureClass::needs_login);
 }
 
+TEST_CASE("x: who-am-I answered without data.id is a retry-safe bad_response naming the field") {
+    auto who = make_whoami(account());
+    auto f = as_failure(run(*who, response(200, R"({"data":{"username":"growthdev"}})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.code == "bad_response");
+    CHECK(f.message == "X who-am-I answered HTTP 200 but data.id is missing or not a string");
+}
+
+TEST_CASE("x: who-am-I without a token needs a login and sends nothing") {
+    auto a = account();
+    a.access_token.clear();
+    auto f = as_failure(make_whoami(a)->start(now()));
+    CHECK(f.cls == FailureClass::needs_login);
+    CHECK(f.code == "no_token");
+}
+
+TEST_CASE("x: who-am-I whose response is lost is retry-safe (a GET changes nothing)") {
+    auto who = make_whoami(account());
+    CHECK(as_failure(run(*who, lost())).cls == FailureClass::retry_safe);
+}
+
 TEST_CASE("x: feed without an outstanding request is misuse") {
     auto pub = make_part_publisher(account(), first_part());
     CHECK(as_failure(pub->feed(response(201, kCreated), now())).code == "misuse");

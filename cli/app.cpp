@@ -6,7 +6,7 @@
 
 #include "cli/failure.hpp"
 #include "cli/status.hpp"
-#include "core/rpc/nearest.hpp"
+#include "core/did_you_mean.hpp"
 #include "growth/version.hpp"
 
 namespace growth::cli {
@@ -29,7 +29,7 @@ int unknown_verb(const CLI::App& app, const std::vector<std::string>& extras) {
     for (const auto& word : extras) {
         if (word.empty() || word[0] == '-') continue;
         std::string message = "unknown verb '" + word + "'";
-        if (auto suggestion = rpc::nearest(word, verbs)) message += "; did you mean '" + *suggestion + "'?";
+        if (auto suggestion = did_you_mean(word, verbs)) message += "; did you mean '" + *suggestion + "'?";
         print_error(message, "see growthctl --help for the verbs");
         return static_cast<int>(ExitCode::usage);
     }

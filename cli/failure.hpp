@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/exit_code.hpp"
 
 namespace growth::cli {
 
@@ -23,9 +24,6 @@ private:
     std::string hint_;
 };
 
-/// The exit code for an error kind, from the daemon (error.data.kind) or core: 2 for bad input
-/// and usage kinds, 3 when the daemon cannot serve, 4/5/6 for partial, unknown and needs-login
-/// outcomes, 1 for everything else. Throws nothing.
-ExitCode exit_code_for_kind(std::string_view kind) noexcept;
+using growth::exit_code_for_kind;
 
 }  // namespace growth::cli

@@ -15,7 +15,7 @@
 
 #include "cli/failure.hpp"
 #include "cli/session.hpp"
-#include "core/pipeline/progress.hpp"
+#include "core/exit_code.hpp"
 
 extern char** environ;
 
@@ -80,7 +80,7 @@ std::string first_url(const rpc::Json& post) {
 int report(const rpc::Json& post, bool json, const std::string& verb) {
     if (json) std::printf("%s\n", post.dump().c_str());
     else std::fputs(format_post(post).c_str(), stdout);
-    const ExitCode code = pipeline::exit_code_for(post);
+    const ExitCode code = exit_code_for_post(post);
     if (code == ExitCode::ok) return 0;
     const std::string id = str(post, "id");
     int open_targets = 0, total = 0;

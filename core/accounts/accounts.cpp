@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/rpc/nearest.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/store/sqlite_error.hpp"
 
 namespace growth::accounts {
@@ -23,8 +23,8 @@ Account from_row(SQLite::Statement& q) {
     // The table's CHECK admits only the seven names.
     a.platform = publish::parse_platform(q.getColumn(2).getString()).value_or(publish::Platform::x);
     a.api_base = q.getColumn(3).isNull() ? std::string() : q.getColumn(3).getString();
-    a.settings = rpc::Json::parse(q.getColumn(4).getString(), nullptr, false);
-    if (a.settings.is_discarded() || !a.settings.is_object()) a.settings = rpc::Json::object();
+    a.settings = Json::parse(q.getColumn(4).getString(), nullptr, false);
+    if (a.settings.is_discarded() || !a.settings.is_object()) a.settings = Json::object();
     return a;
 }
 
@@ -56,7 +56,7 @@ std::string suggestion(Store& store, std::string_view word, bool platforms_too) 
             candidates.emplace_back(p);
         }
     }
-    if (auto s = rpc::nearest(word, candidates)) return fmt::format("; did you mean '{}'?", *s);
+    if (auto s = did_you_mean(word, candidates)) return fmt::format("; did you mean '{}'?", *s);
     return {};
 }
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/publish/types.hpp"
-#include "core/rpc/json.hpp"
+#include "core/json.hpp"
 #include "core/secrets/secret_store.hpp"
 #include "core/store/store.hpp"
 
@@ -20,7 +20,7 @@ struct Account {
     std::string name;
     publish::Platform platform = publish::Platform::x;
     std::string api_base;  ///< empty: the platform default
-    rpc::Json settings;    ///< non-secret per-platform settings (user_id, username, instance, ...)
+    Json settings;    ///< non-secret per-platform settings (user_id, username, instance, ...)
 };
 
 /// Every account, by name. Throws growth::Error("store_error").

@@ -9,7 +9,7 @@
 
 #include "core/accounts/names.hpp"
 #include "core/error.hpp"
-#include "core/rpc/nearest.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/secrets/secret_bytes.hpp"
 #include "core/store/sqlite_error.hpp"
 
@@ -42,7 +42,7 @@ constexpr std::array<Setting, 8> platform_settings = {{
 
 [[noreturn]] void bad(const std::string& message) { throw Error("bad_input", message); }
 
-std::optional<std::string> string_param(const rpc::Json& params, const char* key) {
+std::optional<std::string> string_param(const Json& params, const char* key) {
     const auto it = params.find(key);
     if (it == params.end() || it->is_null()) return std::nullopt;
     if (!it->is_string()) bad(fmt::format("{} must be a string", key));
@@ -128,12 +128,12 @@ void check_secret(const std::string& value, std::string_view what, std::string_v
     }
 }
 
-Platform parse_platform_param(const rpc::Json& params) {
+Platform parse_platform_param(const Json& params) {
     const std::string name = string_param(params, "platform").value_or("");
     if (auto p = publish::parse_platform(name)) return *p;
     std::vector<std::string> candidates(platform_names.begin(), platform_names.end());
     std::string message = fmt::format("unknown platform '{}'", name.size() > 40 ? name.substr(0, 40) + "..." : name);
-    if (auto s = rpc::nearest(name, candidates)) message += fmt::format("; did you mean '{}'?", *s);
+    if (auto s = did_you_mean(name, candidates)) message += fmt::format("; did you mean '{}'?", *s);
     message += " (platforms: x, linkedin, facebook, instagram, threads, mastodon, bluesky)";
     bad(message);
 }
@@ -145,7 +145,7 @@ NewAccount::~NewAccount() {
     secrets::wipe(app_password.data(), app_password.size());
 }
 
-NewAccount parse_new_account(const rpc::Json& params, bool allow_discovery) {
+NewAccount parse_new_account(const Json& params, bool allow_discovery) {
     NewAccount a;
     a.platform = parse_platform_param(params);
     const std::string_view pname = publish::platform_name(a.platform);
@@ -373,11 +373,11 @@ std::vector<std::string> secret_fields(const Account& account, secrets::SecretSt
     return out;
 }
 
-rpc::Json to_json(const Account& account) {
-    rpc::Json j = rpc::Json::object();
+Json to_json(const Account& account) {
+    Json j = Json::object();
     j["name"] = account.name;
     j["platform"] = publish::platform_name(account.platform);
-    j["api_base"] = account.api_base.empty() ? rpc::Json(nullptr) : rpc::Json(account.api_base);
+    j["api_base"] = account.api_base.empty() ? Json(nullptr) : Json(account.api_base);
     j["settings"] = account.settings;
     return j;
 }

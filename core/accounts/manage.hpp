@@ -15,7 +15,7 @@ struct NewAccount {
     std::string name;
     publish::Platform platform = publish::Platform::x;
     std::string api_base;  ///< normalised (no trailing '/'); empty: the platform default
-    rpc::Json settings = rpc::Json::object();
+    Json settings = Json::object();
     std::string token;         ///< every platform but Bluesky
     std::string app_password;  ///< Bluesky
     /// LinkedIn without --author: the person URN is to be asked from the platform (userinfo)
@@ -38,7 +38,7 @@ struct NewAccount {
 /// never contain a secret.
 /// With `allow_discovery`, a LinkedIn account without an author is accepted with
 /// discover_author set instead.
-NewAccount parse_new_account(const rpc::Json& params, bool allow_discovery = false);
+NewAccount parse_new_account(const Json& params, bool allow_discovery = false);
 
 /// The publisher's view of a new account (with its secret), for the who-am-I that discovers
 /// settings before it is stored. Throws std::bad_alloc only.
@@ -68,6 +68,6 @@ Account remove(Store& store, secrets::SecretStore& secrets, std::string_view nam
 std::vector<std::string> secret_fields(const Account& account, secrets::SecretStore& secrets);
 
 /// {"name","platform","api_base" (null for the default),"settings"}. Never contains secrets.
-rpc::Json to_json(const Account& account);
+Json to_json(const Account& account);
 
 }  // namespace growth::accounts

@@ -31,7 +31,7 @@ std::string required_secret(const Account& a, secrets::SecretStore& secrets,
 // parse counts as no session (the publisher then logs in with the app password).
 publish::BlueskySession parse_session(const std::string& text) {
     publish::BlueskySession s;
-    const rpc::Json j = rpc::Json::parse(text, nullptr, false);
+    const Json j = Json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return s;
     const auto str = [&](const char* k) {
         const auto it = j.find(k);
@@ -88,7 +88,7 @@ publish::Account publisher_account(const Account& account, secrets::SecretStore&
 
 void save_session(secrets::SecretStore& secrets, const Account& account,
                   const publish::BlueskySession& session) {
-    rpc::Json j = rpc::Json::object();
+    Json j = Json::object();
     j["access_jwt"] = session.access_jwt;
     j["refresh_jwt"] = session.refresh_jwt;
     j["did"] = session.did;

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "core/config/did_you_mean.hpp"
+#include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 
 namespace growth {
@@ -107,13 +107,41 @@ std::optional<std::string> apply_max_connections(const toml::node& value, Config
     return std::nullopt;
 }
 
-constexpr std::array<KeySpec, 2> schema = {{
+// An integer key of [limits] stored in `field`, valid from `min` to `max`.
+template <typename T, T Config::*field, std::int64_t min, std::int64_t max>
+std::optional<std::string> apply_limit(const toml::node& value, Config& config, std::string_view key) {
+    const auto* i = value.as_integer();
+    if (!i) return fmt::format("limits.{} must be an integer, got {}", key, a_type(value.type()));
+    const std::int64_t n = i->get();
+    if (n < min || n > max) {
+        return fmt::format("limits.{} must be between {} and {}, got {}", key, min, max, n);
+    }
+    config.*field = static_cast<T>(n);
+    return std::nullopt;
+}
+
+#define GROWTH_LIMIT(type, name, min, max)                                                  \
+    {"limits", #name, [](const toml::node& v, Config& c) {                                  \
+         return apply_limit<type, &Config::name, min, max>(v, c, #name);                    \
+     }}
+
+constexpr std::int64_t mib = 1024 * 1024;
+constexpr std::array<KeySpec, 8> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
+    GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
+    GROWTH_LIMIT(int, max_json_depth, 16, 10000),
+    GROWTH_LIMIT(std::int64_t, max_post_bytes, 1024, 16 * mib),
+    GROWTH_LIMIT(int, max_parts, 1, 1000),
+    GROWTH_LIMIT(int, max_owed_replies, 1, 1'000'000),
+    GROWTH_LIMIT(int, max_transfers_per_account, 1, 64),
 }};
-constexpr std::array<std::string_view, 1> table_names = {"daemon"};
-constexpr std::array<std::string_view, 2> dotted_names = {"daemon.log_level",
-                                                          "daemon.max_connections"};
+#undef GROWTH_LIMIT
+constexpr std::array<std::string_view, 2> table_names = {"daemon", "limits"};
+constexpr std::array<std::string_view, 8> dotted_names = {
+    "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
+    "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
+    "limits.max_owed_replies",   "limits.max_transfers_per_account"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;

@@ -2,6 +2,7 @@
 // growth's configuration file ($XDG_CONFIG_HOME/growth/config.toml): parsing and validation.
 // data/config.toml.example documents every key.
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -17,6 +18,14 @@ enum class LogLevel { debug, info, notice, warning, error };
 struct Config {
     LogLevel log_level = LogLevel::info;  ///< [daemon] log_level
     int max_connections = 64;             ///< [daemon] max_connections, 1..4096
+
+    // [limits]: bounds on everything read from outside (DESIGN.md §10).
+    std::int64_t max_response_bytes = 8 * 1024 * 1024;  ///< one platform answer's body
+    int max_json_depth = 64;          ///< nesting of an RPC request or a platform answer
+    std::int64_t max_post_bytes = 512 * 1024;  ///< a post's text, UTF-8 bytes
+    int max_parts = 100;              ///< parts of one target's thread
+    int max_owed_replies = 256;       ///< deferred replies one connection may be owed
+    int max_transfers_per_account = 4;  ///< concurrent HTTP transfers of one account
 };
 
 /// The config spelling of a level ("debug", "info", ...). Never throws.

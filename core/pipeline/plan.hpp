@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/accounts/accounts.hpp"
+#include "core/rpc/json.hpp"
 #include "core/text/numbering.hpp"
 #include "core/text/splitter.hpp"
 

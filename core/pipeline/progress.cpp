@@ -106,30 +106,4 @@ std::string post_state(const std::vector<std::string>& states, bool any_part_pub
     return "failed";
 }
 
-ExitCode exit_code_for(const rpc::Json& post) noexcept {
-    try {
-        bool all = true, unknown = false, auth = false, some = false, waiting = false;
-        for (const auto& t : post.at("targets")) {
-            for (const auto& p : t.at("parts")) {
-                const std::string s = p.at("state").get<std::string>();
-                if (s == "published") {
-                    some = true;
-                    continue;
-                }
-                all = false;
-                unknown = unknown || s == "unknown";
-                auth = auth || s == "needs_auth";
-                waiting = waiting || s == "retry_wait" || s == "sending";
-            }
-        }
-        if (all) return ExitCode::ok;
-        if (unknown) return ExitCode::unknown;
-        if (auth) return ExitCode::needs_login;
-        if (some || waiting) return ExitCode::partial;
-        return ExitCode::failed;
-    } catch (...) {
-        return ExitCode::failed;
-    }
-}
-
 }  // namespace growth::pipeline

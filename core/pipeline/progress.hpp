@@ -40,9 +40,4 @@ std::string target_state(const TargetRecord& target, bool running);
 /// differ). Throws std::bad_alloc.
 std::string post_state(const std::vector<std::string>& target_states, bool any_part_published);
 
-/// The exit code growthctl uses for a post's final result (issue 4): 0 all published,
-/// 5 an outcome unknown, 6 an account needs login, 4 some published or waiting for a retry,
-/// 1 nothing published. `post` is post.publish/post.show's result. Throws nothing.
-ExitCode exit_code_for(const rpc::Json& post) noexcept;
-
 }  // namespace growth::pipeline

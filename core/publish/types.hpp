@@ -11,21 +11,17 @@
 #include <vector>
 
 #include "core/http/message.hpp"
+#include "core/platform.hpp"
 
 namespace growth::publish {
 
 /// Wall-clock instant with millisecond precision; always passed in (fake-clock friendly).
 using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
 
-/// The seven platforms.
-enum class Platform { x, linkedin, facebook, instagram, threads, mastodon, bluesky };
-
-/// Stable lower-case name ("x", "linkedin", "facebook", "instagram", "threads", "mastodon",
-/// "bluesky"). Never throws.
-std::string_view platform_name(Platform p) noexcept;
-
-/// Parses a platform name as printed by platform_name; nullopt when unknown. Never throws.
-std::optional<Platform> parse_platform(std::string_view name) noexcept;
+// The one Platform enum of the core (core/platform.hpp).
+using growth::Platform;
+using growth::parse_platform;
+using growth::platform_name;
 
 /// A Bluesky legacy (app-password) session. The JWTs are secrets.
 struct BlueskySession {

@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/rpc/error_codes.hpp"
-#include "core/rpc/nearest.hpp"
+#include "core/did_you_mean.hpp"
 
 namespace growth::rpc {
 
@@ -81,7 +81,7 @@ std::vector<std::string> MethodTable::names() const {
 }
 
 std::optional<std::string> MethodTable::suggest(std::string_view name) const {
-    return nearest(name, names());
+    return did_you_mean(name, names());
 }
 
 void MethodTable::check_params(const MethodSpec& spec, const Json& params) {

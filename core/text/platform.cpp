@@ -13,66 +13,6 @@
 
 namespace growth::text {
 
-namespace {
-
-constexpr std::array<Platform, 7> kAll = {Platform::x,       Platform::linkedin, Platform::facebook,
-                                          Platform::instagram, Platform::threads, Platform::mastodon,
-                                          Platform::bluesky};
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
-
-std::span<const Platform> all_platforms() noexcept { return kAll; }
-
-std::string_view platform_name(Platform p) noexcept {
-    switch (p) {
-        case Platform::x: return "x";
-        case Platform::linkedin: return "linkedin";
-        case Platform::facebook: return "facebook";
-        case Platform::instagram: return "instagram";
-        case Platform::threads: return "threads";
-        case Platform::mastodon: return "mastodon";
-        case Platform::bluesky: return "bluesky";
-    }
-    return "x";
-}
-
-std::optional<Platform> parse_platform(std::string_view name) noexcept {
-    for (const auto p : kAll)
-        if (platform_name(p) == name) return p;
-    return std::nullopt;
-}
-
-std::string suggest_platform(std::string_view name) {
-    std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "twitter") return "x";
-    std::string best;
-    std::size_t best_d = 3;  // suggest only close misspellings
-    for (const auto p : kAll) {
-        const auto d = edit_distance(lower, platform_name(p));
-        if (d < best_d) {
-            best_d = d;
-            best = platform_name(p);
-        }
-    }
-    return best;
-}
-
 Continuation continuation(Platform p) noexcept {
     switch (p) {
         case Platform::linkedin:

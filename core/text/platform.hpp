@@ -6,23 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "core/platform.hpp"
+
 namespace growth::text {
 
-/// A publishing platform (DESIGN.md §1).
-enum class Platform { x, linkedin, facebook, instagram, threads, mastodon, bluesky };
-
-/// All platforms in the order preview lists them. Throws nothing.
-std::span<const Platform> all_platforms() noexcept;
-
-/// The platform's name as typed on the command line: "x", "linkedin", ... Throws nothing.
-std::string_view platform_name(Platform p) noexcept;
-
-/// The platform named `name` (exact, lower case), if any. Throws nothing.
-std::optional<Platform> parse_platform(std::string_view name) noexcept;
-
-/// The closest platform name to `name` by edit distance when it is a likely typo, else empty.
-/// Throws std::bad_alloc.
-std::string suggest_platform(std::string_view name);
+// The one Platform enum of the core (core/platform.hpp), named here for the text rules.
+using growth::Platform;
+using growth::all_platforms;
+using growth::platform_name;
+using growth::parse_platform;
+using growth::suggest_platform;
 
 /// How the parts after the first are published.
 enum class Continuation {

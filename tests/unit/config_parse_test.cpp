@@ -176,7 +176,28 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 2);
+    REQUIRE(keys.size() == 8);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
+    CHECK(keys[2] == "limits.max_response_bytes");
+    CHECK(keys[7] == "limits.max_transfers_per_account");
+}
+
+TEST_CASE("config: [limits] keys are read, range-checked and named in errors") {
+    const Config c = parse_config("[limits]\nmax_response_bytes = 65536\nmax_json_depth = 16\n"
+                                  "max_post_bytes = 2048\nmax_parts = 3\nmax_owed_replies = 1\n"
+                                  "max_transfers_per_account = 64\n",
+                                  "config.toml");
+    CHECK(c.max_response_bytes == 65536);
+    CHECK(c.max_json_depth == 16);
+    CHECK(c.max_post_bytes == 2048);
+    CHECK(c.max_parts == 3);
+    CHECK(c.max_owed_replies == 1);
+    CHECK(c.max_transfers_per_account == 64);
+    CHECK(error_for("[limits]\nmax_parts = 0\n") ==
+          "config.toml:2:13: limits.max_parts must be between 1 and 1000, got 0");
+    CHECK(error_for("[limits]\nmax_json_depth = \"deep\"\n") ==
+          "config.toml:2:18: limits.max_json_depth must be an integer, got a string");
+    CHECK(error_for("[limits]\nmax_part = 3\n") ==
+          "config.toml:2:1: unknown key \"max_part\" in [limits]; did you mean \"max_parts\"?");
 }

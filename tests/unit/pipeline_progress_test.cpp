@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/pipeline/post_id.hpp"
+#include "core/exit_code.hpp"
 #include "core/pipeline/progress.hpp"
 
 using namespace growth;
@@ -118,11 +119,11 @@ TEST_CASE("exit codes: 0 all, 5 unknown, 6 login, 4 partial or waiting, 1 nothin
         for (const auto& s : states) parts.push_back({{"state", s}});
         return rpc::Json{{"targets", rpc::Json::array({rpc::Json{{"parts", parts}}})}};
     };
-    CHECK(exit_code_for(post({"published", "published"})) == ExitCode::ok);
-    CHECK(exit_code_for(post({"published", "unknown"})) == ExitCode::unknown);
-    CHECK(exit_code_for(post({"needs_auth", "prepared"})) == ExitCode::needs_login);
-    CHECK(exit_code_for(post({"published", "failed"})) == ExitCode::partial);
-    CHECK(exit_code_for(post({"retry_wait", "prepared"})) == ExitCode::partial);
-    CHECK(exit_code_for(post({"failed", "prepared"})) == ExitCode::failed);
-    CHECK(exit_code_for(post({"failed"})) == ExitCode::failed);
+    CHECK(growth::exit_code_for_post(post({"published", "published"})) == ExitCode::ok);
+    CHECK(growth::exit_code_for_post(post({"published", "unknown"})) == ExitCode::unknown);
+    CHECK(growth::exit_code_for_post(post({"needs_auth", "prepared"})) == ExitCode::needs_login);
+    CHECK(growth::exit_code_for_post(post({"published", "failed"})) == ExitCode::partial);
+    CHECK(growth::exit_code_for_post(post({"retry_wait", "prepared"})) == ExitCode::partial);
+    CHECK(growth::exit_code_for_post(post({"failed", "prepared"})) == ExitCode::failed);
+    CHECK(growth::exit_code_for_post(post({"failed"})) == ExitCode::failed);
 }

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "core/rpc/dispatcher.hpp"
 #include "core/rpc/message.hpp"
-#include "core/rpc/nearest.hpp"
+#include "core/did_you_mean.hpp"
 
 using growth::rpc::Dispatcher;
 using growth::rpc::Json;
@@ -191,11 +191,11 @@ TEST_CASE("registering a method twice is a programming error") {
                     std::logic_error);
 }
 
-TEST_CASE("edit distance and nearest") {
-    using growth::rpc::edit_distance;
-    using growth::rpc::nearest;
-    CHECK(edit_distance("status", "stauts") == 2);
-    CHECK(edit_distance("", "abc") == 3);
-    CHECK(nearest("stauts", {"rpc", "status", "preview"}) == std::optional<std::string>("status"));
-    CHECK_FALSE(nearest("zzzzzz", {"rpc", "status", "preview"}).has_value());
+TEST_CASE("did_you_mean over owned names: one rule for verbs, methods and accounts") {
+    using growth::did_you_mean;
+    const std::vector<std::string> verbs = {"rpc", "status", "preview"};
+    CHECK(did_you_mean("stauts", verbs) == std::optional<std::string>("status"));
+    CHECK(did_you_mean("STATUS", verbs) == std::optional<std::string>("status"));
+    CHECK(did_you_mean("prev", verbs) == std::optional<std::string>("preview"));
+    CHECK_FALSE(did_you_mean("zzzzzz", verbs).has_value());
 }

@@ -1,4 +1,4 @@
-#include "core/config/did_you_mean.hpp"
+#include "core/did_you_mean.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -54,6 +54,12 @@ std::optional<std::string_view> did_you_mean(std::string_view word,
         }
     }
     return best;
+}
+
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+    if (auto best = did_you_mean(word, std::span<const std::string_view>(views))) return std::string(*best);
+    return std::nullopt;
 }
 
 }  // namespace growth

@@ -1,8 +1,9 @@
-#include "cli/failure.hpp"
+#include "core/exit_code.hpp"
 
 #include <array>
+#include <string>
 
-namespace growth::cli {
+namespace growth {
 
 ExitCode exit_code_for_kind(std::string_view kind) noexcept {
     // Usage errors and bad input (DESIGN.md §9): the caller named something that is wrong or
@@ -25,4 +26,30 @@ ExitCode exit_code_for_kind(std::string_view kind) noexcept {
     return ExitCode::failed;
 }
 
-}  // namespace growth::cli
+ExitCode exit_code_for_post(const Json& post) noexcept {
+    try {
+        bool all = true, unknown = false, auth = false, some = false, waiting = false;
+        for (const auto& t : post.at("targets")) {
+            for (const auto& p : t.at("parts")) {
+                const std::string s = p.at("state").get<std::string>();
+                if (s == "published") {
+                    some = true;
+                    continue;
+                }
+                all = false;
+                unknown = unknown || s == "unknown";
+                auth = auth || s == "needs_auth";
+                waiting = waiting || s == "retry_wait" || s == "sending";
+            }
+        }
+        if (all) return ExitCode::ok;
+        if (unknown) return ExitCode::unknown;
+        if (auth) return ExitCode::needs_login;
+        if (some || waiting) return ExitCode::partial;
+        return ExitCode::failed;
+    } catch (...) {
+        return ExitCode::failed;
+    }
+}
+
+}  // namespace growth

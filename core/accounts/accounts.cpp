@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/did_you_mean.hpp"
+#include "core/json_parse.hpp"
 #include "core/store/sqlite_error.hpp"
 
 namespace growth::accounts {
@@ -23,8 +24,8 @@ Account from_row(SQLite::Statement& q) {
     // The table's CHECK admits only the seven names.
     a.platform = publish::parse_platform(q.getColumn(2).getString()).value_or(publish::Platform::x);
     a.api_base = q.getColumn(3).isNull() ? std::string() : q.getColumn(3).getString();
-    a.settings = Json::parse(q.getColumn(4).getString(), nullptr, false);
-    if (a.settings.is_discarded() || !a.settings.is_object()) a.settings = Json::object();
+    a.settings = parse_json_bounded(q.getColumn(4).getString()).value_or(Json::object());
+    if (!a.settings.is_object()) a.settings = Json::object();
     return a;
 }
 

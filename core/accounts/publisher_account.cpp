@@ -6,6 +6,7 @@
 #include "core/accounts/accounts.hpp"
 #include "core/accounts/names.hpp"
 #include "core/error.hpp"
+#include "core/json_parse.hpp"
 #include "core/secrets/secret_bytes.hpp"
 
 namespace growth::accounts {
@@ -31,8 +32,8 @@ std::string required_secret(const Account& a, secrets::SecretStore& secrets,
 // parse counts as no session (the publisher then logs in with the app password).
 publish::BlueskySession parse_session(const std::string& text) {
     publish::BlueskySession s;
-    const Json j = Json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return s;
+    const Json j = parse_json_bounded(text).value_or(Json());
+    if (!j.is_object()) return s;
     const auto str = [&](const char* k) {
         const auto it = j.find(k);
         return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();

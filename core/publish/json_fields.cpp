@@ -3,43 +3,12 @@
 #include <charconv>
 #include <limits>
 
+#include "core/json_depth.hpp"
+
 namespace growth::publish {
 
-namespace {
-
-constexpr int kMaxDepth = 64;
-
-// Rejects bodies nested deeper than kMaxDepth before the parser sees them.
-bool depth_ok(std::string_view body) noexcept {
-    int depth = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : body) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > kMaxDepth) return false;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return true;
-}
-
-}  // namespace
-
-std::optional<nlohmann::json> parse_json(std::string_view body) {
-    if (!depth_ok(body)) return std::nullopt;
+std::optional<nlohmann::json> parse_json(std::string_view body, int max_depth) {
+    if (!json_depth_within(body, max_depth)) return std::nullopt;
     auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return std::nullopt;
     return j;

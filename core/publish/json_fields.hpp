@@ -8,11 +8,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.hpp"
+
 namespace growth::publish {
 
-/// Parses `body` as JSON; nullopt when it is not JSON or nests deeper than 64 levels (so a
-/// hostile body cannot exhaust the stack). Never throws beyond std::bad_alloc.
-std::optional<nlohmann::json> parse_json(std::string_view body);
+/// Parses `body` as JSON; nullopt when it is not JSON or nests deeper than `max_depth` levels,
+/// measured before any value is built (so a hostile body cannot exhaust the stack). Every
+/// platform answer is parsed here. In growthd the transport has already refused an answer
+/// deeper than limits.max_json_depth as it arrived (NoResponseKind::answer_refused), so this
+/// bound only matters when that setting is above the default. Never throws beyond bad_alloc.
+std::optional<nlohmann::json> parse_json(std::string_view body,
+                                         int max_depth = default_max_json_depth);
 
 /// The member `key` of `j` when `j` is an object that has it, else nullptr. Never throws.
 const nlohmann::json* member(const nlohmann::json& j, std::string_view key) noexcept;

@@ -1,5 +1,7 @@
 #include "core/rpc/dispatcher.hpp"
 
+#include <fmt/format.h>
+
 #include <string>
 
 #include "core/error.hpp"
@@ -57,6 +59,13 @@ Json error_response(const Json& id, std::exception_ptr error) {
 std::optional<Json> Dispatcher::handle_line(std::string_view line,
                                             const CallContext& context) const {
     if (is_blank(line)) return std::nullopt;
+    if (!json_depth_within(line, max_json_depth_)) {
+        // Refused before parsing: a value this deep would overflow the stack when copied.
+        return make_error(nullptr, ErrorCode::invalid_request, kind::invalid_request,
+                          fmt::format("the request nests arrays and objects deeper than {} levels "
+                                      "(limits.max_json_depth)",
+                                      max_json_depth_));
+    }
     Json message;
     try {
         message = Json::parse(line);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/json_depth.hpp"
 #include "core/rpc/json.hpp"
 #include "core/rpc/method_table.hpp"
 
@@ -28,11 +29,16 @@ public:
     explicit Dispatcher(const MethodTable& table, Gate gate = {}) noexcept
         : table_(table), gate_(std::move(gate)) {}
 
+    /// Sets how deeply a request line may nest arrays and objects (limits.max_json_depth; 64
+    /// until set). Applies to the lines handled after the call. Never throws.
+    void set_max_json_depth(int depth) noexcept { max_json_depth_ = depth; }
+
     /// Handles one line (without its '\n'). Returns the response, or nullopt when none is due:
     /// for a notification (a request without "id"), for a blank line, and for a deferred method
     /// (its Responder answers later through context.late). Batches (JSON arrays)
-    /// are answered with one invalid_request error of kind batch_unsupported. Never throws
-    /// except std::bad_alloc.
+    /// are answered with one invalid_request error of kind batch_unsupported. A line nesting
+    /// deeper than the JSON depth limit is answered with an invalid_request error (id null)
+    /// before any JSON value is built from it. Never throws except std::bad_alloc.
     /// `context` is passed on to the handler.
     std::optional<Json> handle_line(std::string_view line, const CallContext& context = {}) const;
 
@@ -42,6 +48,7 @@ public:
 private:
     const MethodTable& table_;
     Gate gate_;
+    int max_json_depth_ = default_max_json_depth;
 };
 
 }  // namespace growth::rpc

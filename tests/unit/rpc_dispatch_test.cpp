@@ -199,3 +199,55 @@ TEST_CASE("did_you_mean over owned names: one rule for verbs, methods and accoun
     CHECK(did_you_mean("prev", verbs) == std::optional<std::string>("preview"));
     CHECK_FALSE(did_you_mean("zzzzzz", verbs).has_value());
 }
+
+namespace {
+
+/// A valid daemon-style request whose params nest `depth` arrays deep (about 2 bytes a level).
+std::string deep_request(int depth) {
+    return R"j({"jsonrpc":"2.0","id":1,"method":"test.echo","params":{"text":)j" +
+           std::string(static_cast<std::size_t>(depth), '[') +
+           std::string(static_cast<std::size_t>(depth), ']') + "}}";
+}
+
+constexpr const char* kTooDeep64 =
+    R"j({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"the request nests arrays and objects deeper than 64 levels (limits.max_json_depth)","data":{"kind":"invalid_request"}}})j";
+
+}  // namespace
+
+TEST_CASE("a 200 KB request nested 100,000 deep is an invalid request, refused before parsing") {
+    // This line crashed growthd (stack overflow copying params); it is far under the 1 MiB limit.
+    const std::string line = deep_request(100'000);
+    CHECK(line.size() > 200'000);
+    CHECK(reply(line) == kTooDeep64);
+    // The same dispatcher goes on serving.
+    CHECK(reply(R"j({"jsonrpc":"2.0","id":2,"method":"test.echo","params":{"text":"ok"}})j") ==
+          R"j({"jsonrpc":"2.0","id":2,"result":{"text":"ok"}})j");
+}
+
+TEST_CASE("a line of 100,000 '[' alone is the same invalid request, not a parse error") {
+    CHECK(reply(std::string(100'000, '[')) == kTooDeep64);
+}
+
+TEST_CASE("nesting up to the limit is served; the request object itself is a level") {
+    // {"params":{"text":[...]}}: 2 levels of objects, then the arrays.
+    CHECK(reply(deep_request(62)).find(R"j("error":{"code":-32602)j") != std::string::npos);
+    CHECK(reply(deep_request(63)) == kTooDeep64);
+}
+
+TEST_CASE("the depth limit follows limits.max_json_depth") {
+    static const MethodTable table = test_table();
+    Dispatcher d(table);
+    d.set_max_json_depth(16);
+    CHECK(growth::rpc::to_line(*d.handle_line(deep_request(15))) ==
+          R"j({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"the request nests arrays and objects deeper than 16 levels (limits.max_json_depth)","data":{"kind":"invalid_request"}}})j"
+          "\n");
+    d.set_max_json_depth(64);
+    CHECK(growth::rpc::to_line(*d.handle_line(deep_request(15))).find("-32602") !=
+          std::string::npos);
+}
+
+TEST_CASE("brackets inside strings do not count towards the depth") {
+    const std::string text(100'000, '[');
+    CHECK(reply(R"j({"jsonrpc":"2.0","id":3,"method":"test.echo","params":{"text":")j" + text +
+                R"j("}})j") == R"j({"jsonrpc":"2.0","id":3,"result":{"text":")j" + text + R"j("}})j");
+}

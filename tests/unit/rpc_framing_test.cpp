@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "core/rpc/dispatcher.hpp"
 #include "core/rpc/line_framer.hpp"
+#include "core/rpc/message.hpp"
 #include "core/rpc/protocol.hpp"
 
 using growth::rpc::LineFramer;
@@ -83,4 +85,29 @@ TEST_CASE("protocol major is parsed from MAJOR.MINOR only") {
     CHECK(parse_protocol_major(".1") == -1);
     CHECK(parse_protocol_major("a.1") == -1);
     CHECK(parse_protocol_major("1.x") == -1);
+}
+
+TEST_CASE("a 200 KB line nested 100,000 deep is answered and the next line on the stream is served") {
+    growth::rpc::MethodTable table;
+    table.add({"test.ping", "Answers pong.", {}, false},
+              [](const growth::rpc::Json&) { return growth::rpc::Json("pong"); });
+    const growth::rpc::Dispatcher dispatcher(table);
+    LineFramer f;
+    const std::string deep = R"j({"jsonrpc":"2.0","id":1,"method":"test.ping","params":{"x":)j" +
+                             std::string(100'000, '[') + std::string(100'000, ']') + "}}";
+    // Arriving in 4 KiB pieces, as from a socket, followed by an ordinary call.
+    const std::string stream = deep + "\n" + R"j({"jsonrpc":"2.0","id":2,"method":"test.ping"})j" + "\n";
+    std::vector<std::string> replies;
+    for (std::size_t at = 0; at < stream.size(); at += 4096) {
+        f.feed(std::string_view(stream).substr(at, 4096));
+        while (auto line = f.next_line()) {
+            if (auto r = dispatcher.handle_line(*line)) replies.push_back(growth::rpc::to_line(*r));
+        }
+    }
+    CHECK_FALSE(f.overflowed());
+    REQUIRE(replies.size() == 2);
+    CHECK(replies[0] ==
+          R"j({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"the request nests arrays and objects deeper than 64 levels (limits.max_json_depth)","data":{"kind":"invalid_request"}}})j"
+          "\n");
+    CHECK(replies[1] == R"j({"jsonrpc":"2.0","id":2,"result":"pong"})j" "\n");
 }

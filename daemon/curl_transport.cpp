@@ -1,5 +1,6 @@
 #include "daemon/curl_transport.hpp"
 
+#include <fmt/format.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -10,18 +11,40 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_depth.hpp"
 #include "daemon/log.hpp"
 
 namespace growth::daemon {
+
+namespace {
+
+/// What one transfer has received so far, with the bounds it is read under.
+struct Received {
+    http::HttpResponse response;
+    std::size_t max_body;
+    std::size_t max_header;
+    JsonDepthScanner depth;
+    std::size_t header_bytes = 0;  ///< every header line so far, interim answers included
+    std::string refused;           ///< why reading stopped early; empty while within bounds
+
+    Received(std::size_t max_body_bytes, std::size_t max_header_bytes, int max_depth) noexcept
+        : max_body(max_body_bytes), max_header(max_header_bytes), depth(max_depth) {}
+};
+
+}  // namespace
 
 /// One request in flight: the easy handle, what it collects, and who to tell.
 struct CurlTransport::Transfer {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
-    http::HttpResponse response;
+    Received received;
     Callback done;
     char error[CURL_ERROR_SIZE] = {};
 
+    explicit Transfer(const HttpOptions& o) noexcept
+        : received(o.max_response_bytes, o.max_header_bytes, o.max_json_depth) {}
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
     ~Transfer() {
         if (easy != nullptr) curl_easy_cleanup(easy);
         if (headers != nullptr) curl_slist_free_all(headers);
@@ -30,10 +53,22 @@ struct CurlTransport::Transfer {
 
 namespace {
 
+// Returning fewer bytes than given makes curl abort the transfer (CURLE_WRITE_ERROR): past a
+// bound nothing more is read or kept, however much the peer still sends.
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* response = static_cast<http::HttpResponse*>(user);
-    response->body.append(data, size * count);
-    return size * count;
+    auto* in = static_cast<Received*>(user);
+    const std::size_t n = size * count;
+    if (n > in->max_body - in->response.body.size()) {
+        in->refused = fmt::format("larger than {} bytes, limits.max_response_bytes", in->max_body);
+        return 0;
+    }
+    if (!in->depth.feed(std::string_view(data, n))) {
+        in->refused = fmt::format("nested deeper than {} levels, limits.max_json_depth",
+                                  in->depth.max_depth());
+        return 0;
+    }
+    in->response.body.append(data, n);
+    return n;
 }
 
 std::string_view trim(std::string_view s) {
@@ -44,8 +79,14 @@ std::string_view trim(std::string_view s) {
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* response = static_cast<http::HttpResponse*>(user);
+    auto* in = static_cast<Received*>(user);
+    auto* response = &in->response;
     const std::string_view line(data, size * count);
+    in->header_bytes += line.size();
+    if (in->header_bytes > in->max_header) {
+        in->refused = fmt::format("headers larger than {} bytes", in->max_header);
+        return 0;
+    }
     if (line.rfind("HTTP/", 0) == 0) {
         // A new status line (after a 100 Continue or an interim answer): start over.
         response->headers = {};
@@ -105,7 +146,7 @@ CurlTransport::~CurlTransport() {
 }
 
 void CurlTransport::send(http::HttpRequest request, Callback done) {
-    auto transfer = std::make_unique<Transfer>();
+    auto transfer = std::make_unique<Transfer>(options_);
     transfer->done = std::move(done);
     CURL* easy = curl_easy_init();
     auto fail_later = [this](Callback cb, std::string detail) {
@@ -130,9 +171,12 @@ void CurlTransport::send(http::HttpRequest request, Callback done) {
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->error);
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer->response);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer->received);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer->response);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer->received);
+    // An answer announced (Content-Length) larger than the bound is refused before its body.
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options_.max_response_bytes));
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());
     for (const auto& h : request.headers.items()) {
         const std::string line = h.name + ": " + h.value;
@@ -236,11 +280,23 @@ void CurlTransport::collect_done() {
         if (it == transfers_.end()) continue;
         std::unique_ptr<Transfer> transfer = std::move(it->second);
         transfers_.erase(it);
+        if (code == CURLE_FILESIZE_EXCEEDED && transfer->received.refused.empty()) {
+            transfer->received.refused = fmt::format(
+                "announced larger than {} bytes, limits.max_response_bytes",
+                transfer->received.max_body);
+        }
+        if (!transfer->received.refused.empty()) {
+            // An answer was arriving, so the request reached the server.
+            std::string why = std::move(transfer->received.refused);
+            finished.emplace_back(std::move(transfer),
+                                  http::NoResponse{http::NoResponseKind::answer_refused, std::move(why)});
+            continue;
+        }
         if (code == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-            transfer->response.status = static_cast<int>(status);
-            http::HttpResponse response = std::move(transfer->response);
+            transfer->received.response.status = static_cast<int>(status);
+            http::HttpResponse response = std::move(transfer->received.response);
             finished.emplace_back(std::move(transfer), std::move(response));
             continue;
         }

@@ -17,11 +17,16 @@
 
 namespace growth::daemon {
 
-/// Limits for every request.
+/// Limits for every request. Past a size or depth bound the transfer is aborted and reported
+/// as NoResponse{answer_refused}; past total_timeout (a stall, or a peer dripping bytes) as
+/// NoResponse{lost}.
 struct HttpOptions {
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds total_timeout{30'000};  ///< the whole exchange, stalls included
     std::string user_agent;                           ///< e.g. "growth/0.1.0"
+    std::size_t max_response_bytes = 8 * 1024 * 1024;  ///< body bytes (limits.max_response_bytes)
+    int max_json_depth = 64;                           ///< body nesting (limits.max_json_depth)
+    std::size_t max_header_bytes = 64 * 1024;          ///< every header line of the answer
 };
 
 /// Sends requests on `loop` with connection reuse (curl's multi connection cache). Redirects are
@@ -36,6 +41,13 @@ public:
     CurlTransport& operator=(const CurlTransport&) = delete;
 
     void send(http::HttpRequest request, Callback done) override;
+
+    /// Sets the body bounds for the transfers started after the call (a config reload).
+    /// Throws nothing.
+    void set_response_limits(std::size_t max_response_bytes, int max_json_depth) noexcept {
+        options_.max_response_bytes = max_response_bytes;
+        options_.max_json_depth = max_json_depth;
+    }
 
     /// Transfers in flight (for status and shutdown). Throws nothing.
     std::size_t in_flight() const noexcept { return transfers_.size(); }

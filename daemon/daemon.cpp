@@ -65,6 +65,9 @@ Daemon::Daemon(DaemonOptions options)
     http.total_timeout = options_.http_timeout;
     http.connect_timeout = std::min(options_.http_timeout, std::chrono::milliseconds(10'000));
     http.user_agent = std::string("growth/") + growth::version;
+    http.max_response_bytes = static_cast<std::size_t>(config_.max_response_bytes);
+    http.max_json_depth = config_.max_json_depth;
+    dispatcher_.set_max_json_depth(config_.max_json_depth);
     transport_ = std::make_unique<CurlTransport>(loop_, http);
     account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transport_});
     publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transport_);
@@ -223,6 +226,10 @@ void Daemon::apply(const Config& config) {
     config_ = config;
     Log::set_threshold(config_.log_level);
     server_->set_max_connections(static_cast<std::size_t>(config_.max_connections));
+    // Bounds on what peers send apply to the requests and transfers that start from now on.
+    dispatcher_.set_max_json_depth(config_.max_json_depth);
+    transport_->set_response_limits(static_cast<std::size_t>(config_.max_response_bytes),
+                                    config_.max_json_depth);
 }
 
 void Daemon::reschedule() {

@@ -66,6 +66,11 @@ enum class NoResponseKind {
     /// The request may have been (partly) sent: connection reset, timeout, stall, or the
     /// response was lost. Whether the server applied it is unknown.
     lost,
+    /// An answer was coming but the transport stopped reading it past a bound (a body larger
+    /// than limits.max_response_bytes, nested deeper than limits.max_json_depth, or too many
+    /// header bytes). The request reached the server, so whether it was applied is unknown,
+    /// exactly as for `lost`.
+    answer_refused,
 };
 
 /// The transport's "no response" outcome; `detail` is a short human text (no secrets).

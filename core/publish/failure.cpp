@@ -46,6 +46,20 @@ Failure no_response_failure(const http::NoResponse& nr, bool idempotent, std::st
         return make_failure(FailureClass::retry_safe, "not_sent",
                             fmt::format("{} was not sent: {}", what, detail));
     }
+    if (nr.kind == http::NoResponseKind::answer_refused) {
+        // The server answered, so the request arrived: as uncertain as a lost answer.
+        if (idempotent) {
+            auto f = make_failure(
+                FailureClass::retry_safe, "answer_refused",
+                fmt::format("{}'s answer was refused ({}); a retry is idempotent", what, detail));
+            f.verify_on_retry = true;
+            return f;
+        }
+        return make_failure(
+            FailureClass::ambiguous, "answer_refused",
+            fmt::format("{}'s answer was refused ({}); it may or may not have been published",
+                        what, detail));
+    }
     if (idempotent) {
         auto f = make_failure(
             FailureClass::retry_safe, "connection_lost",

@@ -20,9 +20,12 @@ std::string sanitize_message(std::string_view text,
 /// A Failure with the given fields. Never throws beyond std::bad_alloc.
 Failure make_failure(FailureClass cls, std::string code, std::string message, int http_status = 0);
 
-/// The Failure for a request that got no response. `what` names the request for the message
-/// ("X post"). A not_sent outcome is always retry_safe; a lost one is retry_safe (with
-/// verify_on_retry) when `idempotent`, else ambiguous. Never throws beyond std::bad_alloc.
+/// The Failure for a request that got no (usable) response. `what` names the request for the
+/// message ("X post"). A not_sent outcome is always retry_safe (code "not_sent"); a lost one
+/// (code "connection_lost") and an answer the transport refused past a bound (code
+/// "answer_refused": too large, too deep) are retry_safe with verify_on_retry when
+/// `idempotent` (a read, or a create the platform deduplicates), else ambiguous. Never throws
+/// beyond std::bad_alloc.
 Failure no_response_failure(const http::NoResponse& nr, bool idempotent, std::string_view what);
 
 /// The Failure for a 5xx answer to `what`: ambiguous unless `idempotent` (then retry_safe with

@@ -1,6 +1,8 @@
 // libFuzzer target: the line framing and JSON-RPC dispatch, fed in small fragments as a socket
 // would deliver them. Invariants checked: every reply is one valid JSON-RPC 2.0 response line, and
-// nothing crashes, leaks or reads out of bounds (ASan/UBSan).
+// nothing crashes, leaks or reads out of bounds (ASan/UBSan). Inputs go up to 256 KiB so that a
+// line nested 100,000 deep (which overflowed the stack before the depth bound) is reachable.
+// fuzz-max-len: 262144
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -40,9 +42,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return t;
     }();
     static const growth::rpc::Dispatcher dispatcher(table);
+    static const growth::rpc::Dispatcher shallow = [] {
+        growth::rpc::Dispatcher d(table);
+        d.set_max_json_depth(16);  // the smallest limits.max_json_depth
+        return d;
+    }();
     if (size == 0) return 0;
-    // The first byte chooses the fragment size (1..16) and, via its high bit, a small line limit
-    // so the overflow path is reached too.
+    // The first byte chooses the fragment size (1..16), via its high bit a small line limit so
+    // the overflow path is reached too, and via 0x40 the smallest JSON depth limit.
     const std::size_t fragment = (data[0] & 0x0f) + 1;
     growth::rpc::LineFramer framer((data[0] & 0x80) != 0 ? 64 : growth::rpc::max_line_bytes);
     std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
@@ -51,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rest.remove_prefix(piece.size());
         framer.feed(piece);
         while (auto line = framer.next_line()) {
-            if (auto reply = dispatcher.handle_line(*line)) check_reply(*reply);
+            const auto& d = (data[0] & 0x40) != 0 ? shallow : dispatcher;
+            if (auto reply = d.handle_line(*line)) check_reply(*reply);
         }
         if (framer.overflowed()) break;
     }

@@ -113,7 +113,7 @@ class HostilePeers(ps.PostTestCase):
         part = target(j, name)["parts"][0]
         self.assertEqual(part["state"], "retry_wait", part)
         self.assertEqual(part["error"]["message"],
-                         "Mastodon post's answer was refused (larger than 65536 bytes, "
+                         "Mastodon post's answer was refused (announced larger than 65536 bytes, "
                          "limits.max_response_bytes); a retry is idempotent")
 
         self.sandbox.write_config("[limits]\nmax_response_bytes = 1048576\n")

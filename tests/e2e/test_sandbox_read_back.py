@@ -99,6 +99,39 @@ class FacebookListings(SandboxTestCase):
         self.assertEqual(status, 400)
 
 
+class LinkedInPostsByAuthor(SandboxTestCase):
+    def finder(self, acct, author, extra=None, method="FINDER"):
+        headers = c.linkedin_headers(acct)
+        if method:
+            headers["X-RestLi-Method"] = method
+        query = {"q": "author", "author": author, "count": "2"}
+        query.update(extra or {})
+        return self.sb.call("GET", self.sb.url("linkedin", "/rest/posts?" + urllib.parse.urlencode(query)),
+                            headers)
+
+    def test_without_r_member_social_the_finder_is_refused(self):
+        acct = self.sb.add_account("linkedin", username="dana")
+        c.linkedin_post(self.sb, acct, "hello")
+        status, _, body = self.finder(acct, "urn:li:person:" + acct["id"])
+        self.assertEqual((status, body["code"]), (403, "ACCESS_DENIED"))
+
+    def test_with_it_the_authors_posts_come_newest_first_with_a_next_link(self):
+        acct = self.sb.add_account("linkedin", username="dana", linkedin_read_posts=True)
+        for k in range(3):
+            c.linkedin_post(self.sb, acct, "post %d" % k)
+        status, _, body = self.finder(acct, "urn:li:person:" + acct["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual([e["commentary"] for e in body["elements"]], ["post 2", "post 1"])
+        self.assertRegex(body["elements"][0]["id"], r"^urn:li:share:[0-9]+$")
+        self.assertIsInstance(body["elements"][0]["createdAt"], int)
+        self.assertEqual([l["rel"] for l in body["paging"]["links"]], ["next"])
+        _, _, rest = self.finder(acct, "urn:li:person:" + acct["id"], {"start": "2"})
+        self.assertEqual([e["commentary"] for e in rest["elements"]], ["post 0"])
+        self.assertEqual(rest["paging"]["links"], [])
+        self.assertEqual(self.finder(acct, "urn:li:person:" + acct["id"], method=None)[0], 400)
+        self.assertEqual(self.finder(acct, "urn:li:person:someone-else")[0], 403)
+
+
 class ThreadsListings(SandboxTestCase):
     def setUp(self):
         super().setUp()

@@ -1,6 +1,9 @@
 #include "core/publish/remote_ref.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 

@@ -128,7 +128,7 @@ std::optional<Published> facebook_ref(const Account& a, std::string_view given, 
     const std::string& page = a.user_id;
     if (index == 1) {
         std::string post;
-        if (given.find('_') != std::string_view::npos) {
+        if (!is_url(given) && given.find('_') != std::string_view::npos) {
             auto left = given.substr(0, given.find('_'));
             auto right = given.substr(given.find('_') + 1);
             if (all_digits(left) && all_digits(right)) {
@@ -168,7 +168,12 @@ std::optional<Published> facebook_ref(const Account& a, std::string_view given, 
     }
     std::string comment;
     const std::string root_local = after_underscore(root->id);
-    if (given.find('_') != std::string_view::npos) {
+    if (is_url(given)) {
+        auto u = split_url(given);
+        if (u.host == "facebook.com" && all_digits(u.query_value("comment_id"))) {
+            comment = u.query_value("comment_id");
+        }
+    } else if (given.find('_') != std::string_view::npos) {
         auto left = given.substr(0, given.find('_'));
         auto right = given.substr(given.find('_') + 1);
         if (all_digits(left) && all_digits(right)) {
@@ -180,11 +185,6 @@ std::optional<Published> facebook_ref(const Account& a, std::string_view given, 
         }
     } else if (all_digits(given)) {
         comment = given;
-    } else if (is_url(given)) {
-        auto u = split_url(given);
-        if (u.host == "facebook.com" && all_digits(u.query_value("comment_id"))) {
-            comment = u.query_value("comment_id");
-        }
     }
     if (comment.empty()) {
         problem = "a Facebook comment is a post URL with ?comment_id=ID, POSTID_COMMENTID or the "

@@ -220,8 +220,9 @@ TEST_CASE("Bluesky record keys are unique per account, even for posts in the sam
     // millisecond with the same clock id got the same record key.
     TempStore t;
     const auto sky = account(*t.store, "sky", publish::Platform::bluesky);
+    // insert_post draws the post id, then the clock id: every clock id is 7.
     std::uint32_t n = 0;
-    auto same_clock_id = [&n] { return ++n * 1024U + 7U; };  // every clock id is 7
+    auto same_clock_id = [&n] { return ++n % 2 == 1 ? n * 37U : 7U; };
     const std::string a = insert_post(*t.store, plan_post("One.", {sky}, {}), 5000, same_clock_id);
     const std::string b = insert_post(*t.store, plan_post("Two.", {sky}, {}), 5000, same_clock_id);
     // The wall clock went back a second: still after every key the account has.

@@ -124,7 +124,7 @@ TEST_CASE("linkedin: a resumed post is looked up among the author's posts first"
     CHECK(header(list.request, "X-RestLi-Method") == "FINDER");
     CHECK(header(list.request, "LinkedIn-Version") == "202606");
     auto done = as_published(pub->feed(
-        response(200, R"({"paging":{"start":0,"count":20,"links":[]},"elements":[{"id":"urn:li:share:9","commentary":"Hello \(world\) \#growth","createdAt":1767268800000}]})"),
+        response(200, R"({"paging":{"start":0,"count":20,"links":[]},"elements":[{"id":"urn:li:share:9","commentary":"Hello \\(world\\) \\#growth","createdAt":1767268800000}]})"),
         now()));
     CHECK(done.remote_id == "urn:li:share:9");
     CHECK(done.url == "https://www.linkedin.com/feed/update/urn:li:share:9/");

@@ -28,18 +28,22 @@ class ReadBack(ps.PostTestCase):
 
     def test_lost_facebook_post_is_found_in_the_page_feed(self):
         self.add_account("facebook")
-        self.sb.fault("facebook", "lost_response", endpoint="create_post", nth=1)
+        # post_support sends a media URL: part 1 is a /photos post, listed in the feed.
+        self.sb.fault("facebook", "lost_response", endpoint="create_photo", nth=1)
         r, j = self.post("--to", "facebook", "One Facebook post, sent once.")
         self.assertEqual(r.returncode, 0, r)
         self.assertEqual(len(self.sb.posts("facebook")), 1)
+        self.assertEqual(len(self.sb.requests("facebook", endpoint="create_photo")), 1)
+        self.assertEqual(len(self.sb.requests("facebook", endpoint="list_feed")), 1)
         self.assertEqual(part(j, "facebook", 1)["remote_id"], self.sb.posts("facebook")[0]["id"])
 
     def test_facebook_server_error_not_applied_is_resent_after_two_reads(self):
         self.add_account("facebook")
-        self.sb.fault("facebook", "server_error", endpoint="create_post", nth=1)
+        self.sb.fault("facebook", "server_error", endpoint="create_photo", nth=1)
         r, j = self.post("--to", "facebook", "A Facebook post the server dropped.")
         self.assertEqual(r.returncode, 0, r)
         self.assertEqual(len(self.sb.posts("facebook")), 1)
+        self.assertEqual(len(self.sb.requests("facebook", endpoint="create_photo")), 2)
         self.assertEqual(len(self.sb.requests("facebook", endpoint="list_feed")), 2)
 
     def test_x_timeline_the_token_cannot_read_leaves_the_part_unknown_with_the_resolve_command(self):

@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post show retry"
+    local verbs="status rpc preview account post show retry resolve"
 
     case $prev in
         --socket)
@@ -77,6 +77,14 @@ _growthctl() {
             fi ;;
         show|retry)
             COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+        resolve)
+            if [[ $prev == --account ]]; then
+                COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
+            elif [[ $prev == --part || $prev == --published ]]; then
+                COMPREPLY=()
+            else
+                COMPREPLY=($(compgen -W "$globals --account --part --published --not-published" -- "$cur"))
+            fi ;;
         account)
             local sub="" j
             for ((j = i + 1; j < cword; j++)); do

@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post show retry
+set -l verbs status rpc preview account post show retry resolve
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -42,6 +42,11 @@ complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_s
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a post -d 'Publish a text now'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a show -d 'Show a post and its URLs'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a retry -d 'Continue a post from its first unpublished part'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a resolve -d 'Record what you found for an unknown part'
+complete -c growthctl -n "__fish_seen_subcommand_from resolve" -l account -x -a '(__growthctl_accounts)' -d 'The account the part was sent to'
+complete -c growthctl -n "__fish_seen_subcommand_from resolve" -l part -x -d 'The part number'
+complete -c growthctl -n "__fish_seen_subcommand_from resolve" -l published -x -d 'It was published at this URL or id'
+complete -c growthctl -n "__fish_seen_subcommand_from resolve" -l not-published -d 'It was not published'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l to -x -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Account or platform'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l numbering -x -a "none 1/n '(1/n)' '🧵 1/n'" -d 'Thread numbering'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l media-url -x -d 'Public image URL'

@@ -33,6 +33,13 @@ rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& runnin
             if (!published && !p.last_error_kind.empty()) {
                 part["error"] = {{"kind", p.last_error_kind}, {"message", p.last_error}};
             }
+            if (p.state == PartState::unknown) {
+                // The person looks; this records what they found (cli/resolve.cpp).
+                part["resolve"] = fmt::format(
+                    "growthctl resolve {} --account {} --part {} --published URL_OR_ID | "
+                    "--not-published",
+                    post.id, t.account, p.index);
+            }
             if (p.state == PartState::retry_wait && p.next_attempt_at) {
                 part["next_attempt_at"] = iso_millis(*p.next_attempt_at);
             }

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/pipeline/post_id.hpp"
+#include "core/pipeline/record_keys.hpp"
 #include "core/publish/bluesky_tid.hpp"
 #include "core/store/sqlite_error.hpp"
 
@@ -132,7 +133,7 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
         post.bind(4, static_cast<std::int64_t>(now));
         post.bind(5, static_cast<std::int64_t>(now));
         post.exec();
-        publish::bluesky::TidClock tids(static_cast<std::uint16_t>(random() % 1024));
+        const auto clock_id = static_cast<std::uint16_t>(random() % 1024);
         for (const auto& t : plan.targets) {
             SQLite::Statement target(db, "INSERT INTO targets (post_id, account_id, account, platform, "
                                          "state, created_at, updated_at) VALUES (?, ?, ?, ?, 'prepared', ?, ?)");
@@ -154,8 +155,7 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
                 std::string key, rkey;
                 if (t.account.platform == publish::Platform::mastodon) key = random_key(random);
                 if (t.account.platform == publish::Platform::bluesky) {
-                    rkey = tids.next(std::chrono::time_point_cast<std::chrono::microseconds>(
-                        publish::bluesky::Micros(std::chrono::milliseconds(now))));
+                    rkey = next_record_key(db, t.account.id, now, clock_id);
                     // The unique index on idempotency_key spans every platform: prefix it.
                     key = "bsky:" + std::to_string(target_id) + ":" + rkey;
                 }

@@ -220,6 +220,27 @@ class Publisher final : public PartPublisher {
         return p;
     }
 
+    // How the record in a getRecord body differs from this part ("" when it is the same post;
+    // nullopt when the body has no record to compare): its text, and its reply refs (none for
+    // part 1, our parent and root for a reply).
+    std::optional<std::string> record_difference(const std::string& body) const {
+        auto j = parse_json(body);
+        const nlohmann::json* value = j ? member(*j, "value") : nullptr;
+        if (value == nullptr || !value->is_object()) return std::nullopt;
+        if (string_member(*value, "text") != part_.text) return "its text differs";
+        const nlohmann::json* reply = member(*value, "reply");
+        if (part_.index == 1) return std::string(reply == nullptr ? "" : "it is a reply");
+        if (reply == nullptr) return "it is not a reply";
+        auto ref_is = [&](const char* which, const PartRef& want) {
+            const nlohmann::json* ref = member(*reply, which);
+            return ref != nullptr && string_member(*ref, "uri") == want.id &&
+                   string_member(*ref, "cid") == want.cid;
+        };
+        if (!ref_is("parent", *part_.parent)) return "it replies to another post";
+        if (!ref_is("root", *part_.root)) return "it belongs to another thread";
+        return std::string();
+    }
+
     PartStep on_create(const http::Outcome& outcome, Instant now) {
         if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
             if (nr->kind == http::NoResponseKind::not_sent)
@@ -269,7 +290,26 @@ class Publisher final : public PartPublisher {
         const auto& r = std::get<http::HttpResponse>(outcome);
         if (is_success(r.status)) {
             std::string problem;
-            if (auto p = published_from(r, problem)) return *p;
+            if (auto p = published_from(r, problem)) {
+                // Our key holds a record: it is ours only if it says what we sent.
+                auto diff = record_difference(r.body);
+                if (!diff) {
+                    return unchecked("bad_response",
+                                     fmt::format("Bluesky getRecord answered HTTP {} but the "
+                                                 "record value is missing",
+                                                 r.status),
+                                     r.status);
+                }
+                if (!diff->empty()) {
+                    return make_failure(
+                        FailureClass::permanent, "record_key_conflict",
+                        fmt::format("Bluesky: record key {} already holds a different post ({}); "
+                                    "part {} was not published and growth will not overwrite it",
+                                    part_.idempotency_key, *diff, part_.index),
+                        r.status);
+                }
+                return *p;
+            }
             return unchecked(
                 "bad_response",
                 fmt::format("Bluesky getRecord answered HTTP {} but {}", r.status, problem),

@@ -30,6 +30,13 @@ bool is_tid(std::string_view s) noexcept {
     return true;
 }
 
+std::int64_t tid_micros(std::string_view s) noexcept {
+    if (!is_tid(s)) return -1;
+    std::uint64_t v = 0;
+    for (char c : s) v = (v << 5) | static_cast<std::uint64_t>(kAlphabet.find(c));
+    return static_cast<std::int64_t>(v >> 10);
+}
+
 std::string TidClock::next(Micros now) {
     std::int64_t us = now.time_since_epoch().count();
     if (us <= last_) us = last_ + 1;

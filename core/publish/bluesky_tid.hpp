@@ -19,6 +19,10 @@ std::string make_tid(Micros at, std::uint16_t clock_id);
 /// True when `s` is a syntactically valid TID (13 chars, first in [2-7a-j]). Never throws.
 bool is_tid(std::string_view s) noexcept;
 
+/// The microseconds since the epoch that TID `s` encodes (its top 53 bits after the zero bit);
+/// -1 when `s` is not a TID. Never throws.
+std::int64_t tid_micros(std::string_view s) noexcept;
+
 /// Hands out strictly increasing TIDs for one process (bumps by 1 µs when the clock repeats or
 /// goes back). The caller commits each TID with its part before sending. Not thread-safe.
 class TidClock {

@@ -1,7 +1,9 @@
 #pragma once
 // Facebook Pages publisher, platforms.md §3: part 1 is a Page post (`/{page-id}/feed`, or
 // `/{page-id}/photos` with a media URL); later parts are comments on it. Graph API has no
-// idempotency, so a lost response or 5xx is ambiguous and a resumed part is not re-sent.
+// idempotency: after a lost response, a 5xx, a temporary Graph error or an unreadable 2xx, and
+// before re-sending a resumed part, the Page feed (part 1) or the post's comments are read back:
+// found -> Published, absent -> sent again (after one more check), cannot tell -> ambiguous.
 
 #include <memory>
 #include <string>

@@ -7,6 +7,7 @@
 #include "core/publish/json_fields.hpp"
 #include "core/publish/machine.hpp"
 #include "core/publish/rate_limit.hpp"
+#include "core/publish/read_back.hpp"
 
 namespace growth::publish::linkedin {
 
@@ -92,7 +93,7 @@ class Publisher final : public PartPublisher {
   public:
     Publisher(const Account& account, Part part) : account_(account), part_(std::move(part)) {}
 
-    PartStep start(Instant /*now*/) override {
+    PartStep start(Instant now) override {
         if (!is_author_urn(account_.user_id)) {
             return pd::bad_input(
                 "LinkedIn: the account's author must be urn:li:person:{id} or "
@@ -105,12 +106,14 @@ class Publisher final : public PartPublisher {
         if (account_.linkedin.version.empty())
             return pd::bad_input("LinkedIn: no LinkedIn-Version configured");
         if (account_.access_token.empty()) return pd::no_token("LinkedIn");
-        auto base = pd::or_default(account_.api_base, kDefaultApiBase);
+        base_ = pd::or_default(account_.api_base, kDefaultApiBase);
+        started_ = now;
         nlohmann::ordered_json body;
         if (part_.index == 1) {
             what_ = "LinkedIn post";
+            commentary_ = escape_little_text(part_.text);
             body["author"] = account_.user_id;
-            body["commentary"] = escape_little_text(part_.text);
+            body["commentary"] = commentary_;
             body["visibility"] = "PUBLIC";
             body["distribution"]["feedDistribution"] = "MAIN_FEED";
             body["distribution"]["targetEntities"] = nlohmann::ordered_json::array();
@@ -134,30 +137,85 @@ class Publisher final : public PartPublisher {
         }
         auto text = dump_json(body);
         if (!text) return pd::bad_input("LinkedIn: part text is not valid UTF-8");
-        sent_ = true;
-        if (part_.index == 1)
-            return pd::send(
-                json_post(account_, http::join_url(base, "rest/posts"), std::move(*text), true));
-        bool v2 = account_.linkedin.v2_comments;
-        auto path = fmt::format("{}/socialActions/{}/comments", v2 ? "v2" : "rest",
-                                http::percent_encode(part_.root->id));
-        return pd::send(json_post(account_, http::join_url(base, path), std::move(*text), !v2));
+        body_ = std::move(*text);
+        if (part_.index == 1 && part_.resume) {
+            // Posts by author first (needs r_member_social); where the token may not read them,
+            // the resend's DUPLICATE_POST answer names the original (platforms.md §2.6).
+            resuming_ = true;
+            return read_back(
+                fmt::format("an earlier attempt at part {} may have been published", part_.index));
+        }
+        return create();
     }
 
     PartStep feed(const http::Outcome& outcome, Instant now) override {
-        if (!sent_) return pd::misuse("LinkedIn post");
-        sent_ = false;
-        if (const auto* nr = std::get_if<http::NoResponse>(&outcome))
+        Stage stage = stage_;
+        stage_ = Stage::idle;
+        switch (stage) {
+            case Stage::idle:
+                break;
+            case Stage::create:
+                return on_create(outcome, now);
+            case Stage::list:
+                return on_list(outcome);
+        }
+        return pd::misuse("LinkedIn post");
+    }
+
+  private:
+    enum class Stage { idle, create, list };
+
+    PartStep create() {
+        stage_ = Stage::create;
+        if (part_.index == 1)
+            return pd::send(json_post(account_, http::join_url(base_, "rest/posts"), body_, true));
+        bool v2 = account_.linkedin.v2_comments;
+        auto path = fmt::format("{}/socialActions/{}/comments", v2 ? "v2" : "rest",
+                                http::percent_encode(part_.root->id));
+        return pd::send(json_post(account_, http::join_url(base_, path), body_, !v2));
+    }
+
+    // GET /rest/posts?author=...&q=author: the author's latest posts (part 1 only).
+    PartStep read_back(std::string first) {
+        first_ = std::move(first);
+        stage_ = Stage::list;
+        http::HttpRequest req;
+        req.method = "GET";
+        req.url = http::with_query(
+            http::join_url(base_, "rest/posts"),
+            {{"author", account_.user_id}, {"q", "author"}, {"count", "20"}, {"sortBy", "CREATED"}});
+        req.headers.add("Authorization", "Bearer " + account_.access_token);
+        req.headers.add("LinkedIn-Version", account_.linkedin.version);
+        req.headers.add("X-Restli-Protocol-Version", "2.0.0");
+        req.headers.add("X-RestLi-Method", "FINDER");
+        return pd::send(std::move(req));
+    }
+
+    PartStep unchecked(std::string_view why) {
+        // The resend's DUPLICATE_POST answer is the other way to learn the original.
+        if (resuming_) return create();
+        return pd::unchecked_failure(what_, first_, why, part_.index);
+    }
+
+    PartStep on_create(const http::Outcome& outcome, Instant now) {
+        const bool post = part_.index == 1;
+        if (const auto* nr = std::get_if<http::NoResponse>(&outcome)) {
+            if (post && nr->kind == http::NoResponseKind::lost && !resuming_) {
+                return read_back(fmt::format("{} got no response ({})", what_,
+                                             sanitize_message(nr->detail, {})));
+            }
             return no_response_failure(*nr, false, what_);
+        }
         const auto& r = std::get<http::HttpResponse>(outcome);
         if (!is_success(r.status)) {
             auto f = classify_error(r, now, what_, account_.access_token, true);
-            if (f.code == "duplicate_content" && part_.index == 1 && part_.resume) {
+            if (f.code == "duplicate_content" && post && part_.resume) {
                 // The earlier attempt went through: LinkedIn names the post it duplicates.
                 if (auto urn = find_post_urn(parse_error(r.body).message); !urn.empty())
                     return published(urn);
             }
-            if (f.code == "forbidden" && part_.index > 1 && !account_.linkedin.v2_comments) {
+            if (post && f.cls == FailureClass::ambiguous && !resuming_) return read_back(f.message);
+            if (f.code == "forbidden" && !post && !account_.linkedin.v2_comments) {
                 f.message +=
                     " (if it names partnerApiSocialActions, enable the v2 comments endpoint)";
             }
@@ -171,17 +229,60 @@ class Publisher final : public PartPublisher {
             }
         }
         if (urn.rfind("urn:li:", 0) != 0) {
-            return make_failure(
-                FailureClass::ambiguous, "bad_response",
-                fmt::format("{} answered HTTP {} but neither the x-restli-id header nor the body "
-                            "holds a URN; it may have been published",
-                            what_, r.status),
-                r.status);
+            auto message = fmt::format(
+                "{} answered HTTP {} but neither the x-restli-id header nor the body holds a URN",
+                what_, r.status);
+            if (post && !resuming_) return read_back(message);
+            return make_failure(FailureClass::ambiguous, "bad_response",
+                                message + "; it may have been published", r.status);
         }
         return published(urn);
     }
 
-  private:
+    PartStep on_list(const http::Outcome& outcome) {
+        const auto* r = std::get_if<http::HttpResponse>(&outcome);
+        if (r == nullptr) return unchecked("the posts listing got no response");
+        if (r->status == 401 || r->status == 403) {
+            return unchecked(fmt::format(
+                "the token cannot list the author's posts (HTTP {}; it needs r_member_social)",
+                r->status));
+        }
+        if (!is_success(r->status))
+            return unchecked(fmt::format("the posts listing failed with HTTP {}", r->status));
+        auto j = parse_json(r->body);
+        const nlohmann::json* elements = j ? member(*j, "elements") : nullptr;
+        if (elements == nullptr || !elements->is_array())
+            return unchecked("the posts listing has no elements array");
+        std::vector<pd::ListedPost> items;
+        for (const auto& e : *elements) {
+            pd::ListedPost item;
+            item.id = string_member(e, "id").value_or("");
+            item.text = string_member(e, "commentary").value_or("");
+            if (auto ms = integer_member(e, "createdAt"))
+                item.created_at = Instant{std::chrono::milliseconds{*ms}};
+            items.push_back(std::move(item));
+        }
+        bool more = false;
+        if (const auto* paging = member(*j, "paging")) {
+            if (const auto* links = member(*paging, "links"); links != nullptr && links->is_array()) {
+                for (const auto& l : *links) more = more || string_member(l, "rel") == "next";
+            }
+        }
+        auto found = pd::find_part(items, commentary_, "", false, more,
+                                   pd::window_start(part_, started_), false);
+        switch (found.verdict) {
+            case pd::Verdict::found:
+                if (found.id.rfind("urn:li:", 0) == 0) return published(found.id);
+                return unchecked("the listed post has no URN");
+            case pd::Verdict::absent:
+                if (resuming_) return create();
+                return pd::absent_failure(first_, "post", 0);
+            case pd::Verdict::unknown:
+                break;
+        }
+        return unchecked(found.why);
+    }
+
     Published published(const std::string& urn) const {
         Published p;
         p.remote_id = urn;
@@ -196,10 +297,15 @@ class Publisher final : public PartPublisher {
 
     const Account account_;
     Part part_;
+    std::string base_;
+    std::string body_;
+    std::string commentary_;
     std::string what_ = "LinkedIn post";
-    bool sent_ = false;
+    std::string first_;
+    Instant started_{};
+    Stage stage_ = Stage::idle;
+    bool resuming_ = false;
 };
-
 
 }  // namespace
 

@@ -2,8 +2,11 @@
 // LinkedIn publisher, platforms.md §2: part 1 is a post (`POST /rest/posts`, versioned headers,
 // commentary in little-text format); later parts are comments on it
 // (`/rest/socialActions/{urn}/comments`, or `/v2/...` when configured). The new URN comes back
-// in the `x-restli-id` header. No idempotency key; a resumed post relies on LinkedIn's
-// DUPLICATE_POST answer, which names the original URN (§2.6).
+// in the `x-restli-id` header. No idempotency key: after a lost answer to part 1, and before
+// re-sending a resumed part 1, the author's posts are read back (GET /rest/posts?q=author, which
+// needs r_member_social); where the token cannot read them, a resumed post relies on
+// LinkedIn's DUPLICATE_POST answer, which names the original URN (§2.6). Comments stay
+// ambiguous.
 
 #include <memory>
 #include <string>

@@ -85,6 +85,7 @@ class ContainerPublisher final : public PartPublisher {
         return fmt::format("{} {}", flavor_.display, step);
     }
     const std::string& token() const { return account_.access_token; }
+    bool lists_replies() const { return flavor_.replies_are_containers && part_.index > 1; }
 
     PartStep create() {
         ++creates_;
@@ -174,7 +175,10 @@ class ContainerPublisher final : public PartPublisher {
                 f.verify_on_retry = true;
                 return f;
             }
-            return classify_error(r, now, true, what("publish"), token());
+            auto f = classify_error(r, now, true, what("publish"), token());
+            // A temporary error may still have published it: the container's status tells.
+            if (f.cls == FailureClass::ambiguous) return status_check();
+            return f;
         }
         auto id = parse_id(r.body);
         if (!id) return status_check();  // published, id unreadable: find it from the container
@@ -235,6 +239,13 @@ class ContainerPublisher final : public PartPublisher {
         }
         if (*status == "PUBLISHED") {
             stage_ = Stage::list;
+            if (lists_replies()) {
+                // /{user}/threads lists top-level posts only: a reply is found among its
+                // parent's replies.
+                return pd::send(get(
+                    http::join_url(base_, http::percent_encode(part_.parent->id) + "/replies"),
+                    {{"fields", std::string(flavor_.list_fields)}, {"limit", "25"}}, token()));
+            }
             return pd::send(get(http::join_url(base_, http::percent_encode(user_) + "/" +
                                                           std::string(flavor_.list_edge)),
                                 {{"fields", std::string(flavor_.list_fields)}, {"limit", "5"}},
@@ -283,9 +294,12 @@ class ContainerPublisher final : public PartPublisher {
         }
         return make_failure(
             FailureClass::ambiguous, "published_id_unknown",
-            fmt::format("{} container {} was published, but the post was not found among the "
-                        "5 most recent; check the account and resolve",
-                        flavor_.display, container_id_));
+            fmt::format("{} container {} was published, but the post was not found among {}; "
+                        "check the account and resolve",
+                        flavor_.display, container_id_,
+                        lists_replies() ? fmt::format("the 25 latest replies to {}",
+                                                      part_.parent->id)
+                                        : std::string("the 5 most recent")));
     }
 
     PartStep on_comment(const http::Outcome& outcome, Instant now) {

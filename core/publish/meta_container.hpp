@@ -21,7 +21,9 @@ struct ContainerFlavor {
     std::string_view publish_edge;      ///< "media_publish" | "threads_publish"
     std::string_view status_fields;     ///< "status_code" | "status,error_message"
     std::string_view status_field;      ///< "status_code" | "status"
-    std::string_view list_edge;         ///< "media" | "threads" (recent posts, to recover an id)
+    /// "media" | "threads": recent top-level posts, to recover a published part 1's id (Threads
+    /// replies are looked up in `/{parent-id}/replies`, since `/threads` lists no replies).
+    std::string_view list_edge;
     std::string_view
         list_fields;  ///< "id,caption,timestamp,permalink" | "id,text,timestamp,permalink"
     std::string_view text_field;  ///< "caption" | "text"

@@ -58,6 +58,11 @@ Failure classify_error(const http::HttpResponse& r, Instant now, bool applies,
                                     g ? sanitize_message(g->message, {token}) : "");
     }
     if (code == 1 || code == 2 || (g && g->is_transient)) {
+        // "Temporary" does not say "not applied": a create that failed so may have gone through.
+        if (applies) {
+            return failure(FailureClass::ambiguous, "transient",
+                           "failed temporarily and may or may not have been published");
+        }
         return failure(FailureClass::retry_safe, "transient", "failed temporarily");
     }
     if (code == 506)

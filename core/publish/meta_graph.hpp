@@ -27,7 +27,9 @@ std::optional<GraphError> parse_graph_error(std::string_view body);
 /// Classifies a non-2xx Graph response to `what` ("Facebook post"). `applies` says whether the
 /// request publishes something visible (a 5xx then is ambiguous); otherwise a 5xx is retry_safe.
 /// By code: 190 or HTTP 401 -> needs_login; 4, 17, 32, 341, 613, 80000-80099 or HTTP 429 ->
-/// rate_limited (reset from meta_reset); 1, 2 or is_transient -> retry_safe; 506 -> permanent
+/// rate_limited (reset from meta_reset); 1, 2 or is_transient -> retry_safe, or ambiguous
+/// "transient" when `applies` (a temporary error on a create does not say it was not applied);
+/// 506 -> permanent
 /// "duplicate_content"; 10, 200-299 -> permanent "permission_missing"; others permanent.
 /// `token` is redacted from messages. Never throws beyond std::bad_alloc.
 Failure classify_error(const http::HttpResponse& r, Instant now, bool applies,

@@ -1,6 +1,9 @@
 #pragma once
 // X (Twitter API v2) publisher, platforms.md §1: POST /2/tweets, a thread is a reply chain.
-// No idempotency: a lost response or 5xx is ambiguous, and a resumed part is not re-sent.
+// No idempotency: after a lost response, a 5xx or an unreadable 2xx, and before re-sending a
+// resumed part, the account's timeline is read back (GET /2/users/me, then
+// GET /2/users/{id}/tweets since the attempt): found -> Published, absent -> sent again (after
+// one more check), a timeline the token cannot read (401/403) or that cannot tell -> ambiguous.
 
 #include <memory>
 #include <string>

@@ -32,6 +32,11 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "preview", "--numbering", ""), ["none", "1/n", "(1/n)", "🧵 1/n"])
         self.assertIn("--no-split", self.complete("growthctl", "preview", "--no"))
 
+    def test_resolve_and_its_options(self):
+        self.assertEqual(self.complete("growthctl", "reso"), ["resolve"])
+        self.assertEqual(self.complete("growthctl", "resolve", "ID", "--not"), ["--not-published"])
+        self.assertEqual(sorted(self.complete("growthctl", "resolve", "ID", "--p")), ["--part", "--published"])
+
     def test_rpc_methods_come_from_the_running_daemon(self):
         self.sandbox.start_daemon()
         self.assertEqual(self.complete("growthctl", "rpc", "daemon.st"), ["daemon.status", "daemon.stop"])

@@ -94,7 +94,7 @@ class StatusTest(harness.TestCase):
         names = [m["name"] for m in r.json()["methods"]]
         self.assertEqual(names, ["account.add", "account.list", "account.remove", "account.show", "account.test",
                                  "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
-                                 "post.publish", "post.retry", "post.show"])
+                                 "post.publish", "post.resolve", "post.retry", "post.show"])
 
     def test_verbose_traces_the_rpc_traffic_on_stderr(self):
         r = self.sandbox.ctl("-v", "rpc", "daemon.ping")

@@ -242,8 +242,61 @@ TEST_CASE("bluesky: a resumed part that exists is published without a second cre
         *pub,
         response(
             200,
-            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyold","value":{}})"));
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyold","value":{"text":"Hello"}})"));
     CHECK(as_published(r).ref.cid == "bafyold");
+}
+
+TEST_CASE("bluesky: a different post at our record key is a conflict, not success") {
+    // Failed before this change: whatever record sat at the key was taken as ours.
+    auto p = part(1);
+    p.resume = true;
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(
+        *pub,
+        response(
+            200,
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyother","value":{"text":"Someone else's words"}})")));
+    CHECK(f.cls == FailureClass::permanent);
+    CHECK(f.code == "record_key_conflict");
+    CHECK(f.message ==
+          "Bluesky: record key 3lbq5z2k7xs2a already holds a different post (its text differs); "
+          "part 1 was not published and growth will not overwrite it");
+}
+
+TEST_CASE("bluesky: after a lost create, a record with our text but other reply refs is a conflict") {
+    auto pub = make_part_publisher(account(), part(2));
+    as_send(pub->start(now()));
+    as_send(pub->feed(lost(), now()));
+    auto f = as_failure(pub->feed(
+        response(
+            200,
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyx","value":{"text":"2/ more","reply":{"root":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs22","cid":"bafyroot"},"parent":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs99","cid":"bafyelse"}}}})"),
+        now()));
+    CHECK(f.code == "record_key_conflict");
+    CHECK(f.message.find("(it replies to another post)") != std::string::npos);
+}
+
+TEST_CASE("bluesky: a record with our text and reply refs is ours") {
+    auto pub = make_part_publisher(account(), part(2));
+    as_send(pub->start(now()));
+    as_send(pub->feed(lost(), now()));
+    auto p = as_published(pub->feed(
+        response(
+            200,
+            R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyours","value":{"text":"2/ more","reply":{"root":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs22","cid":"bafyroot"},"parent":{"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs23","cid":"bafyparent"}}}})"),
+        now()));
+    CHECK(p.ref.cid == "bafyours");
+}
+
+TEST_CASE("bluesky: a getRecord answer without the record value is checked again next time") {
+    auto p = part(1);
+    p.resume = true;
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(
+        *pub, response(200, R"({"uri":"at://did:plc:abc123/app.bsky.feed.post/3lbq5z2k7xs2a","cid":"bafyold"})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.verify_on_retry);
+    CHECK(f.message == "Bluesky getRecord answered HTTP 200 but the record value is missing");
 }
 
 TEST_CASE("bluesky: a 200 with no cid is read back with getRecord") {
@@ -307,6 +360,13 @@ TEST_CASE("bluesky tid: zero and a round trip of the spec example") {
     CHECK(bluesky::is_tid("3jzfcijpj2z2a"));
     CHECK_FALSE(bluesky::is_tid("kjzfcijpj2z2a"));
     CHECK_FALSE(bluesky::is_tid("3jzfcijpj2z2"));
+}
+
+TEST_CASE("bluesky tid: tid_micros reads back the time make_tid encoded") {
+    bluesky::Micros t{std::chrono::microseconds{1767268800123456}};
+    CHECK(bluesky::tid_micros(bluesky::make_tid(t, 1023)) == 1767268800123456);
+    CHECK(bluesky::tid_micros("2222222222222") == 0);
+    CHECK(bluesky::tid_micros("not-a-tid") == -1);
 }
 
 TEST_CASE("bluesky tid: the clock never repeats") {

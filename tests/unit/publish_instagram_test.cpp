@@ -267,3 +267,22 @@ TEST_CASE("instagram: code 4 with a BUC header is rate limited until access is r
     CHECK(f.cls == FailureClass::rate_limited);
     CHECK(*f.retry_at == now() + std::chrono::minutes(30));
 }
+
+TEST_CASE("instagram: a transient error on a comment is ambiguous, never re-sent") {
+    // 12a: failed before this change (is_transient on a create was retry_safe).
+    auto pub = make_part_publisher(account(), part(2));
+    auto f = as_failure(run(
+        *pub, response(400, R"({"error":{"message":"Please retry","code":2,"is_transient":true}})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "transient");
+    CHECK(f.message ==
+          "Instagram comment failed temporarily and may or may not have been published: Please "
+          "retry (code 2, HTTP 400)");
+}
+
+TEST_CASE("instagram: a transient error creating a container stays retry_safe (nothing visible)") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(
+        *pub, response(400, R"({"error":{"message":"Please retry","code":2,"is_transient":true}})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+}

@@ -106,8 +106,46 @@ TEST_CASE("linkedin: a resumed post answered DUPLICATE_POST is the original post
     auto p = part(1);
     p.resume = true;
     auto pub = make_part_publisher(account(), p);
-    auto done = as_published(run(*pub, response(422, kDuplicate)));
+    // The author's posts cannot be listed without r_member_social: the resend tells instead.
+    auto done = as_published(run(*pub, response(403, R"({"status":403,"code":"ACCESS_DENIED"})"),
+                                 response(422, kDuplicate)));
     CHECK(done.remote_id == "urn:li:share:7141138937766391808");
+}
+
+TEST_CASE("linkedin: a resumed post is looked up among the author's posts first") {
+    auto p = part(1);
+    p.resume = true;
+    auto pub = make_part_publisher(account(), p);
+    auto list = as_send(pub->start(now()));
+    CHECK(list.request.method == "GET");
+    CHECK(list.request.url ==
+          "http://127.0.0.1:9000/linkedin/rest/"
+          "posts?author=urn%3Ali%3Aperson%3Aabc123&q=author&count=20&sortBy=CREATED");
+    CHECK(header(list.request, "X-RestLi-Method") == "FINDER");
+    CHECK(header(list.request, "LinkedIn-Version") == "202606");
+    auto done = as_published(pub->feed(
+        response(200, R"({"paging":{"start":0,"count":20,"links":[]},"elements":[{"id":"urn:li:share:9","commentary":"Hello \\(world\\) \\#growth","createdAt":1767268800000}]})"),
+        now()));
+    CHECK(done.remote_id == "urn:li:share:9");
+    CHECK(done.url == "https://www.linkedin.com/feed/update/urn:li:share:9/");
+}
+
+TEST_CASE("linkedin: a lost post absent from the author's posts is retry_safe with a check") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, lost(), response(200, R"({"paging":{"start":0,"count":20},"elements":[]})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.code == "not_published");
+    CHECK(f.verify_on_retry);
+}
+
+TEST_CASE("linkedin: a lost post whose author's posts cannot be read stays unknown") {
+    auto pub = make_part_publisher(account(), part(1));
+    auto f = as_failure(run(*pub, lost(), response(403, R"({"status":403})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message ==
+          "LinkedIn post: LinkedIn post got no response (timeout after 30 s) and reading the "
+          "account back could not tell whether part 1 was published (the token cannot list the "
+          "author's posts (HTTP 403; it needs r_member_social)); check the account and resolve it");
 }
 
 TEST_CASE("linkedin: a resumed comment is ambiguous without sending") {
@@ -157,9 +195,13 @@ TEST_CASE("linkedin: 429 without headers has no reset instant") {
 
 TEST_CASE("linkedin: a 201 without any URN is ambiguous") {
     auto pub = make_part_publisher(account(), part(1));
-    auto f = as_failure(run(*pub, response(201, "")));
+    auto f = as_failure(run(*pub, response(201, ""), response(403, "{}")));
     CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.code == "bad_response");
+    CHECK(f.code == "unchecked");
+    auto c = make_part_publisher(account(), part(2));
+    auto g = as_failure(run(*c, response(201, "")));
+    CHECK(g.cls == FailureClass::ambiguous);
+    CHECK(g.code == "bad_response");
 }
 
 TEST_CASE("linkedin: a 403 on comments hints at the v2 endpoint") {
@@ -194,10 +236,16 @@ TEST_CASE("linkedin: a refused connection is retry_safe, a 500 after the POST is
     auto a = make_part_publisher(account(), part(1));
     CHECK(as_failure(run(*a, not_sent())).cls == FailureClass::retry_safe);
     auto b = make_part_publisher(account(), part(1));
-    auto f =
-        as_failure(run(*b, response(500, R"({"message":"Internal Server Error","status":500})")));
+    auto f = as_failure(run(*b, response(500, R"({"message":"Internal Server Error","status":500})"),
+                            response(403, "{}")));
     CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.message ==
-          "LinkedIn post failed with HTTP 500: Internal Server Error; it may or may not have been "
+    CHECK(f.message.rfind(
+              "LinkedIn post: LinkedIn post failed with HTTP 500: Internal Server Error; it may or "
+              "may not have been published and reading",
+              0) == 0);
+    auto c = make_part_publisher(account(), part(2));
+    auto g = as_failure(run(*c, response(500, R"({"message":"Internal Server Error","status":500})")));
+    CHECK(g.message ==
+          "LinkedIn comment failed with HTTP 500: Internal Server Error; it may or may not have been "
           "published");
 }

@@ -165,3 +165,43 @@ TEST_CASE("threads: a reply without a parent is bad input") {
     CHECK(as_failure(make_part_publisher(account(), p)->start(now())).message ==
           "Threads: part 2 has no parent reference");
 }
+
+TEST_CASE("threads: a published reply is looked up among its parent's replies") {
+    // 12b: failed before this change (the lookup read /{user}/threads, which lists no replies).
+    auto p = part(2);
+    p.container_id = "c2";
+    auto pub = make_part_publisher(account(), p);
+    as_send(pub->start(now()));
+    auto list = as_send(pub->feed(response(200, R"({"status":"PUBLISHED","id":"c2"})"), now()));
+    CHECK(list.request.url ==
+          std::string(kBase) +
+              "/18000000000000002/"
+              "replies?fields=id%2Ctext%2Ctimestamp%2Cpermalink&limit=25&access_token=th-secret");
+    auto found = as_published(pub->feed(
+        response(200, R"({"data":[{"id":"m7","text":"someone else"},{"id":"m8","text":"2/ more","permalink":"https://www.threads.net/@dev/post/Y"}]})"),
+        now()));
+    CHECK(found.remote_id == "m8");
+    CHECK(found.url == "https://www.threads.net/@dev/post/Y");
+}
+
+TEST_CASE("threads: a published reply missing from its parent's replies is ambiguous") {
+    auto p = part(2);
+    p.container_id = "c2";
+    auto pub = make_part_publisher(account(), p);
+    auto f = as_failure(run(*pub, response(200, R"({"status":"PUBLISHED"})"),
+                            response(200, R"({"data":[]})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message ==
+          "Threads container c2 was published, but the post was not found among the 25 latest "
+          "replies to 18000000000000002; check the account and resolve");
+}
+
+TEST_CASE("threads: a transient error on threads_publish checks the container instead") {
+    auto pub = make_part_publisher(account(), part(1));
+    as_send(pub->start(now()));
+    as_send(pub->feed(response(200, R"({"id":"c1"})"), now()));
+    auto status = as_send(pub->feed(
+        response(400, R"({"error":{"message":"Please retry","code":2,"is_transient":true}})"), now()));
+    CHECK(status.request.url ==
+          std::string(kBase) + "/c1?fields=status%2Cerror_message&access_token=th-secret");
+}

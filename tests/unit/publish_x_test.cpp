@@ -154,37 +154,116 @@ TEST_CASE("x: 400 invalid request is a permanent validation error") {
     CHECK(f.code == "validation");
 }
 
-TEST_CASE("x: 503 after the POST is ambiguous") {
-    auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(503, "upstream down")));
-    CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.code == "http_503");
+// The timeline read-back after an uncertain create (defect 10 b): GET /2/users/me, then the
+// user's tweets since two minutes before the attempt, with created_at and referenced_tweets.
+namespace {
+
+constexpr const char* kMe = R"({"data":{"id":"2244994945","name":"Dev","username":"growthdev"}})";
+constexpr const char* kTimelineUrl =
+    "http://127.0.0.1:9000/x/2/users/2244994945/tweets?max_results=100&start_time=2026-01-01T11%"
+    "3A58%3A00Z&tweet.fields=created_at%2Creferenced_tweets";
+
+std::string timeline(const std::string& items, const std::string& meta = R"({"result_count":1})") {
+    return R"({"data":[)" + items + R"(],"meta":)" + meta + "}";
 }
 
-TEST_CASE("x: a lost response is ambiguous, a refused connection is retry_safe") {
-    auto a = make_part_publisher(account(), first_part());
-    CHECK(as_failure(run(*a, lost())).cls == FailureClass::ambiguous);
+}  // namespace
+
+TEST_CASE("x: a lost response is read back from the timeline and found published") {
+    auto pub = make_part_publisher(account(), first_part());
+    as_send(pub->start(now()));
+    auto me = as_send(pub->feed(lost(), now()));
+    CHECK(me.request.method == "GET");
+    CHECK(me.request.url == "http://127.0.0.1:9000/x/2/users/me");
+    CHECK(header(me.request, "Authorization") == "Bearer x-secret-token");
+    auto list = as_send(pub->feed(response(200, kMe), now()));
+    CHECK(list.request.url == kTimelineUrl);
+    auto p = as_published(pub->feed(
+        response(200, timeline(R"({"id":"1346889436626259968","text":"Hello world","created_at":"2026-01-01T12:00:01.000Z"})")),
+        now()));
+    CHECK(p.remote_id == "1346889436626259968");
+    CHECK(p.url == "https://x.com/growthdev/status/1346889436626259968");
+}
+
+TEST_CASE("x: a lost response whose post is not in a complete timeline is retry_safe with a check") {
+    auto pub = make_part_publisher(account(), first_part());
+    auto f = as_failure(run(*pub, lost(), response(200, kMe),
+                            response(200, R"({"meta":{"result_count":0}})")));
+    CHECK(f.cls == FailureClass::retry_safe);
+    CHECK(f.code == "not_published");
+    CHECK(f.verify_on_retry);
+    CHECK(f.message ==
+          "X post got no response (timeout after 30 s); growth read the account back and the "
+          "post is not there, so it is sent again (after one more check)");
+}
+
+TEST_CASE("x: a timeline the token cannot read leaves the part unknown") {
+    auto pub = make_part_publisher(account(), first_part());
+    auto f = as_failure(run(*pub, lost(), response(200, kMe),
+                            response(403, R"({"title":"Forbidden","detail":"no read access"})")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.code == "unchecked");
+    CHECK(f.message ==
+          "X post: X post got no response (timeout after 30 s) and reading the account back "
+          "could not tell whether part 1 was published (the token cannot read the timeline: HTTP "
+          "403); check the account and resolve it");
+}
+
+TEST_CASE("x: a 401 on the account lookup also means cannot check") {
+    auto pub = make_part_publisher(account(), first_part());
+    auto f = as_failure(run(*pub, response(503, "down"), response(401, "{}")));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message.find("(the account lookup failed with HTTP 401)") != std::string::npos);
+}
+
+TEST_CASE("x: a timeline with more pages and no match cannot tell") {
+    auto pub = make_part_publisher(account(), first_part());
+    auto f = as_failure(run(
+        *pub, lost(), response(200, kMe),
+        response(200, timeline(R"({"id":"9","text":"other","created_at":"2026-01-01T12:00:30.000Z"})",
+                               R"({"result_count":1,"next_token":"abc"})"))));
+    CHECK(f.cls == FailureClass::ambiguous);
+    CHECK(f.message.find("(the listing has more pages than growth reads)") != std::string::npos);
+}
+
+TEST_CASE("x: a reply matches only the tweet replying to its parent") {
+    auto pub = make_part_publisher(account(), reply_part());
+    as_send(pub->start(now()));
+    as_send(pub->feed(response(503, "down"), now()));
+    as_send(pub->feed(response(200, kMe), now()));
+    auto p = as_published(pub->feed(
+        response(200, timeline(
+            R"({"id":"111","text":"2/ more text","referenced_tweets":[{"type":"replied_to","id":"999"}]},)"
+            R"({"id":"112","text":"2/ more text"},)"
+            R"({"id":"113","text":"2/ more text","referenced_tweets":[{"type":"replied_to","id":"1346889436626259968"}]})")),
+        now()));
+    CHECK(p.remote_id == "113");
+}
+
+TEST_CASE("x: a timeline text with t.co links and HTML escapes still matches") {
+    auto part = first_part();
+    part.text = "Fish & chips: https://example.com/a-long-path <3";
+    auto pub = make_part_publisher(account(), part);
+    auto p = as_published(run(
+        *pub, lost(), response(200, kMe),
+        response(200, timeline(R"({"id":"77","text":"Fish &amp; chips: https://t.co/AbCdEf &lt;3"})"))));
+    CHECK(p.remote_id == "77");
+}
+
+TEST_CASE("x: a refused connection is retry_safe without a read-back") {
     auto b = make_part_publisher(account(), first_part());
     const auto& f = as_failure(run(*b, not_sent()));
     CHECK(f.cls == FailureClass::retry_safe);
     CHECK(f.code == "not_sent");
 }
 
-TEST_CASE("x: a 201 whose body is not JSON is ambiguous bad_response naming the problem") {
+TEST_CASE("x: a 201 whose body is not JSON is read back") {
     auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(201, "<html>")));
-    CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.code == "bad_response");
-    CHECK(f.message ==
-          "X post answered HTTP 201 but the body is not JSON; it may have been published");
-}
-
-TEST_CASE("x: a 201 with a numeric data.id is bad_response") {
-    auto pub = make_part_publisher(account(), first_part());
-    const auto& f = as_failure(run(*pub, response(201, R"({"data":{"id":12}})")));
-    CHECK(f.message ==
-          "X post answered HTTP 201 but data.id is missing or not a numeric string; it may have "
-          "been published");
+    auto f = as_failure(run(*pub, response(201, "<html>"), response(200, kMe),
+                            response(200, R"({"meta":{"result_count":0}})")));
+    CHECK(f.code == "not_published");
+    CHECK(f.http_status == 201);
+    CHECK(f.message.rfind("X post answered HTTP 201 but the body is not JSON; growth read", 0) == 0);
 }
 
 TEST_CASE("x: a 200 with only errors is a permanent refusal") {
@@ -195,12 +274,41 @@ TEST_CASE("x: a 200 with only errors is a permanent refusal") {
     CHECK(f.message == "X post was refused: reply not allowed (HTTP 200)");
 }
 
-TEST_CASE("x: a resumed part is ambiguous without sending") {
+TEST_CASE("x: a resumed part reads the timeline first and sends only when absent") {
     auto part = first_part();
     part.resume = true;
-    const auto& f = as_failure(make_part_publisher(account(), part)->start(now()));
+    part.first_attempt_at = now() - std::chrono::minutes(10);
+    auto pub = make_part_publisher(account(), part);
+    auto me = as_send(pub->start(now()));
+    CHECK(me.request.url == "http://127.0.0.1:9000/x/2/users/me");
+    auto list = as_send(pub->feed(response(200, kMe), now()));
+    // The window starts two minutes before the first attempt.
+    CHECK(list.request.url.find("start_time=2026-01-01T11%3A48%3A00Z") != std::string::npos);
+    auto create = as_send(pub->feed(response(200, R"({"meta":{"result_count":0}})"), now()));
+    CHECK(create.request.method == "POST");
+    CHECK(create.request.body == R"({"text":"Hello world"})");
+    CHECK(as_published(pub->feed(response(201, kCreated), now())).remote_id ==
+          "1346889436626259968");
+}
+
+TEST_CASE("x: a resumed part found in the timeline is published without a POST") {
+    auto part = first_part();
+    part.resume = true;
+    auto pub = make_part_publisher(account(), part);
+    auto p = as_published(
+        run(*pub, response(200, kMe), response(200, timeline(R"({"id":"5","text":"Hello world"})"))));
+    CHECK(p.remote_id == "5");
+}
+
+TEST_CASE("x: a resend refused as a duplicate after the read-back is unknown, not failed") {
+    auto part = first_part();
+    part.resume = true;
+    auto pub = make_part_publisher(account(), part);
+    auto f = as_failure(run(
+        *pub, response(200, kMe), response(200, R"({"meta":{"result_count":0}})"),
+        response(403, R"({"detail":"You are not allowed to create a Tweet with duplicate content.","title":"Forbidden","status":403})")));
     CHECK(f.cls == FailureClass::ambiguous);
-    CHECK(f.code == "no_idempotency");
+    CHECK(f.code == "duplicate_after_lost");
 }
 
 TEST_CASE("x: no access token needs a login") {

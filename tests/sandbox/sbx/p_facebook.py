@@ -1,6 +1,7 @@
 """Facebook Pages Graph API (platforms.md §3): /{page-id}/feed, /{post-id}/comments, object reads."""
 
 import time
+import urllib.parse
 
 from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, unsupported_object
 from .web import json_response
@@ -19,6 +20,7 @@ class Facebook(GraphPlatform):
         ("GET", VERSION + r"/([0-9]+)/feed", "list_feed", "list_feed"),
         ("POST", VERSION + r"/([0-9]+)/photos", "create_photo", "create_photo"),
         ("POST", VERSION + r"/([0-9]+(?:_[0-9]+)?)/comments", "create_comment", "create_comment"),
+        ("GET", VERSION + r"/([0-9]+(?:_[0-9]+)?)/comments", "list_comments", "list_comments"),
         ("GET", VERSION + r"/me", "me", "me"),
         ("GET", VERSION + r"/" + ID, "get_object", "get_object"),
     )
@@ -115,18 +117,70 @@ class Facebook(GraphPlatform):
         return json_response(200, self._render(o, params.get("fields")))
 
     def list_feed(self, req, page_id):
+        """GET /{page-id}/feed: newest first, `since`/`until` (Unix seconds), `limit` with a
+        `paging.next` link while more remain (cursor `after`), as Graph pages its edges."""
         acct, params = self.authenticate(req)
         self._own_page(acct, page_id)
-        limit = limit_param(self, params)
         posts = [o for o in reversed(self.state.objects)
                  if o["platform"] == "facebook" and o["kind"] == "post" and o["page_id"] == page_id]
-        return json_response(200, {"data": [self._render(o, params.get("fields")) for o in posts[:limit]]})
+        return self._page(req, params, self._time_window(params, posts))
+
+    def list_comments(self, req, target_id):
+        """GET /{object-id}/comments: `filter` toplevel (default: comments on the object itself) or
+        stream (every comment below it), `order` chronological (default) or reverse_chronological,
+        `since`/`until`, `limit` with `paging.next`. `parent` is shown (when asked for) only on
+        replies to a comment."""
+        acct, params = self.authenticate(req)
+        target = self.state.get("facebook", target_id)
+        if target is None:
+            self.fail(unsupported_object(target_id, "get"))
+        flt = params.get("filter", "toplevel")
+        order = params.get("order", "chronological")
+        if flt not in ("toplevel", "stream"):
+            self.fail(graph_error(400, "(#100) param filter must be one of {toplevel, stream}", 100))
+        if order not in ("chronological", "reverse_chronological"):
+            self.fail(graph_error(400, "(#100) param order must be one of {chronological, "
+                                  "reverse_chronological}", 100))
+        comments = [o for o in self.state.objects
+                    if o["platform"] == "facebook" and o["kind"] == "comment"
+                    and (o["parent_id"] == target_id if flt == "toplevel" else
+                         o["root_id"] == target["root_id"] and o["id"] != target_id)]
+        if order == "reverse_chronological":
+            comments.reverse()
+        return self._page(req, params, self._time_window(params, comments))
+
+    def _time_window(self, params, objects):
+        for name in ("since", "until"):
+            raw = params.get(name)
+            if raw is None:
+                continue
+            if not raw.isdigit():
+                self.fail(graph_error(400, "(#100) The parameter %s must be a Unix timestamp" % name, 100))
+            at = int(raw)
+            objects = [o for o in objects if (o["created_at"] >= at if name == "since" else o["created_at"] < at)]
+        return objects
+
+    def _page(self, req, params, objects):
+        limit = limit_param(self, params)
+        after = params.get("after", "")
+        offset = int(after) if after.isdigit() else 0
+        page = objects[offset:offset + limit]
+        body = {"data": [self._render(o, params.get("fields")) for o in page]}
+        if page:
+            body["paging"] = {"cursors": {"before": str(offset), "after": str(offset + len(page))}}
+            if offset + limit < len(objects):
+                query = {k: v for k, v in params.items() if k not in ("access_token", "after")}
+                query["after"] = str(offset + len(page))
+                body["paging"]["next"] = "%s%s?%s" % (self.base, req.route, urllib.parse.urlencode(query))
+        return json_response(200, body)
 
     @staticmethod
     def _render(o, fields):
         full = {"id": o["id"], "message": o["text"],
                 "created_time": time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(o["created_at"])),
                 "permalink_url": o["url"]}
+        if o["kind"] == "comment" and o["parent_id"] != o["root_id"]:
+            full["parent"] = {"id": o["parent_id"]}
         wanted = [f.strip() for f in (fields or "created_time,message,id").split(",") if f.strip()]
         out = {f: full[f] for f in wanted if f in full and (f != "message" or full[f])}
         out["id"] = o["id"]

@@ -47,6 +47,7 @@ class LinkedIn(Platform):
     fault_kinds = Platform.fault_kinds + ("duplicate",)
     routes = (
         ("POST", r"/rest/posts", "create_post", "create_post"),
+        ("GET", r"/rest/posts", "list_posts", "list_posts"),
         ("GET", r"/rest/posts/([^/]+)", "get_post", "get_post"),
         ("POST", r"/rest/socialActions/([^/]+)/comments", "create_comment", "create_comment_rest"),
         ("POST", r"/v2/socialActions/([^/]+)/comments", "create_comment", "create_comment_v2"),
@@ -186,6 +187,41 @@ class LinkedIn(Platform):
             return self.not_found(req)
         return json_response(200, dict(o["body"], id=o["id"],
                                        createdAt=int(o["created_at"] * 1000)))
+
+    def list_posts(self, req):
+        """GET /rest/posts?q=author&author={urn} (the FINDER; X-RestLi-Method: FINDER): the author's
+        posts newest first, `start`/`count` (≤ 100) with a `next` link while more remain. Needs
+        r_member_social (restricted; account field `linkedin_read_posts`), else 403."""
+        acct = self.authenticate(req)
+        self.check_versioned(req)
+        if (req.header("X-RestLi-Method") or "").strip().upper() != "FINDER":
+            self.fail(rest_error(400, "X-RestLi-Method header must be FINDER for a finder request",
+                                 "ILLEGAL_ARGUMENT"))
+        if req.query.get("q") != "author":
+            self.fail(rest_error(400, "Invalid finder: q must be author", "ILLEGAL_ARGUMENT"))
+        author = req.query.get("author", "")
+        allowed = ["urn:li:person:%s" % acct.id] + ["urn:li:organization:%s" % o for o in acct.organizations]
+        if author not in allowed or not acct.linkedin_read_posts:
+            self.fail(rest_error(403, "Not enough permissions to access: partnerApiPostsExternal.FINDER-author.%s"
+                                 % req.header("LinkedIn-Version"), "ACCESS_DENIED", 100))
+        sort = req.query.get("sortBy", "LAST_MODIFIED")
+        if sort not in ("LAST_MODIFIED", "CREATED"):
+            self.fail(rest_error(400, "Invalid sortBy %s" % sort, "ILLEGAL_ARGUMENT"))
+        raw_start, raw_count = req.query.get("start", "0"), req.query.get("count", "10")
+        if not raw_start.isdigit() or not raw_count.isdigit() or not 1 <= int(raw_count) <= 100:
+            self.fail(rest_error(400, "start must be ≥ 0 and count between 1 and 100", "ILLEGAL_ARGUMENT"))
+        start, count = int(raw_start), int(raw_count)
+        posts = [o for o in reversed(self.state.objects)
+                 if o["platform"] == "linkedin" and o["kind"] == "post" and o["author"] == author]
+        page = posts[start:start + count]
+        paging = {"start": start, "count": count, "links": []}
+        if start + count < len(posts):
+            query = dict(req.query, start=str(start + count))
+            paging["links"].append({"rel": "next", "type": "application/json",
+                                    "href": "/rest/posts?" + urllib.parse.urlencode(query)})
+        elements = [dict(o["body"], id=o["id"], createdAt=int(o["created_at"] * 1000),
+                         lastModifiedAt=int(o["created_at"] * 1000)) for o in page]
+        return json_response(200, {"paging": paging, "elements": elements})
 
     def create_comment_rest(self, req, encoded_urn):
         self.authenticate(req)

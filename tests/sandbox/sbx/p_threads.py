@@ -20,6 +20,8 @@ class Threads(ContainerMixin, GraphPlatform):
     routes = (
         ("POST", VERSION + r"/" + ID + r"/threads", "create_container", "create_container"),
         ("GET", VERSION + r"/" + ID + r"/threads", "list_threads", "list_threads"),
+        ("GET", VERSION + r"/([0-9]+)/replies", "list_replies", "list_replies"),
+        ("GET", VERSION + r"/" + ID + r"/replies", "user_replies", "user_replies"),
         ("POST", VERSION + r"/" + ID + r"/threads_publish", "publish", "publish"),
         ("GET", VERSION + r"/" + ID + r"/threads_publishing_limit", "publishing_limit", "publishing_limit"),
         ("GET", VERSION + r"/me", "me", "me"),
@@ -113,9 +115,35 @@ class Threads(ContainerMixin, GraphPlatform):
         acct, params = self.authenticate(req)
         self.resolve_user(acct, user_id)
         limit = limit_param(self, params)
+        # The real /threads edge lists the profile's top-level posts only: replies are not in it.
         posts = [o for o in reversed(self.state.objects)
-                 if o["platform"] == "threads" and o["kind"] == "post" and o["owner_id"] == acct.id]
+                 if o["platform"] == "threads" and o["kind"] == "post" and o["owner_id"] == acct.id
+                 and o.get("parent_id") is None]
         return json_response(200, {"data": [self._render(o, params.get("fields")) for o in posts[:limit]]})
+
+    def list_replies(self, req, media_id):
+        """GET /{media-id}/replies: the direct replies to one post, newest first (`reverse`
+        defaults to true), `limit`."""
+        acct, params = self.authenticate(req)
+        parent = self.state.get("threads", media_id)
+        if parent is None or parent["kind"] != "post" or parent.get("owner_id") != acct.id:
+            self.fail(unsupported_object(media_id, "get"))
+        limit = limit_param(self, params)
+        replies = [o for o in self.state.objects
+                   if o["platform"] == "threads" and o["kind"] == "post" and o.get("parent_id") == media_id]
+        if params.get("reverse", "true").lower() != "false":
+            replies.reverse()
+        return json_response(200, {"data": [self._render(o, params.get("fields")) for o in replies[:limit]]})
+
+    def user_replies(self, req, user_id):
+        """GET /{user-id}/replies: the profile's own replies, newest first, `limit`."""
+        acct, params = self.authenticate(req)
+        self.resolve_user(acct, user_id)
+        limit = limit_param(self, params)
+        replies = [o for o in reversed(self.state.objects)
+                   if o["platform"] == "threads" and o["kind"] == "post" and o["owner_id"] == acct.id
+                   and o.get("parent_id") is not None]
+        return json_response(200, {"data": [self._render(o, params.get("fields")) for o in replies[:limit]]})
 
     def get_object(self, req, obj_id):
         acct, params = self.authenticate(req)

@@ -1,5 +1,6 @@
 """X API v2 (platforms.md §1): POST /2/tweets, GET /2/users/me, GET /2/users/{id}/tweets."""
 
+import calendar
 import re
 import time
 
@@ -18,6 +19,11 @@ ALLOWED_FIELDS = {"card_uri", "community_id", "direct_message_deep_link", "edit_
                   "for_super_followers_only", "geo", "made_with_ai", "media", "nullcast",
                   "paid_partnership", "poll", "quote_tweet_id", "reply", "reply_settings", "text",
                   "share_with_followers"}
+TWEET_FIELDS = {"article", "attachments", "author_id", "card_uri", "context_annotations",
+                "conversation_id", "created_at", "edit_controls", "edit_history_tweet_ids", "entities",
+                "geo", "id", "in_reply_to_user_id", "lang", "note_tweet", "possibly_sensitive",
+                "public_metrics", "referenced_tweets", "reply_settings", "scopes", "source", "text",
+                "withheld"}
 REPLY_FIELDS = {"in_reply_to_tweet_id", "exclude_reply_user_ids", "auto_populate_reply_metadata"}
 
 
@@ -150,6 +156,9 @@ class X(Platform):
         return json_response(200, {"data": self._render(o)})
 
     def user_posts(self, req, user_id):
+        """GET /2/users/{id}/tweets: newest first; since_id/until_id, start_time/end_time,
+        max_results 5-100 with meta.next_token (pagination_token) when more remain, and only
+        id, text, edit_history_tweet_ids unless tweet.fields asks for more, as the real API."""
         self.authenticate(req)
         self._charge(req, "read", READ_LIMIT, READ_WINDOW)
         acct = self.state.find_account("x", account_id=user_id)
@@ -157,25 +166,57 @@ class X(Platform):
         since = req.query.get("since_id")
         if since:
             posts = [o for o in posts if int(o["id"]) > int(since)]
+        until = req.query.get("until_id")
+        if until:
+            posts = [o for o in posts if int(o["id"]) < int(until)]
+        for name, keep in (("start_time", lambda o, t: o["created_at"] >= t),
+                           ("end_time", lambda o, t: o["created_at"] < t)):
+            raw = req.query.get(name)
+            if raw is None:
+                continue
+            try:
+                at = calendar.timegm(time.strptime(raw, "%Y-%m-%dT%H:%M:%SZ"))
+            except ValueError:
+                return invalid_request("Invalid '%s':'%s'. '%s' must be a valid ISO-8601 date in the "
+                                       "format YYYY-MM-DDTHH:mm:ssZ" % (name, raw, name), name, raw)
+            posts = [o for o in posts if keep(o, at)]
         raw = req.query.get("max_results") or "10"
         limit = int(raw) if ID_PATTERN.match(raw) else -1
         if not 5 <= limit <= 100:
             return invalid_request("The `max_results` query parameter value [%s] is not between 5 and 100"
                                    % raw, "max_results", raw)
-        data = [self._render(o) for o in reversed(posts)][:limit]
+        fields = [f for f in (req.query.get("tweet.fields") or "").split(",") if f]
+        for f in fields:
+            if f not in TWEET_FIELDS:
+                return invalid_request("The `tweet.fields` query parameter value [%s] is not one of [%s]"
+                                       % (f, ",".join(sorted(TWEET_FIELDS))), "tweet.fields", f)
+        newest_first = list(reversed(posts))
+        offset = 0
+        token = req.query.get("pagination_token")
+        if token:
+            if not token.isdigit() or int(token) > len(newest_first):
+                return invalid_request("The `pagination_token` query parameter value [%s] is not valid"
+                                       % token, "pagination_token", token)
+            offset = int(token)
+        page = newest_first[offset:offset + limit]
+        data = [self._render(o, fields) for o in page]
         meta = {"result_count": len(data)}
         if data:
             meta.update(newest_id=data[0]["id"], oldest_id=data[-1]["id"])
+        if offset + limit < len(newest_first):
+            meta["next_token"] = str(offset + limit)
         return json_response(200, {"data": data, "meta": meta} if data else {"meta": meta})
 
     @staticmethod
-    def _render(o):
-        d = {"id": o["id"], "text": o["text"], "edit_history_tweet_ids": [o["id"]],
-             "author_id": o["author_id"],
-             "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(o["created_at"]))}
+    def _render(o, fields=("author_id", "created_at", "conversation_id", "in_reply_to_user_id")):
+        full = {"author_id": o["author_id"],
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(o["created_at"])),
+                "conversation_id": o["root_id"]}
         if o["parent_id"]:
-            d["conversation_id"] = o["root_id"]
-            d["in_reply_to_user_id"] = o["author_id"]
+            full["in_reply_to_user_id"] = o["author_id"]
+            full["referenced_tweets"] = [{"type": "replied_to", "id": o["parent_id"]}]
+        d = {"id": o["id"], "text": o["text"], "edit_history_tweet_ids": [o["id"]]}
+        d.update({f: full[f] for f in fields if f in full})
         return d
 
     # --- limits, faults, errors ------------------------------------------------------------------

@@ -17,7 +17,8 @@ PLATFORMS = ("x", "linkedin", "facebook", "instagram", "threads", "mastodon", "b
 # generated when absent. `id` is the platform's own id for the account: X user id, LinkedIn person id
 # (the `sub`), Facebook Page id, Instagram IG user id, Threads user id, Mastodon account id, Bluesky DID.
 ACCOUNT_FIELDS = ("platform", "username", "token", "id", "display_name", "token_state", "password",
-                  "max_characters", "x_self_reply_forbidden", "email", "organizations")
+                  "max_characters", "x_self_reply_forbidden", "email", "organizations",
+                  "linkedin_read_posts")
 
 TOKEN_STATES = ("valid", "expired", "revoked", "invalid")
 
@@ -49,6 +50,8 @@ class Account:
         self.x_self_reply_forbidden = bool(fields.get("x_self_reply_forbidden", False))
         self.email = fields.get("email") or "%s@example.test" % self.username.split(".")[0]
         self.organizations = [str(o) for o in fields.get("organizations") or []]
+        # LinkedIn: the token carries r_member_social (restricted), so GET /rest/posts?q=author works.
+        self.linkedin_read_posts = bool(fields.get("linkedin_read_posts", False))
 
     def public(self):
         """The account as the control API shows it (secrets included: it is a test fixture)."""
@@ -64,6 +67,7 @@ class Account:
             d["x_self_reply_forbidden"] = self.x_self_reply_forbidden
         if self.platform == "linkedin":
             d["organizations"] = self.organizations
+            d["linkedin_read_posts"] = self.linkedin_read_posts
         return d
 
 

@@ -30,7 +30,8 @@ public:
 
     /// Handles one line (without its '\n'). Returns the response, or nullopt when none is due:
     /// for a notification (a request without "id"), for a blank line, and for a deferred method
-    /// (its Responder answers later through context.late). Batches (JSON arrays)
+    /// (its Responder answers later through context.late; a connection already owed its limit
+    /// of answers gets too_many_requests at once instead, see LateReplySink::admit). Batches (JSON arrays)
     /// are answered with one invalid_request error of kind batch_unsupported. Never throws
     /// except std::bad_alloc.
     /// `context` is passed on to the handler.

@@ -63,12 +63,22 @@ public:
 
     void start() { step(machine_->start(now())); }
 
+    /// account.test: its transfers count against the account's limit ([limits]
+    /// max_transfers_per_account), and none starts once the client that asked has gone.
+    std::shared_ptr<WhoAmIRun> limited_as(std::string account) {
+        owner_.account = std::move(account);
+        owner_.abandoned = [reply = reply_] { return reply.abandoned(); };
+        return shared_from_this();
+    }
+
 private:
     void step(publish::WhoAmIStep s) {
         try {
             if (auto* send = std::get_if<publish::Send>(&s)) {
                 // A Bluesky login or refresh rotates the session: keep it before it is used.
                 if (send->checkpoint.session && on_session_) on_session_(*send->checkpoint.session);
+                if (owner_.abandoned && owner_.abandoned()) return;  // nobody waits: stop here
+                send->request.owner = owner_;
                 services_.transport.send(std::move(send->request),
                                          [self = shared_from_this()](http::Outcome outcome) {
                                              self->step(self->machine_->feed(outcome, now()));
@@ -105,6 +115,7 @@ private:
     OnIdentity on_identity_;
     OnSession on_session_;
     std::unique_ptr<publish::WhoAmI> machine_;
+    http::RequestOwner owner_;  ///< empty: not limited (set by limited_as)
 };
 
 Json identity_result(const accounts::Account& account, const publish::Identity& id) {
@@ -214,6 +225,7 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
                 [&services, account](const publish::BlueskySession& session) {
                     accounts::save_session(services.secrets, *account, session);
                 })
+                ->limited_as(account->name)
                 ->start();
         });
 }

@@ -7,6 +7,9 @@
 #include <cstring>
 #include <string_view>
 
+#include <fmt/format.h>
+
+#include "core/error.hpp"
 #include "core/rpc/error_codes.hpp"
 #include "core/rpc/message.hpp"
 #include "daemon/log.hpp"
@@ -19,6 +22,15 @@ public:
     explicit Late(Connection* owner) : owner_(owner) {}
     void detach() noexcept { owner_ = nullptr; }
     bool attached() const noexcept { return owner_ != nullptr; }
+    void admit() const override {
+        if (owner_ == nullptr || owner_->owed_ < owner_->limits_.max_owed) return;
+        ++owner_->refused_;
+        throw Error(std::string(rpc::kind::too_many_requests),
+                    fmt::format("too many requests awaiting an answer on this connection (limit {}); "
+                                "wait for answers before sending more",
+                                owner_->limits_.max_owed));
+    }
+    bool gone() const noexcept override { return owner_ == nullptr || owner_->closed_; }
     void owed() noexcept override {
         if (owner_ != nullptr) ++owner_->owed_;
     }

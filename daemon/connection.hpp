@@ -25,6 +25,9 @@ struct ConnectionLimits {
     std::size_t max_pending = 64;                    ///< framed requests waiting to be served
     std::size_t output_high_water = 1024 * 1024;     ///< stop serving/reading above this backlog
     std::size_t read_chunk = 64 * 1024;             ///< bytes per read, at most 64 KiB
+    /// Answers owed at once (deferred calls not yet answered); a deferred call beyond it is
+    /// answered at once with too_many_requests ([limits] max_owed_replies).
+    std::size_t max_owed = 256;
 };
 
 /// A connected client. Registered on the loop while open. It never destroys itself: when it is
@@ -42,6 +45,13 @@ public:
 
     std::uint64_t id() const noexcept { return id_; }
     bool closed() const noexcept { return closed_; }
+    /// Deferred calls not yet answered. Throws nothing.
+    std::size_t owed() const noexcept { return owed_; }
+    /// Deferred calls refused with too_many_requests since the connection opened. Throws nothing.
+    std::size_t refused() const noexcept { return refused_; }
+    /// Changes the limits of this open connection (a reload); what is owed stays owed.
+    /// Throws nothing.
+    void set_max_owed(std::size_t limit) noexcept { limits_.max_owed = limit; }
 
     /// Queues `line` (one full wire line with '\n') for the client, then closes once it is sent.
     /// Throws std::bad_alloc.
@@ -83,6 +93,7 @@ private:
     bool closing_ = false;    ///< close after output_ is sent
     bool closed_ = false;
     std::size_t owed_ = 0;               ///< deferred responses not yet sent; keep open for them
+    std::size_t refused_ = 0;            ///< deferred calls refused: owed_ was at limits_.max_owed
     std::shared_ptr<Late> late_;         ///< handed to deferred handlers via CallContext
 };
 

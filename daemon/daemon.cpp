@@ -70,8 +70,11 @@ Daemon::Daemon(DaemonOptions options)
     http.max_json_depth = config_.max_json_depth;
     dispatcher_.set_max_json_depth(config_.max_json_depth);
     transport_ = std::make_unique<CurlTransport>(loop_, http);
-    account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transport_});
-    publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transport_);
+    // A queued request waits at most one exchange's time for a slot, then is answered not_sent.
+    transfers_ = std::make_unique<TransferLimiter>(
+        loop_, *transport_, static_cast<std::size_t>(config_.max_transfers_per_account), http.total_timeout);
+    account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transfers_});
+    publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transfers_);
     post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_});
 
     add_account_methods(methods_, *account_services_);
@@ -82,6 +85,7 @@ Daemon::Daemon(DaemonOptions options)
     server_options.allowed_uid = ::geteuid();
     server_options.max_connections = static_cast<std::size_t>(config_.max_connections);
     server_options.daemon_version = growth::version;
+    server_options.limits.max_owed = static_cast<std::size_t>(config_.max_owed_replies);
     server_ = std::make_unique<Server>(loop_, dispatcher_, server_options);
     if (options_.listen) open_listener();
     if (options_.handle_signals) {
@@ -194,7 +198,10 @@ rpc::Json Daemon::status() {
     out["socket_activated"] = server_->listener() != nullptr && server_->listener()->activated();
     out["log_level"] = to_string(config_.log_level);
     out["connections"] = server_->connections();
-    out["publishing"] = {{"targets", publishing_->running()}, {"http_in_flight", transport_->in_flight()}};
+    out["replies"] = {{"owed", server_->owed()}, {"refused", server_->refused()}};
+    out["publishing"] = {{"targets", publishing_->running()},
+                         {"http_in_flight", transport_->in_flight()},
+                         {"http_queued", transfers_->queued()}};
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();
     c["posts"] = counts.posts;
@@ -232,6 +239,8 @@ void Daemon::apply(const Config& config) {
     dispatcher_.set_max_json_depth(config_.max_json_depth);
     transport_->set_response_limits(static_cast<std::size_t>(config_.max_response_bytes),
                                     config_.max_json_depth);
+    server_->set_max_owed(static_cast<std::size_t>(config_.max_owed_replies));
+    transfers_->set_per_account(static_cast<std::size_t>(config_.max_transfers_per_account));
 }
 
 void Daemon::reschedule() {

@@ -22,6 +22,7 @@
 #include "daemon/publish_timer.hpp"
 #include "daemon/server.hpp"
 #include "daemon/signals.hpp"
+#include "daemon/transfer_limiter.hpp"
 #include "daemon/wall_timer.hpp"
 #include "daemon/watchdog.hpp"
 
@@ -88,6 +89,7 @@ private:
     // Declared last so they go first: runs in flight reference the transport and the store.
     std::unique_ptr<secrets::SecretStore> secrets_;
     std::unique_ptr<CurlTransport> transport_;
+    std::unique_ptr<TransferLimiter> transfers_;  ///< every request goes through it (per account)
     std::unique_ptr<AccountServices> account_services_;
     std::unique_ptr<PublishService> publishing_;
     std::unique_ptr<PostServices> post_services_;

@@ -168,6 +168,7 @@ private:
     }
 
     void send_request(http::HttpRequest request) {
+        request.owner.account = target_.account;  // at most N transfers per account at once
         service_.transport_.send(std::move(request), [self = shared_from_this()](http::Outcome outcome) {
             self->step(self->machine_->feed(outcome, now()));
         });
@@ -343,6 +344,8 @@ std::set<std::int64_t> PublishService::running_ids() const {
 }
 
 void PublishService::when_settled(const std::string& post_id, rpc::Responder reply) {
+    // A waiter whose client has gone is dropped now, not kept until its post settles.
+    std::erase_if(waiters_, [](const auto& waiter) { return waiter.second.abandoned(); });
     waiters_.emplace(post_id, std::move(reply));
     answer_waiters(post_id);
 }

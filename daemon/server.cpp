@@ -96,7 +96,10 @@ void Server::on_closed(std::uint64_t id) {
     // Never destroy a connection inside its own callback: do it after the round.
     loop_.defer([this, id] {
         log(LogLevel::debug, "connection {} closed", id);
-        connections_.erase(id);
+        const auto it = connections_.find(id);
+        if (it == connections_.end()) return;
+        refused_closed_ += it->second->refused();
+        connections_.erase(it);
     });
 }
 
@@ -109,6 +112,23 @@ std::size_t Server::connections() const noexcept {
     std::size_t open = 0;
     for (const auto& [id, connection] : connections_) open += connection->closed() ? 0 : 1;
     return open;
+}
+
+void Server::set_max_owed(std::size_t limit) noexcept {
+    options_.limits.max_owed = limit;
+    for (auto& [id, connection] : connections_) connection->set_max_owed(limit);
+}
+
+std::size_t Server::owed() const noexcept {
+    std::size_t owed = 0;
+    for (const auto& [id, connection] : connections_) owed += connection->closed() ? 0 : connection->owed();
+    return owed;
+}
+
+std::uint64_t Server::refused() const noexcept {
+    std::uint64_t refused = refused_closed_;
+    for (const auto& [id, connection] : connections_) refused += connection->refused();
+    return refused;
 }
 
 void Server::flush_all() noexcept {

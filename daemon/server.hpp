@@ -49,6 +49,16 @@ public:
     /// Changes the connection limit; existing connections are kept. Throws nothing.
     void set_max_connections(std::size_t limit) noexcept { options_.max_connections = limit; }
 
+    /// Changes the answers each connection may be owed, for open connections too (what is owed
+    /// already stays owed). Throws nothing.
+    void set_max_owed(std::size_t limit) noexcept;
+
+    /// Deferred answers owed now, over every open connection. Throws nothing.
+    std::size_t owed() const noexcept;
+
+    /// Deferred calls refused with too_many_requests since the server started. Throws nothing.
+    std::uint64_t refused() const noexcept;
+
     /// Open connections (closed ones awaiting teardown are not counted). Throws nothing.
     std::size_t connections() const noexcept;
 
@@ -70,6 +80,7 @@ private:
     UniqueFd spare_fd_;  ///< released when out of descriptors, to accept and close the excess
     std::map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::uint64_t next_id_ = 1;
+    std::uint64_t refused_closed_ = 0;  ///< refusals counted by connections already destroyed
 };
 
 }  // namespace growth::daemon

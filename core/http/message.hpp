@@ -2,6 +2,7 @@
 // Plain HTTP values exchanged between the pure publishers in core/ and the transport in daemon/.
 // No sockets or curl here: a publisher yields an HttpRequest and consumes an Outcome.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,15 @@ class Headers {
 /// ASCII case-insensitive comparison (header names, media types). Never throws.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+/// Whom a request is sent for; never sent on the wire. The daemon runs at most a few transfers
+/// per account at once and queues the rest ([limits] max_transfers_per_account).
+struct RequestOwner {
+    std::string account;  ///< the account's name; empty: not limited
+    /// Null, or true once nobody waits for the answer any more (the client that asked has gone):
+    /// a request still queued is then dropped, answered NoResponse{not_sent}.
+    std::function<bool()> abandoned;
+};
+
 /// A request a publisher wants sent. `headers` and `body` may carry the account's secret (an
 /// `Authorization` header or a Meta `access_token` form field or query parameter): never log them.
 struct HttpRequest {
@@ -49,6 +59,7 @@ struct HttpRequest {
     std::string url;     ///< absolute URL, query already encoded
     Headers headers;
     std::string body;
+    RequestOwner owner{};  ///< set by the daemon where the request leaves for the transport
 };
 
 /// A complete response (any status) as received.

@@ -49,6 +49,8 @@ void Responder::error(std::exception_ptr error) const {
 
 bool Responder::answered() const noexcept { return state_->answered; }
 
+bool Responder::abandoned() const noexcept { return state_->sink && state_->sink->gone(); }
+
 bool Responder::claim() const {
     if (state_->answered) return false;
     state_->settle(std::nullopt);

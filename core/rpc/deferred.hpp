@@ -15,8 +15,15 @@ namespace growth::rpc {
 class LateReplySink {
 public:
     virtual ~LateReplySink() = default;
+    /// Asked before a deferred call starts. Throws growth::Error("too_many_requests") when the
+    /// connection is already owed as many responses as it may be (the call is then answered at
+    /// once with that error and its handler never runs). The default admits every call.
+    virtual void admit() const {}
     /// A deferred call began: one more response is owed. Throws nothing.
     virtual void owed() noexcept = 0;
+    /// True once the connection is gone: nobody will read these responses, so whoever keeps a
+    /// Responder only to answer it may drop it, and the work done only for it. Throws nothing.
+    virtual bool gone() const noexcept { return false; }
     /// Settles one owed response: `response` is the full JSON-RPC response object, or nullopt
     /// when none is sent (the call was a notification, or it was answered synchronously).
     /// Harmless after the connection is gone. Throws std::bad_alloc.
@@ -38,6 +45,10 @@ public:
     void error(std::exception_ptr error) const;
     /// True once answered (or claimed). Throws nothing.
     bool answered() const noexcept;
+    /// True when the answer can no longer reach anyone: the connection that asked has closed.
+    /// A holder (a waiter list, a queued transfer) may then drop this Responder. False without a
+    /// sink. Throws nothing.
+    bool abandoned() const noexcept;
     /// Marks the call answered without sending anything through the sink (the dispatcher
     /// answers synchronously instead). Returns false when it was already answered.
     /// Throws std::bad_alloc.

@@ -130,6 +130,8 @@ std::optional<Json> Dispatcher::handle(const Json& message, const CallContext& c
         MethodTable::check_params(entry->spec, params);
         if (gate_) gate_(entry->spec);
         if (entry->deferred) {
+            // A connection owed too many answers is refused before any work starts.
+            if (context.late) context.late->admit();
             const Responder reply(id, has_id, context.late);
             try {
                 entry->deferred(params.is_null() ? Json::object() : params, context, reply);

@@ -35,9 +35,10 @@ public:
 
     /// Handles one line (without its '\n'). Returns the response, or nullopt when none is due:
     /// for a notification (a request without "id"), for a blank line, and for a deferred method
-    /// (its Responder answers later through context.late). Batches (JSON arrays)
-    /// are answered with one invalid_request error of kind batch_unsupported. A line nesting
-    /// deeper than the JSON depth limit is answered with an invalid_request error (id null)
+    /// (its Responder answers later through context.late; a connection already owed its limit
+    /// of answers gets too_many_requests at once instead, see LateReplySink::admit). Batches (JSON
+    /// arrays) are answered with one invalid_request error of kind batch_unsupported. A line
+    /// nesting deeper than the JSON depth limit is answered with an invalid_request error (id null)
     /// before any JSON value is built from it. Never throws except std::bad_alloc.
     /// `context` is passed on to the handler.
     std::optional<Json> handle_line(std::string_view line, const CallContext& context = {}) const;

@@ -26,6 +26,8 @@ inline constexpr std::string_view invalid_params = "invalid_params";
 inline constexpr std::string_view internal_error = "internal_error";
 inline constexpr std::string_view too_many_connections = "too_many_connections";
 inline constexpr std::string_view shutting_down = "shutting_down";
+/// A connection already owed limits.max_owed_replies answers asked for one more.
+inline constexpr std::string_view too_many_requests = "too_many_requests";
 }  // namespace kind
 
 }  // namespace growth::rpc

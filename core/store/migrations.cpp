@@ -53,6 +53,7 @@ std::span<const Migration> builtin_migrations() noexcept {
     static const std::array builtin = {
         Migration{1, "posts, targets, parts, accounts", schema::migration_0001},
         Migration{2, "part resume facts", schema::migration_0002},
+        Migration{3, "row counters", schema::migration_0003},
     };
     return builtin;
 }

@@ -8,5 +8,7 @@ namespace growth::schema {
 /// posts, targets, parts and accounts (DESIGN.md §5).
 extern const std::string_view migration_0001;
 extern const std::string_view migration_0002;
+/// The counters table and its triggers, for an O(1) daemon.status.
+extern const std::string_view migration_0003;
 
 }  // namespace growth::schema

@@ -33,7 +33,8 @@ public:
     struct Counts { std::int64_t posts = 0, targets = 0, parts = 0;
                     std::map<std::string, std::int64_t> parts_by_state; };
 
-    /// Counts posts, targets and parts. Throws Error("store_error").
+    /// Counts posts, targets and parts from the counters table (migration 3), in constant time.
+    /// Throws Error("store_error").
     Counts counts() const;
 
     /// The underlying connection, for the queries of later issues. Write through WriteTransaction.

@@ -3,7 +3,10 @@
 
 #include <unistd.h>
 
+#include <vector>
+
 #include "core/error.hpp"
+#include "core/rpc/deferred.hpp"
 #include "core/rpc/dispatcher.hpp"
 #include "daemon/methods.hpp"
 #include "daemon/server.hpp"
@@ -33,6 +36,7 @@ struct Fixture {
     std::unique_ptr<daemon::Server> server;
 
     std::uint64_t watcher = 0;  ///< connection that called test.watch
+    std::vector<rpc::Responder> later;  ///< test.later calls not yet answered
 
     explicit Fixture(daemon::ServerOptions options = defaults()) {
         daemon::add_daemon_methods(table, control);
@@ -41,6 +45,10 @@ struct Fixture {
                       watcher = context.connection_id;
                       return Json{{"watching", true}};
                   });
+        table.add_deferred({"test.later", "Answers when the test says.", {}, false},
+                           [this](const Json&, const rpc::CallContext&, rpc::Responder reply) {
+                               later.push_back(std::move(reply));
+                           });
         server = std::make_unique<daemon::Server>(loop, dispatcher, options);
     }
     static daemon::ServerOptions defaults() {
@@ -238,4 +246,94 @@ TEST_CASE("a client that never reads its pushed notifications is closed, not buf
     for (int i = 0; i < 100000 && open; ++i) open = f.server->push(f.watcher, event + "\n");
     CHECK_FALSE(open);
     CHECK(c->closed_by_server(f.loop, 100000));
+}
+
+namespace {
+
+std::string later_call(int id) {
+    return "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(id) + ",\"method\":\"test.later\"}\n";
+}
+
+}  // namespace
+
+TEST_CASE("a connection owed max_owed answers is refused one more at once with too_many_requests") {
+    daemon::ServerOptions o = Fixture::defaults();
+    o.limits.max_owed = 3;
+    Fixture f(o);
+    auto c = f.client();
+    std::string calls;
+    for (int id = 1; id <= 5; ++id) calls += later_call(id);
+    c->send(calls);
+    const std::string refused =
+        R"j(,"error":{"code":-32000,"message":"too many requests awaiting an answer on this connection )j"
+        R"j((limit 3); wait for answers before sending more","data":{"kind":"too_many_requests"}}})j";
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","id":4)j" + refused));
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","id":5)j" + refused));
+    CHECK(f.later.size() == 3);  // the refused calls never reached the handler
+    CHECK(f.server->owed() == 3);
+    CHECK(f.server->refused() == 2);
+    // Plain requests are still served while the connection is full.
+    c->send("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"daemon.ping\"}\n");
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","id":6,"result":{"pong":true}})j"));
+    // An answer frees a slot: the next deferred call is taken.
+    f.later.front().result(Json{{"done", 1}});
+    CHECK(c->next_line(f.loop) == std::optional<std::string>(R"j({"jsonrpc":"2.0","id":1,"result":{"done":1}})j"));
+    CHECK(f.server->owed() == 2);
+    c->send(later_call(7));
+    for (int i = 0; i < 5; ++i) f.loop.run_once(0);
+    CHECK(f.later.size() == 4);
+    CHECK(f.server->owed() == 3);
+    c->drain();
+    CHECK(c->inbox.empty());
+}
+
+TEST_CASE("late answers obey back-pressure: while they are unsent the connection reads nothing") {
+    daemon::ServerOptions o = Fixture::defaults();
+    o.limits.output_high_water = 4096;
+    o.limits.max_owed = 400;
+    Fixture f(o);
+    auto c = f.client();
+    std::string calls;
+    for (int id = 1; id <= 300; ++id) calls += later_call(id);
+    c->send(calls);
+    for (int i = 0; i < 50 && f.later.size() < 300; ++i) f.loop.run_once(0);
+    REQUIRE(f.later.size() == 300);
+    // 300 answers of 8 KiB: far more than the socket buffers and the high-water mark.
+    const std::string big(8192, 'x');
+    for (auto& r : f.later) r.result(Json{{"blob", big}});
+    for (int i = 0; i < 20; ++i) f.loop.run_once(0);
+    c->send(later_call(301));
+    for (int i = 0; i < 20; ++i) f.loop.run_once(0);
+    CHECK(f.later.size() == 300);  // not read while the answers wait for the client
+    // The client reads: every answer arrives, in order, and then the new call is served.
+    int answered = 0;
+    for (int i = 0; i < 2000 && answered < 300; ++i) {
+        if (auto line = c->next_line(f.loop, 5)) {
+            ++answered;
+            CHECK(line->rfind("{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(answered) + ",", 0) == 0);
+        }
+    }
+    CHECK(answered == 300);
+    for (int i = 0; i < 20 && f.later.size() < 301; ++i) f.loop.run_once(0);
+    CHECK(f.later.size() == 301);
+}
+
+TEST_CASE("a closed connection's waiting answers are abandoned, and it is owed nothing any more") {
+    Fixture f;
+    auto c = f.client();
+    c->send(later_call(1) + later_call(2));
+    for (int i = 0; i < 5 && f.later.size() < 2; ++i) f.loop.run_once(0);
+    REQUIRE(f.later.size() == 2);
+    CHECK_FALSE(f.later[0].abandoned());
+    CHECK(f.server->owed() == 2);
+    c->client.reset();
+    for (int i = 0; i < 10 && f.server->connections() > 0; ++i) f.loop.run_once(10);
+    REQUIRE(f.server->connections() == 0);
+    CHECK(f.later[0].abandoned());
+    CHECK(f.later[1].abandoned());
+    CHECK(f.server->owed() == 0);
+    // Answering (or dropping) them now is harmless.
+    f.later[0].result(Json{{"late", true}});
+    f.later.clear();
+    f.loop.run_once(0);
 }

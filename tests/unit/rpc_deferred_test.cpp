@@ -22,7 +22,13 @@ namespace {
 
 struct RecordingSink : growth::rpc::LateReplySink {
     int owed_count = 0;
+    int limit = 1000;                ///< admit() refuses once owed_count reaches it
+    bool closed = false;             ///< gone() reports it
     std::vector<std::string> lines;  ///< "<none>" for a settlement without a response
+    void admit() const override {
+        if (owed_count >= limit) throw growth::Error("too_many_requests", "full up");
+    }
+    bool gone() const noexcept override { return closed; }
     void owed() noexcept override { ++owed_count; }
     void settle(std::optional<Json> response) override {
         --owed_count;
@@ -103,4 +109,29 @@ TEST_CASE("a deferred notification settles without a response") {
     f.waiting[0].result(Json{{"x", 1}});
     CHECK(f.sink->lines == std::vector<std::string>{"<none>"});
     CHECK(f.sink->owed_count == 0);
+}
+
+TEST_CASE("a deferred call the sink does not admit is answered at once and its handler never runs") {
+    Fixture f;
+    f.sink->limit = 1;
+    CHECK(f.call(R"j({"jsonrpc":"2.0","id":1,"method":"test.later"})j") == "<none>");
+    CHECK(f.call(R"j({"jsonrpc":"2.0","id":2,"method":"test.later"})j") ==
+          R"j({"jsonrpc":"2.0","id":2,"error":{"code":-32000,"message":"full up","data":{"kind":"too_many_requests"}}})j");
+    CHECK(f.waiting.size() == 1);
+    CHECK(f.sink->owed_count == 1);
+    // A refused notification gets no answer at all.
+    CHECK(f.call(R"j({"jsonrpc":"2.0","method":"test.later"})j") == "<none>");
+    CHECK(f.waiting.size() == 1);
+    CHECK(f.sink->lines.empty());
+}
+
+TEST_CASE("a responder is abandoned once its sink is gone; without a sink it never is") {
+    Fixture f;
+    f.call(R"j({"jsonrpc":"2.0","id":1,"method":"test.later"})j");
+    REQUIRE(f.waiting.size() == 1);
+    CHECK_FALSE(f.waiting[0].abandoned());
+    f.sink->closed = true;
+    CHECK(f.waiting[0].abandoned());
+    const Responder detached(Json(7), true, nullptr);
+    CHECK_FALSE(detached.abandoned());
 }

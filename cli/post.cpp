@@ -76,6 +76,20 @@ std::string first_url(const rpc::Json& post) {
     return {};
 }
 
+/// The commands that give each account with a part in needs_auth a new secret, joined by
+/// " and ": "growthctl account update work-x --token-file FILE".
+std::string account_updates(const rpc::Json& post) {
+    std::string out;
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        bool auth = false;
+        for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || str(p, "state") == "needs_auth";
+        if (!auth) continue;
+        out += fmt::format("{}growthctl account update {} {}", out.empty() ? "" : " and ", str(t, "account"),
+                           str(t, "platform") == "bluesky" ? "--app-password-file FILE" : "--token-file FILE");
+    }
+    return out;
+}
+
 /// Prints `post` and returns its exit code; a non-zero one also gets one error line.
 int report(const rpc::Json& post, bool json, const std::string& verb) {
     if (json) std::printf("%s\n", post.dump().c_str());
@@ -96,7 +110,10 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
     }
     std::fprintf(stderr, "growthctl: error: post %s: %d of %d target%s not published%s%s\n", id.c_str(),
                  open_targets, total, total == 1 ? "" : "s", why.empty() ? "" : "; ", why.c_str());
-    if (code != ExitCode::failed || verb == "post") {
+    if (code == ExitCode::needs_login) {
+        std::fprintf(stderr, "hint: %s, then growthctl retry %s continues it\n",
+                     account_updates(post).c_str(), id.c_str());
+    } else if (code != ExitCode::failed || verb == "post") {
         std::fprintf(stderr, "hint: growthctl show %s for details; growthctl retry %s continues it\n",
                      id.c_str(), id.c_str());
     }

@@ -160,8 +160,7 @@ void run_update(const GlobalOptions& global, const UpdateOptions& o) {
     if (!text_of(id, "name").empty()) who += " (" + text_of(id, "name") + ")";
     const bool bluesky = text_of(result, "platform") == "bluesky";
     print(global, result,
-          fmt::format("updated {} account {}: new {} stored, signed in as {}
-", text_of(result, "platform"),
+          fmt::format("updated {} account {}: new {} stored, signed in as {}\n", text_of(result, "platform"),
                       text_of(result, "name"), bluesky ? "app password" : "token", who));
 }
 

@@ -121,6 +121,49 @@ void run_add(const GlobalOptions& global, AddOptions& o) {
           fmt::format("added {} account {}\n", text_of(result, "platform"), text_of(result, "name")));
 }
 
+/// Options of `account update`.
+struct UpdateOptions {
+    std::string name, token_file, app_password_file;
+    bool token_stdin = false;
+};
+
+void wipe_secrets(rpc::Json& params) {
+    for (const char* key : {"token", "app_password"}) {
+        if (params.contains(key) && params[key].is_string()) {
+            auto& s = params[key].get_ref<std::string&>();
+            secrets::wipe(s.data(), s.size());
+        }
+    }
+}
+
+void run_update(const GlobalOptions& global, const UpdateOptions& o) {
+    rpc::Json params = rpc::Json::object();
+    params["name"] = o.name;
+    if (!o.token_file.empty()) params["token"] = read_secret_file(o.token_file, "--token-file");
+    if (o.token_stdin) params["token"] = read_secret_fd(::dup(STDIN_FILENO), "--token-stdin");
+    if (!o.app_password_file.empty()) {
+        params["app_password"] = read_secret_file(o.app_password_file, "--app-password-file");
+    }
+    // The request carries the secret: never trace it (-v).
+    GlobalOptions quiet = global;
+    quiet.verbose = 0;
+    rpc::Json result;
+    try {
+        result = call(quiet, "account.update", params);
+    } catch (...) {
+        wipe_secrets(params);
+        throw;
+    }
+    wipe_secrets(params);
+    const rpc::Json id = result.value("identity", rpc::Json::object());
+    std::string who = text_of(id, "username").empty() ? text_of(id, "id") : text_of(id, "username");
+    if (!text_of(id, "name").empty()) who += " (" + text_of(id, "name") + ")";
+    const bool bluesky = text_of(result, "platform") == "bluesky";
+    print(global, result,
+          fmt::format("updated {} account {}: new {} stored, signed in as {}\n", text_of(result, "platform"),
+                      text_of(result, "name"), bluesky ? "app password" : "token", who));
+}
+
 }  // namespace
 
 std::string read_secret_file(const std::string& path, const std::string& flag) {
@@ -206,7 +249,7 @@ std::string format_account(const rpc::Json& a) {
 }
 
 void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
-    auto* account = app.add_subcommand("account", "Add, list, show, remove and test accounts");
+    auto* account = app.add_subcommand("account", "Add, list, show, update, remove and test accounts");
     account->require_subcommand(1);
     account->fallthrough();
 
@@ -234,6 +277,27 @@ void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_c
     add->add_option("--service", o->service, "bluesky: the PDS URL (default https://bsky.social)");
     add->callback([&global, &exit_code, o] {
         run_add(global, *o);
+        exit_code = 0;
+    });
+
+    auto u = std::make_shared<UpdateOptions>();
+    auto* update = account->add_subcommand(
+        "update", "Give an account a new token (or Bluesky app password) in place; its posts keep it");
+    update->fallthrough();
+    update->add_option("NAME", u->name, "The account's name")->required();
+    auto* u_file = update->add_option("--token-file", u->token_file, "Read the new access token from FILE");
+    auto* u_stdin = update->add_flag("--token-stdin", u->token_stdin, "Read the new access token from stdin");
+    auto* u_password = update->add_option("--app-password-file", u->app_password_file,
+                                          "bluesky: read the new app password from FILE");
+    u_file->excludes(u_stdin)->excludes(u_password);
+    u_stdin->excludes(u_password);
+    update->callback([&global, &exit_code, u] {
+        if (u->token_file.empty() && !u->token_stdin && u->app_password_file.empty()) {
+            throw Failure(ExitCode::usage, "usage",
+                          "account update needs the new secret: --token-file FILE, --token-stdin or "
+                          "--app-password-file FILE (bluesky)");
+        }
+        run_update(global, *u);
         exit_code = 0;
     });
 

@@ -5,15 +5,19 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "cli/failure.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/progress.hpp"
 #include "cli/session.hpp"
 #include "core/exit_code.hpp"
 
@@ -22,6 +26,9 @@ extern char** environ;
 namespace growth::cli {
 
 namespace {
+
+/// How often a terminal's progress lines are refreshed (one post.show each).
+constexpr std::chrono::milliseconds progress_interval{250};
 
 struct PostOptions {
     std::vector<std::string> to;
@@ -76,6 +83,20 @@ std::string first_url(const rpc::Json& post) {
     return {};
 }
 
+/// The commands that give each account with a part in needs_auth a new secret, joined by
+/// " and ": "growthctl account update work-x --token-file FILE".
+std::string account_updates(const rpc::Json& post) {
+    std::string out;
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        bool auth = false;
+        for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || str(p, "state") == "needs_auth";
+        if (!auth) continue;
+        out += fmt::format("{}growthctl account update {} {}", out.empty() ? "" : " and ", str(t, "account"),
+                           str(t, "platform") == "bluesky" ? "--app-password-file FILE" : "--token-file FILE");
+    }
+    return out;
+}
+
 /// Prints `post` and returns its exit code; a non-zero one also gets one error line.
 int report(const rpc::Json& post, bool json, const std::string& verb) {
     if (json) std::printf("%s\n", post.dump().c_str());
@@ -96,11 +117,56 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
     }
     std::fprintf(stderr, "growthctl: error: post %s: %d of %d target%s not published%s%s\n", id.c_str(),
                  open_targets, total, total == 1 ? "" : "s", why.empty() ? "" : "; ", why.c_str());
-    if (code != ExitCode::failed || verb == "post") {
+    if (code == ExitCode::needs_login) {
+        std::fprintf(stderr, "hint: %s, then growthctl retry %s continues it\n",
+                     account_updates(post).c_str(), id.c_str());
+    } else if (code != ExitCode::failed || verb == "post") {
         std::fprintf(stderr, "hint: growthctl show %s for details; growthctl retry %s continues it\n",
                      id.c_str(), id.c_str());
     }
     return static_cast<int>(code);
+}
+
+/// Waits for the post `recorded` (post.publish's answer with wait=false) to settle and returns
+/// post.show's result. The id comes first on a terminal (stderr), then each target's progress
+/// while it goes out; Ctrl-C says that growthd goes on and how to follow it, and exits 130.
+rpc::Json wait_settled(DaemonConnection& connection, const rpc::Json& recorded) {
+    const std::string id = str(recorded, "id");
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    if (terminal) {
+        const std::size_t n = recorded.value("targets", rpc::Json::array()).size();
+        std::fprintf(stderr, "post %s: publishing to %zu account%s (Ctrl-C leaves it to growthd)\n",
+                     id.c_str(), n, n == 1 ? "" : "s");
+        std::fflush(stderr);
+    }
+    exit_on_interrupt(fmt::format("{}growthctl: interrupted; post {} goes on publishing in growthd\n"
+                                  "hint: growthctl show {} tells how it went\n",
+                                  terminal ? "\n" : "", id, id));
+    try {
+        rpc::Json view;
+        if (!can_draw_progress(STDERR_FILENO)) {
+            // Nobody watches a progress line: one deferred call, answered when the post settles.
+            view = connection.call("post.wait", rpc::Json{{"id", id}});
+        } else {
+            ProgressDisplay display(stderr, STDERR_FILENO);
+            view = recorded;
+            while (str(view, "state") == "sending") {
+                display.draw(progress_lines(view));
+                std::this_thread::sleep_for(progress_interval);
+                view = connection.call("post.show", rpc::Json{{"id", id}});
+            }
+            display.clear();
+        }
+        restore_interrupt();
+        return view;
+    } catch (const Failure& f) {
+        restore_interrupt();
+        if (f.code() != ExitCode::unreachable) throw;
+        throw Failure(f.code(), f.kind(), f.what(),
+                      fmt::format("post {} was recorded: growthctl show {} tells how it went once growthd "
+                                  "runs again; growthctl retry {} continues it",
+                                  id, id, id));
+    }
 }
 
 int run_post(const PostOptions& o, const GlobalOptions& global) {
@@ -110,7 +176,8 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
     if (!o.numbering.empty()) params["numbering"] = o.numbering;
     if (!o.media_url.empty()) params["media_url"] = o.media_url;
     if (o.dry_run) params["dry_run"] = true;
-    if (o.no_wait) params["wait"] = false;
+    // The id comes back as soon as the post is recorded; the wait follows (unless --no-wait).
+    if (!o.dry_run) params["wait"] = false;
     auto connection = connect_daemon(global);
     const rpc::Json result = connection->call("post.publish", params);
     const bool json = global.json || o.json;
@@ -125,9 +192,10 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
                          str(result, "id").c_str(), str(result, "id").c_str());
         return 0;
     }
-    const int code = report(result, json, "post");
+    const rpc::Json settled = wait_settled(*connection, result);
+    const int code = report(settled, json, "post");
     if (o.open) {
-        const std::string url = first_url(result);
+        const std::string url = first_url(settled);
         if (!url.empty()) open_url(url);
     }
     return code;

@@ -91,12 +91,20 @@ _growthctl() {
                 case ${words[j]} in -*) ;; *) sub=${words[j]}; break ;; esac
             done
             case $sub in
-                "") COMPREPLY=($(compgen -W "add list show remove test" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "add list show update remove test" -- "$cur")) ;;
                 add)
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "$globals --name --api-base --web-base --token-file --token-stdin --username --author --page-id --ig-user-id --user-id --instance --max-characters --handle --app-password-file --service" -- "$cur"))
                     elif [[ $prev == add ]]; then
                         COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+                    fi ;;
+                update)
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "$globals --token-file --token-stdin --app-password-file" -- "$cur"))
+                    elif [[ $prev == --token-file || $prev == --app-password-file ]]; then
+                        COMPREPLY=($(compgen -f -- "$cur"))
+                    else
+                        COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
                     fi ;;
                 show|remove|test)
                     if [[ $cur == -* ]]; then

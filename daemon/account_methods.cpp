@@ -4,6 +4,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -11,6 +12,7 @@
 
 #include "core/accounts/accounts.hpp"
 #include "core/accounts/manage.hpp"
+#include "core/accounts/update.hpp"
 #include "core/error.hpp"
 #include "core/publish/publisher.hpp"
 #include "core/secrets/key_file.hpp"
@@ -49,11 +51,12 @@ public:
     using OnIdentity = std::function<void(const publish::Identity&)>;
     using OnSession = std::function<void(const publish::BlueskySession&)>;
 
-    /// `context` starts failure messages ("account work-x"); `hint` ends needs-login ones.
-    WhoAmIRun(AccountServices& services, publish::Account view, std::string context, rpc::Responder reply,
-              OnIdentity on_identity, OnSession on_session)
+    /// `context` starts failure messages ("account work-x"); `hint` ends needs-login ones
+    /// ("; nothing was stored").
+    WhoAmIRun(AccountServices& services, publish::Account view, std::string context, std::string hint,
+              rpc::Responder reply, OnIdentity on_identity, OnSession on_session)
         : services_(services), view_(std::move(view)), context_(std::move(context)),
-          reply_(std::move(reply)), on_identity_(std::move(on_identity)),
+          hint_(std::move(hint)), reply_(std::move(reply)), on_identity_(std::move(on_identity)),
           on_session_(std::move(on_session)), machine_(publish::make_whoami(view_)) {}
 
     ~WhoAmIRun() {
@@ -88,11 +91,7 @@ private:
             } else {
                 const auto& f = std::get<publish::Failure>(s);
                 std::string message = fmt::format("{}: {}", context_, f.message);
-                if (f.cls == publish::FailureClass::needs_login) {
-                    message += view_.platform == publish::Platform::bluesky
-                                   ? "; remove the account and add it again with a new app password"
-                                   : "; remove the account and add it again with a fresh token";
-                }
+                if (f.cls == publish::FailureClass::needs_login) message += hint_;
                 throw Error(failure_kind(f), message);
             }
         } catch (...) {
@@ -111,6 +110,7 @@ private:
     AccountServices& services_;
     publish::Account view_;
     std::string context_;
+    std::string hint_;
     rpc::Responder reply_;
     OnIdentity on_identity_;
     OnSession on_session_;
@@ -118,16 +118,29 @@ private:
     http::RequestOwner owner_;  ///< empty: not limited (set by limited_as)
 };
 
-Json identity_result(const accounts::Account& account, const publish::Identity& id) {
+Json identity_json(const publish::Identity& id) {
     Json identity = Json::object();
     identity["id"] = id.id;
     identity["username"] = id.username;
     identity["name"] = id.name;
+    return identity;
+}
+
+Json identity_result(const accounts::Account& account, const publish::Identity& id) {
     Json out = Json::object();
     out["name"] = account.name;
     out["platform"] = publish::platform_name(account.platform);
-    out["identity"] = std::move(identity);
+    out["identity"] = identity_json(id);
     return out;
+}
+
+// How an account whose stored secret was refused gets a new one.
+std::string update_hint(const accounts::Account& account) {
+    return fmt::format("; give it a new {} with: growthctl account update {} {}",
+                       account.platform == publish::Platform::bluesky ? "app password" : "token",
+                       account.name,
+                       account.platform == publish::Platform::bluesky ? "--app-password-file FILE"
+                                                                      : "--token-file FILE");
 }
 
 }  // namespace
@@ -174,7 +187,7 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
             std::make_shared<WhoAmIRun>(
                 services, accounts::publisher_account(*request),
                 fmt::format("cannot find the LinkedIn author for account {} (pass --author)", request->name),
-                reply,
+                "; nothing was stored", reply,
                 [request, store_it](const publish::Identity& identity) {
                     accounts::with_identity(*request, identity);
                     store_it();
@@ -211,6 +224,42 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
               });
 
     table.add_deferred(
+        {"account.update",
+         "Replaces an account's secret (token, or Bluesky app password) in the vault, in place: "
+         "its id and its posts' targets stay. The new secret is checked with the platform's "
+         "who-am-I first (it must be the account's own user where the account names it); "
+         "nothing is changed unless that succeeds.",
+         {
+             text("name", "the account's name", true),
+             text("token", "the new access token (not bluesky); secret"),
+             text("app_password", "bluesky: the new app password; secret"),
+         },
+         true},
+        [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+            auto update = std::make_shared<accounts::SecretUpdate>(
+                accounts::parse_secret_update(services.store, params));
+            auto session = std::make_shared<std::optional<publish::BlueskySession>>();
+            const std::string what =
+                update->account.platform == publish::Platform::bluesky ? "app password" : "token";
+            std::make_shared<WhoAmIRun>(
+                services, accounts::publisher_account(*update),
+                fmt::format("account {}: the new {} does not work", update->account.name, what),
+                "; nothing was changed", reply,
+                [&services, update, session, reply](const publish::Identity& id) {
+                    accounts::check_identity(*update, id);
+                    const accounts::Account updated =
+                        accounts::update_secret(services.store, services.secrets, *update, *session, now_ms());
+                    Json out = shown(updated, services.secrets);
+                    out["identity"] = identity_json(id);
+                    reply.result(std::move(out));
+                },
+                // A Bluesky login with the new password makes a session: kept with the password
+                // once the identity is known (never before: a refused update stores nothing).
+                [session](const publish::BlueskySession& s) { *session = s; })
+                ->start();
+        });
+
+    table.add_deferred(
         {"account.test",
          "Asks the platform who the account's token belongs to; answers when the platform has.",
          {text("name", "the account's name", true)},
@@ -220,7 +269,7 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
                 accounts::get(services.store, params["name"].get<std::string>()));
             auto view = accounts::publisher_account(*account, services.secrets);
             std::make_shared<WhoAmIRun>(
-                services, std::move(view), "account " + account->name, reply,
+                services, std::move(view), "account " + account->name, update_hint(*account), reply,
                 [account, reply](const publish::Identity& id) { reply.result(identity_result(*account, id)); },
                 [&services, account](const publish::BlueskySession& session) {
                     accounts::save_session(services.secrets, *account, session);

@@ -1,5 +1,5 @@
 #pragma once
-// The account.* RPC methods (add, list, show, remove, test) and opening the secret store.
+// The account.* RPC methods (add, list, show, update, remove, test) and opening the secret store.
 
 #include <filesystem>
 #include <memory>
@@ -18,9 +18,9 @@ struct AccountServices {
     http::Transport& transport;
 };
 
-/// Registers account.add, account.list, account.show, account.remove, account.test on `table`.
-/// account.test answers later (rpc::MethodTable::add_deferred), after the who-am-I exchange
-/// through `services.transport`.
+/// Registers account.add, account.list, account.show, account.update, account.remove and
+/// account.test on `table`. account.test and account.update answer later
+/// (rpc::MethodTable::add_deferred), after the who-am-I exchange through `services.transport`.
 /// Throws std::logic_error when a name is already taken.
 void add_account_methods(rpc::MethodTable& table, AccountServices& services);
 

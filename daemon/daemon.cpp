@@ -13,6 +13,7 @@
 #include "core/rpc/protocol.hpp"
 #include "daemon/log.hpp"
 #include "daemon/resolve_methods.hpp"
+#include "daemon/post_wait.hpp"
 #include "daemon/systemd.hpp"
 #include "growth/version.hpp"
 
@@ -80,6 +81,7 @@ Daemon::Daemon(DaemonOptions options)
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
     add_resolve_methods(methods_, *post_services_);
+    add_post_wait_method(methods_, *publishing_);
     add_daemon_methods(methods_, *this);
     ServerOptions server_options;
     server_options.allowed_uid = ::geteuid();

@@ -35,8 +35,13 @@ Account get(Store& store, std::string_view name);
 /// candidate names).
 Account resolve(Store& store, std::string_view to);
 
+/// The publisher's view of `account` without its secrets: platform, API and web bases, and the
+/// ids and names its publisher reads from the settings. Throws std::bad_alloc.
+publish::Account publisher_settings(const Account& account);
+
 /// The publisher's view of `account`, its secrets read from `secrets`.
-/// Throws growth::Error("needs_auth") when a required secret is missing.
+/// Throws growth::Error("needs_auth") when a required secret is missing (naming the
+/// `growthctl account update` that gives it one), ("vault_error" | "vault_locked").
 publish::Account publisher_account(const Account& account, secrets::SecretStore& secrets);
 
 /// Persists a Bluesky session the publisher obtained or refreshed (a Send's Checkpoint), before

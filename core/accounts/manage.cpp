@@ -118,16 +118,6 @@ bool bluesky_handle(std::string_view s) {
     return label > 0;
 }
 
-// A token or app password as it arrives (the CLI already dropped the file's final newline).
-void check_secret(const std::string& value, std::string_view what, std::string_view source) {
-    if (value.empty()) bad(fmt::format("the {} is empty (from {})", what, source));
-    if (value.size() > 16384) bad(fmt::format("the {} is longer than 16384 bytes", what));
-    if (has_control_or_space(value)) {
-        bad(fmt::format("the {} contains spaces or control characters (is {} the right file?)",
-                        what, source));
-    }
-}
-
 Platform parse_platform_param(const Json& params) {
     const std::string name = string_param(params, "platform").value_or("");
     if (auto p = publish::parse_platform(name)) return *p;
@@ -350,15 +340,19 @@ Account add(Store& store, secrets::SecretStore& secrets, const NewAccount& accou
 Account remove(Store& store, secrets::SecretStore& secrets, std::string_view name) {
     Account account = get(store, name);
     try {
+        // Vault first, while the row's deletion is still uncommitted: a vault failure rolls the
+        // row back (nothing changed), and a crash after the secrets are gone but before the
+        // commit leaves the row without secrets (it needs a new login, or a second remove),
+        // never a sealed secret without its account.
         WriteTransaction tx(store);
         SQLite::Statement del(store.db(), "DELETE FROM accounts WHERE id = ?");
         del.bind(1, static_cast<std::int64_t>(account.id));
         del.exec();
+        secrets.erase_account(account.name);
         tx.commit();
     } catch (const SQLite::Exception& e) {
         throw store_error_from(e, store.path().string());
     }
-    secrets.erase_account(account.name);
     return account;
 }
 

@@ -59,8 +59,10 @@ Account add(Store& store, secrets::SecretStore& secrets, const NewAccount& accou
             std::int64_t now_ms);
 
 /// Removes the account named `name` and its secrets; its posts' targets keep their history
-/// (account_id becomes NULL). Returns what was removed. Throws growth::Error("account_not_found"),
-/// ("store_error"); a vault failure after the row is gone is reported as "vault_error".
+/// (account_id becomes NULL). Returns what was removed. The secrets are erased before the row's
+/// deletion commits, so no interruption leaves a secret whose account is gone. Throws
+/// growth::Error("account_not_found"), ("vault_error" | "vault_locked": nothing was changed),
+/// ("store_error": the secrets may be gone, the row is not; removing again finishes it).
 Account remove(Store& store, secrets::SecretStore& secrets, std::string_view name);
 
 /// The secret fields stored for `account` (names only, e.g. ["access_token"]), in a fixed order.

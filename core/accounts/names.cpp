@@ -41,4 +41,17 @@ void validate_name(std::string_view name) {
     }
 }
 
+void check_secret(std::string_view value, std::string_view what, std::string_view source) {
+    const auto bad = [](const std::string& message) { throw Error("bad_input", message); };
+    if (value.empty()) bad(fmt::format("the {} is empty (from {})", what, source));
+    if (value.size() > 16384) bad(fmt::format("the {} is longer than 16384 bytes", what));
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7f) {
+            bad(fmt::format("the {} contains spaces or control characters (is {} the right file?)",
+                            what, source));
+        }
+    }
+}
+
 }  // namespace growth::accounts

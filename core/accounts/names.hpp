@@ -14,4 +14,10 @@ inline constexpr std::string_view field_session = "session";  ///< Bluesky sessi
 /// ([a-z0-9][a-z0-9._-]{0,63}). Throws growth::Error("bad_input") quoting the name and the rule.
 void validate_name(std::string_view name);
 
+/// Checks a token or app password as it arrives (the CLI already dropped a file's final
+/// newline): not empty, at most 16384 bytes, no spaces or control characters. `what` names it
+/// ("token"), `source` where it came from ("--token-file/--token-stdin"). Throws
+/// growth::Error("bad_input") naming the problem, never quoting the secret.
+void check_secret(std::string_view value, std::string_view what, std::string_view source);
+
 }  // namespace growth::accounts

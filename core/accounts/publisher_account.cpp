@@ -23,7 +23,10 @@ std::string required_secret(const Account& a, secrets::SecretStore& secrets,
     auto v = secrets.get(a.name, field);
     if (!v || v->empty()) {
         throw Error("needs_auth",
-                    fmt::format("account {} has no {} stored; remove it and add it again", a.name, what));
+                    fmt::format("account {} has no {} stored; give it one with: growthctl account update {} {}",
+                                a.name, what, a.name,
+                                a.platform == publish::Platform::bluesky ? "--app-password-file FILE"
+                                                                         : "--token-file FILE"));
     }
     return std::move(*v);
 }
@@ -47,7 +50,7 @@ publish::BlueskySession parse_session(const std::string& text) {
 
 }  // namespace
 
-publish::Account publisher_account(const Account& account, secrets::SecretStore& secrets) {
+publish::Account publisher_settings(const Account& account) {
     publish::Account p;
     p.platform = account.platform;
     p.api_base = account.api_base;
@@ -75,6 +78,11 @@ publish::Account publisher_account(const Account& account, secrets::SecretStore&
         p.username = setting(account, "handle");
         break;
     }
+    return p;
+}
+
+publish::Account publisher_account(const Account& account, secrets::SecretStore& secrets) {
+    publish::Account p = publisher_settings(account);
     if (account.platform == publish::Platform::bluesky) {
         p.app_password = required_secret(account, secrets, field_app_password, "app password");
         if (auto s = secrets.get(account.name, field_session)) {

@@ -307,6 +307,74 @@ class BadInput(AccountTestCase):
         self.assert_nothing_added(["demo-x"])
 
 
+class Update(AccountTestCase):
+    """account update: a new secret in place, checked with the platform first."""
+
+    def test_update_replaces_the_token_in_place_and_never_prints_it(self):
+        self.add("mastodon")
+        before = self.ctl("account", "list", "--json").json()
+        token = self.secret_file("new.token", SEED["mastodon"]["token"])
+        r = self.ctl("account", "update", "demo-mastodon", "--token-file", token, "--json")
+        self.assertEqual(r.returncode, 0, r)
+        got = r.json()
+        self.assertEqual(got["secrets"], ["access_token"])
+        self.assertEqual(got["identity"]["id"], SEED["mastodon"]["id"])
+        self.assertEqual(self.ctl("account", "list", "--json").json(), before)
+        self.assertEqual(self.ctl("account", "test", "demo-mastodon").returncode, 0)
+        self.assert_no_secret_anywhere()
+
+    def test_token_from_stdin(self):
+        self.add("x")
+        r = self.ctl("account", "update", "demo-x", "--token-stdin", input=SEED["x"]["token"] + "\n")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(r.stdout, "updated x account demo-x: new token stored, signed in as growthdemo "
+                                   "(Growth Demo)\n")
+
+    def test_the_secret_kind_the_platform_does_not_use_is_refused(self):
+        self.add("x")
+        self.add("bluesky")
+        pw = self.secret_file("pw", "some-app-password")
+        sent = len(self.sb.requests())
+        r = self.ctl("account", "update", "demo-x", "--app-password-file", pw)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: --app-password-file applies only to bluesky accounts; "
+                                   "account demo-x is a x account: use --token-file FILE or --token-stdin\n")
+        r = self.ctl("account", "update", "demo-bluesky", "--token-file", pw)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: account demo-bluesky is a bluesky account, which logs "
+                                   "in with an app password: use --app-password-file FILE, not a token\n")
+        self.assertEqual(len(self.sb.requests()), sent)  # refused before any request
+        self.assertEqual(self.ctl("account", "test", "demo-x").returncode, 0)
+
+    def test_a_token_of_another_user_is_refused(self):
+        other = self.sb.add_account("x", username="someone-else", token="someone-elses-x-token")
+        self.add("x")
+        token = self.secret_file("other.token", other["token"])
+        r = self.ctl("account", "update", "demo-x", "--token-file", token)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: the new token of account demo-x belongs to X user "
+                                   "@someone-else, not @growthdemo (the account's); nothing was changed\n")
+        r = self.ctl("account", "test", "demo-x")
+        self.assertIn("signed in as growthdemo", r.stdout)
+
+    def test_without_a_secret_or_with_two_is_a_usage_error(self):
+        self.add("x")
+        r = self.ctl("account", "update", "demo-x")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: account update needs the new secret: --token-file FILE, "
+                                   "--token-stdin or --app-password-file FILE (bluesky)\n")
+        token = self.secret_file("t", "x")
+        r = self.ctl("account", "update", "demo-x", "--token-file", token, "--token-stdin")
+        self.assertEqual(r.returncode, 2, r)
+
+    def test_unknown_account_suggests_the_close_name(self):
+        self.add("x")
+        token = self.secret_file("t", "x")
+        r = self.ctl("account", "update", "demo-y", "--token-file", token)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertEqual(r.stderr, "growthctl: error: no account named 'demo-y'; did you mean 'demo-x'?\n")
+
+
 class To(AccountTestCase):
     """`post --to` resolves through the accounts (accounts::resolve); a bad word changes nothing."""
 
@@ -370,8 +438,8 @@ class Test(AccountTestCase):
         r = self.ctl("account", "test", "old-x")
         self.assertEqual(r.returncode, 6, r)
         self.assertEqual(r.stderr, "growthctl: error: account old-x: X who-am-I needs a new login: "
-                                   "Unauthorized (HTTP 401); remove the account and add it again with a "
-                                   "fresh token\n")
+                                   "Unauthorized (HTTP 401); give it a new token with: growthctl account "
+                                   "update old-x --token-file FILE\n")
         self.assertNotIn(acct["token"], r.stdout + r.stderr + self.daemon.log())
 
     def test_bluesky_session_is_kept_in_the_vault(self):

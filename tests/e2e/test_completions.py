@@ -37,6 +37,11 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "resolve", "ID", "--not"), ["--not-published"])
         self.assertEqual(sorted(self.complete("growthctl", "resolve", "ID", "--p")), ["--part", "--published"])
 
+    def test_account_update_and_its_secret_options(self):
+        self.assertEqual(self.complete("growthctl", "account", "up"), ["update"])
+        self.assertEqual(self.complete("growthctl", "account", "update", "--t"), ["--token-file", "--token-stdin"])
+        self.assertEqual(self.complete("growthctl", "account", "update", "--app"), ["--app-password-file"])
+
     def test_rpc_methods_come_from_the_running_daemon(self):
         self.sandbox.start_daemon()
         self.assertEqual(self.complete("growthctl", "rpc", "daemon.st"), ["daemon.status", "daemon.stop"])

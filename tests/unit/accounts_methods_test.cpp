@@ -131,7 +131,8 @@ TEST_CASE("account.test: a refused token is needs_auth, without the token in the
     CHECK(reply["error"]["data"]["kind"] == "needs_auth");
     const std::string message = reply["error"]["message"];
     CHECK(message.rfind("account work-x: ", 0) == 0);
-    CHECK(message.find("; remove the account and add it again with a fresh token") != std::string::npos);
+    CHECK(message.find("; give it a new token with: growthctl account update work-x --token-file FILE") !=
+          std::string::npos);
     CHECK(message.find("sekrit") == std::string::npos);
 }
 
@@ -191,4 +192,95 @@ TEST_CASE("account.add for LinkedIn: a taken name is refused before any request"
     CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}})
               .find("account_exists") != std::string::npos);
     CHECK(f.transport.pending.empty());
+}
+
+TEST_CASE("account.update checks the new token with who-am-I, then replaces it in place") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"},
+                           {"username", "alice"}, {"api_base", "http://127.0.0.1:9/x"}});
+    const auto id = f.store.db().execAndGet("SELECT id FROM accounts WHERE name = 'work-x'").getInt64();
+    CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "new-token"}}) == "<later>");
+    REQUIRE(f.transport.pending.size() == 1);
+    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/x/2/users/me");
+    CHECK(f.transport.pending.front().request.headers.get("Authorization") ==
+          std::optional<std::string_view>("Bearer new-token"));
+    // Nothing is stored before the platform has accepted it.
+    CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
+    f.transport.answer(200, R"({"data":{"id":"42","username":"Alice","name":"Alice A"}})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"result":{"name":"work-x","platform":"x","api_base":"http://127.0.0.1:9/x","settings":{"username":"alice"},"secrets":["access_token"],"identity":{"id":"42","username":"Alice","name":"Alice A"}}})");
+    CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("new-token"));
+    CHECK(f.store.db().execAndGet("SELECT id FROM accounts WHERE name = 'work-x'").getInt64() == id);
+}
+
+TEST_CASE("account.update: a refused new token changes nothing and says so") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "bad-token"}}) == "<later>");
+    f.transport.answer(401, R"({"title":"Unauthorized","detail":"bad-token is expired","status":401})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x: the new token does not work: X who-am-I needs a new login: Unauthorized (HTTP 401); nothing was changed","data":{"kind":"needs_auth"}}})");
+    CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
+}
+
+TEST_CASE("account.update: a token of another X user is refused, nothing changed") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}, {"username", "alice"}});
+    CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "bobs-token"}}) == "<later>");
+    f.transport.answer(200, R"({"data":{"id":"43","username":"bob","name":"Bob"}})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"the new token of account work-x belongs to X user @bob, not @alice (the account's); nothing was changed","data":{"kind":"bad_input"}}})");
+    CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
+}
+
+TEST_CASE("account.update: the secret kind the platform does not use is refused before any request") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"}, {"handle", "alice.example"}});
+    CHECK(f.call("account.update", {{"name", "work-x"}, {"app_password", "pw2"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"--app-password-file applies only to bluesky accounts; account work-x is a x account: use --token-file FILE or --token-stdin","data":{"kind":"bad_input"}}})");
+    CHECK(f.call("account.update", {{"name", "bs"}, {"token", "tok"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account bs is a bluesky account, which logs in with an app password: use --app-password-file FILE, not a token","data":{"kind":"bad_input"}}})");
+    CHECK(f.call("account.update", {{"name", "work-y"}, {"token", "tok"}}) ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"no account named 'work-y'; did you mean 'work-x'?","data":{"kind":"account_not_found"}}})");
+    CHECK(f.transport.pending.empty());
+    CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
+    CHECK(f.secrets.get("bs", "app_password") == std::optional<std::string>("pw"));
+}
+
+TEST_CASE("account.update for Bluesky logs in with the new app password and keeps that session") {
+    Fixture f;
+    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "old-pw"},
+                           {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
+    f.secrets.put("bs", "session", R"({"access_jwt":"stale","refresh_jwt":"stale","did":"did:plc:abc","handle":"alice.example"})");
+    CHECK(f.call("account.update", {{"name", "bs"}, {"app_password", "new-pw"}}) == "<later>");
+    REQUIRE(f.transport.pending.size() == 1);
+    CHECK(f.transport.pending.front().request.url ==
+          "http://127.0.0.1:9/bluesky/xrpc/com.atproto.server.createSession");
+    CHECK(f.transport.pending.front().request.body.find("new-pw") != std::string::npos);
+    f.transport.answer(200, R"({"accessJwt":"a2","refreshJwt":"r2","did":"did:plc:abc","handle":"alice.example"})");
+    // Not stored until the identity is known.
+    CHECK(f.secrets.get("bs", "app_password") == std::optional<std::string>("old-pw"));
+    while (!f.transport.pending.empty()) {
+        f.transport.answer(200, R"({"did":"did:plc:abc","handle":"alice.example"})");
+    }
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(Json::parse(f.sink->lines[0])["result"]["secrets"] == Json::array({"app_password", "session"}));
+    CHECK(f.secrets.get("bs", "app_password") == std::optional<std::string>("new-pw"));
+    CHECK(Json::parse(*f.secrets.get("bs", "session"))["access_jwt"] == "a2");
+}
+
+TEST_CASE("account.update: an account removed while its new token was checked gets no secret") {
+    Fixture f;
+    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "new-token"}}) == "<later>");
+    CHECK(f.call("account.remove", {{"name", "work-x"}}).find("removed") != std::string::npos);
+    f.transport.answer(200, R"({"data":{"id":"42","username":"alice"}})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(f.sink->lines[0] ==
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x was removed while its new secret was being checked; nothing was stored","data":{"kind":"account_not_found"}}})");
+    CHECK(f.secrets.values.empty());
 }

@@ -287,7 +287,8 @@ TEST_CASE("publisher_account: a missing secret means the account needs a new log
     f.secrets.values.clear();
     std::string kind;
     CHECK(error_of([&] { accounts::publisher_account(accounts::get(f.store, "work-x"), f.secrets); }, &kind) ==
-          "account work-x has no access token stored; remove it and add it again");
+          "account work-x has no access token stored; give it one with: growthctl account update "
+          "work-x --token-file FILE");
     CHECK(kind == "needs_auth");
 }
 

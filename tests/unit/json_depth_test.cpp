@@ -44,10 +44,10 @@ TEST_CASE("json depth: stray closers never buy room for more openers") {
 
 TEST_CASE("json depth: fed in pieces, a string or an escape may straddle two pieces") {
     JsonDepthScanner s(2);
-    CHECK(s.feed(R"(["ab\)"));
-    CHECK(s.feed(R"(")));
-    CHECK(s.feed(R"([[[" ,)"));  // still inside the string: the escaped quote did not close it
-    CHECK(s.feed(R"("x", [1])"));
+    CHECK(s.feed("[\"ab\\"));  // [ "ab\   (the piece ends on a backslash)
+    CHECK(s.feed("\""));        // the quote it escapes: still inside the string
+    CHECK(s.feed("[[[\" ,"));   // so these brackets count for nothing; the quote closes it
+    CHECK(s.feed("\"x\", [1]"));
     CHECK_FALSE(s.exceeded());
     CHECK_FALSE(s.feed("[["));
     CHECK(s.exceeded());

@@ -224,7 +224,7 @@ TEST_CASE("a 200 KB request nested 100,000 deep is an invalid request, refused b
           R"j({"jsonrpc":"2.0","id":2,"result":{"text":"ok"}})j");
 }
 
-TEST_CASE("a line of 100,000 '[' alone is the same invalid request, not a parse error") {
+TEST_CASE("a line of 100,000 open brackets alone is the same invalid request, not a parse error") {
     CHECK(reply(std::string(100'000, '[')) == kTooDeep64);
 }
 

@@ -111,7 +111,7 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
     }
     std::string why;
     switch (code) {
-        case ExitCode::unknown: why = "the outcome of a part is unknown; check the account before retrying"; break;
+        case ExitCode::unknown: why = "the outcome of a part is unknown; look at the account, then settle it"; break;
         case ExitCode::needs_login: why = "an account needs a new login"; break;
         default: break;
     }
@@ -120,6 +120,9 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
     if (code == ExitCode::needs_login) {
         std::fprintf(stderr, "hint: %s, then growthctl retry %s continues it\n",
                      account_updates(post).c_str(), id.c_str());
+    } else if (code == ExitCode::unknown) {
+        std::fprintf(stderr, "hint: growthctl show %s prints the growthctl resolve command for each unknown part; "
+                             "growthctl retry %s continues after it\n", id.c_str(), id.c_str());
     } else if (code != ExitCode::failed || verb == "post") {
         std::fprintf(stderr, "hint: growthctl show %s for details; growthctl retry %s continues it\n",
                      id.c_str(), id.c_str());
@@ -222,6 +225,7 @@ std::string format_post(const rpc::Json& post) {
             }
             if (p.contains("next_attempt_at")) line += " (next attempt after " + str(p, "next_attempt_at") + ")";
             out += line + "\n";
+            if (p.contains("resolve")) out += "        settle it: " + str(p, "resolve") + "\n";
         }
     }
     return out;

@@ -6,13 +6,14 @@
 #include <utility>
 #include <variant>
 
+#include <fmt/format.h>
+
 #include "core/accounts/accounts.hpp"
 #include "core/error.hpp"
 #include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/progress.hpp"
 #include "core/publish/publisher.hpp"
-#include <fmt/format.h>
 #include "daemon/log.hpp"
 #include "daemon/publish_timer.hpp"
 

@@ -127,7 +127,9 @@ public:
         a.name = "a";
         a.platform = platform;
         a.settings = rpc::Json::object();
-        PostPlan plan = plan_post("First part of the thread.\n---\nSecond part of the thread.", {a}, {});
+        PlanOptions options;
+        if (platform == publish::Platform::instagram) options.media_url = "https://cdn.example/a.jpg";
+        PostPlan plan = plan_post("First part of the thread.\n---\nSecond part of the thread.", {a}, options);
         std::uint32_t n = 0;
         const std::string id = insert_post(*store_, plan, clock_, [&n] { return ++n * 2654435761U; });
         target_id_ = load_post(*store_, id).targets[0].id;
@@ -204,8 +206,9 @@ public:
         const auto& send = std::get<publish::Send>(step);
         if (send.request.method == "GET") return {sent.resume, Next::check};
         if (platform_ == publish::Platform::mastodon) {
-            CHECK(send.request.headers.get("Idempotency-Key") ==
-                  std::optional<std::string_view>(part().idempotency_key));
+            const std::string key = part().idempotency_key;
+            REQUIRE_FALSE(key.empty());
+            CHECK(send.request.headers.get("Idempotency-Key") == std::optional<std::string_view>(key));
         }
         return {sent.resume, Next::send};
     }
@@ -294,7 +297,7 @@ TEST_CASE("sequences, Facebook: feed posts and comments cannot be checked") {
     const std::vector<Row> rows = {
         {"lost -> retry", {with({lost()})}, 5, true, Next::unknown},
         {"kill on the wire -> restart", {killed_on_the_wire()}, 1, true, Next::unknown},
-        {"kill between response and commit -> restart", {killed_before_commit({status(200, R"({"id":"123_456"})")})}, 1, true, Next::unknown},
+        {"kill between response and commit -> restart", {killed_before_commit({status(200, R"({"id":"999","post_id":"123_456"})")})}, 1, true, Next::unknown},
         {"kill on the wire -> token unreadable -> retry", {killed_on_the_wire(), no_token()}, 1, true, Next::unknown},
         {"rate limited -> retry", {with({fb_429})}, 20, false, Next::send},
         {"not_sent -> retry", {with({not_sent()})}, 1, false, Next::send},

@@ -32,6 +32,8 @@ UNCHECKABLE = ["x", "facebook"]
 
 
 class KillBetweenAnswerAndCommit(ps.PostTestCase):
+    DAEMON_ARGS = ("--http-timeout", "10")
+
     def db_path(self):
         return os.path.join(self.sandbox.data_dir, "growth.db")
 
@@ -53,7 +55,7 @@ class KillBetweenAnswerAndCommit(ps.PostTestCase):
     def test_kill_9_while_the_answers_wait_for_their_commit_no_duplicate_on_any_platform(self):
         self.add_all()
         for platform, endpoint in CREATE.items():
-            self.sb.fault(platform, "stall", endpoint=endpoint, nth=1, seconds=2)
+            self.sb.fault(platform, "stall", endpoint=endpoint, nth=1, seconds=3)
         proc = subprocess.Popen([harness.GROWTHCTL, "post", "--json", "--media-url", self.sb.media_url(ps.MEDIA),
                                  ps.long_text(2)], env=self.sandbox.env(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)

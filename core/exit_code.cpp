@@ -39,7 +39,7 @@ ExitCode exit_code_for_post(const Json& post) noexcept {
                 all = false;
                 unknown = unknown || s == "unknown";
                 auth = auth || s == "needs_auth";
-                waiting = waiting || s == "retry_wait" || s == "sending";
+                waiting = waiting || s == "retry_wait" || s == "sending" || s == "missed";
             }
         }
         if (all) return ExitCode::ok;

@@ -15,7 +15,8 @@ namespace growth {
 ExitCode exit_code_for_kind(std::string_view kind) noexcept;
 
 /// The exit code for a post's result (post.publish/post.show's JSON): 0 all published,
-/// 5 an outcome unknown, 6 an account needs login, 4 some published or waiting for a retry,
+/// 5 an outcome unknown, 6 an account needs login, 4 some published or waiting (retry_wait,
+/// sending, or missed: publish it with `growthctl retry`),
 /// 1 nothing published. Throws nothing.
 ExitCode exit_code_for_post(const Json& post) noexcept;
 

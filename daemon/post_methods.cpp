@@ -96,7 +96,8 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
         {"post.retry",
          "Continues every unfinished target of a post from its first unpublished part, replying to "
          "the last published one; never re-sends a published part. A part whose outcome is unknown "
-         "is checked through the platform first where it can be, else it stays unknown.",
+         "is checked through the platform first where it can be, else it stays unknown. Missed "
+         "parts (not started within 15 minutes of the post) are published now.",
          {ParamSpec{"id", ParamType::string, true, "the post id"},
           ParamSpec{"wait", ParamType::boolean, false, "answer when done (default true)"}},
          true},

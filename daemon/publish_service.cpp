@@ -1,9 +1,12 @@
 #include "daemon/publish_service.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <utility>
 #include <variant>
+
+#include <fmt/format.h>
 
 #include "core/accounts/accounts.hpp"
 #include "core/error.hpp"
@@ -18,7 +21,7 @@ namespace growth::daemon {
 
 namespace {
 
-publish::Instant now() {
+publish::Instant system_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
@@ -29,12 +32,27 @@ pipeline::Millis millis(publish::Instant t) { return t.time_since_epoch().count(
 constexpr pipeline::Millis short_retry_ms = 5'000;
 constexpr int max_short_retries = 3;
 
+/// A commit that failed (busy, disk full) is tried again after 50 ms, doubling up to 5 s, for as
+/// long as it fails: what the platform confirmed is never dropped.
+constexpr std::chrono::milliseconds first_commit_retry{50};
+constexpr std::chrono::milliseconds max_commit_retry{5'000};
+
 publish::Failure make_failure(publish::FailureClass cls, std::string code, std::string message) {
     publish::Failure f;
     f.cls = cls;
     f.code = std::move(code);
     f.message = std::move(message);
     return f;
+}
+
+std::string what_of(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
 }
 
 }  // namespace
@@ -55,21 +73,7 @@ public:
             if (!i || service_.draining_) {
                 // Done (or stopping: the rest stays `prepared` for recover() at the next start).
                 // The last remote id joins this round's group commit.
-                if (!pending_) return finish();
-                pipeline::ProgressStep last;
-                last.published = std::move(pending_);
-                pending_.reset();
-                service_.commit_then(std::move(last), [self = shared_from_this()](std::exception_ptr error) {
-                    if (error) {
-                        try {
-                            std::rethrow_exception(error);
-                        } catch (const std::exception& e) {
-                            return self->abort(e.what());
-                        }
-                    }
-                    self->finish();
-                });
-                return;
+                return commit_pending_then([self = shared_from_this()] { self->finish(); });
             }
             index_ = *i;
             auto& part = target_.parts[index_];
@@ -87,10 +91,16 @@ public:
                     return fail(make_failure(publish::FailureClass::needs_login, "needs_auth", e.what()));
                 }
             }
+            if ((part.state == PartState::sending || part.state == PartState::unknown) &&
+                !part.verify_on_retry) {
+                // An attempt of this part was cut off or its outcome is unknown: record that before
+                // anything else can fail, so no later failure forgets to check first.
+                pipeline::mark_uncertain(service_.store_, part.id, millis(service_.now()));
+                part.verify_on_retry = true;
+            }
             machine_ = publish::make_part_publisher(*view_, pipeline::part_to_send(target_, index_, media_url_));
             marked_sending_ = false;
-            (void)part;
-            step(machine_->start(now()));
+            step(machine_->start(service_.now()));
         } catch (const Error& e) {
             // E.g. the vault is locked or unreadable: the part says why (fail() aborts when even
             // that cannot be recorded).
@@ -100,12 +110,20 @@ public:
         }
     }
 
+    /// A graceful stop began: a commit waiting for its retry is tried once more at once, without
+    /// the next part's `sending` (that part is not started).
+    void drain_now() {
+        if (!unsaved_ || !commit_timer_) return;
+        commit_timer_.reset();
+        final_commit();
+    }
+
 private:
     void step(publish::PartStep s) {
         try {
             auto& part = target_.parts[index_];
             if (auto* send = std::get_if<publish::Send>(&s)) {
-                const auto t = millis(now());
+                const auto t = millis(service_.now());
                 if (send->checkpoint.container_id) {
                     pipeline::save_container(service_.store_, part.id, *send->checkpoint.container_id, t);
                     part.container_id = *send->checkpoint.container_id;
@@ -119,6 +137,7 @@ private:
                     // together (with other targets' steps of this round) before the request goes.
                     pipeline::ProgressStep progress;
                     progress.published = std::move(pending_);
+                    pending_.reset();
                     progress.sending_part_id = part.id;
                     if (index_ > 0) {
                         const auto& prev = target_.parts[index_ - 1];
@@ -126,32 +145,23 @@ private:
                         progress.parent = publish::PartRef{prev.remote_id, prev.remote_cid, prev.remote_url};
                         progress.root = publish::PartRef{first.remote_id, first.remote_cid, first.remote_url};
                     }
-                    pending_.reset();
-                    part.state = PartState::sending;
-                    ++part.attempts;
-                    if (!part.first_attempt_at) part.first_attempt_at = t;
                     marked_sending_ = true;
-                    service_.commit_then(std::move(progress),
-                                         [self = shared_from_this(), request = std::move(send->request)](
-                                             std::exception_ptr error) mutable {
-                                             if (error) {
-                                                 try {
-                                                     std::rethrow_exception(error);
-                                                 } catch (const std::exception& e) {
-                                                     return self->abort(e.what());
-                                                 }
-                                             }
-                                             self->send_request(std::move(request));
-                                         });
-                    return;
+                    return commit(std::move(progress), [self = shared_from_this(), t,
+                                                        request = std::move(send->request)]() mutable {
+                        auto& p = self->target_.parts[self->index_];
+                        p.verify_on_retry = pipeline::needs_check(p);
+                        p.state = PartState::sending;
+                        ++p.attempts;
+                        if (!p.first_attempt_at) p.first_attempt_at = t;
+                        self->send_request(std::move(request));
+                    });
                 }
                 send_request(std::move(send->request));
                 return;
             }
             if (auto* published = std::get_if<publish::Published>(&s)) {
                 // Committed with the next part's `sending` (or alone when nothing follows), before
-                // anything else goes on the wire.
-                flush_published();
+                // anything else goes on the wire. Kept until it is on disk.
                 pending_ = pipeline::PublishedPart{part.id, *published};
                 part.state = PartState::published;
                 part.remote_id = published->remote_id.empty() ? published->ref.id : published->remote_id;
@@ -170,22 +180,106 @@ private:
     void send_request(http::HttpRequest request) {
         request.owner.account = target_.account;  // at most N transfers per account at once
         service_.transport_.send(std::move(request), [self = shared_from_this()](http::Outcome outcome) {
-            self->step(self->machine_->feed(outcome, now()));
+            self->step(self->machine_->feed(outcome, self->service_.now()));
         });
     }
 
-    void flush_published() {
-        if (!pending_) return;
-        pipeline::commit_progress(service_.store_, &*pending_, std::nullopt, millis(now()));
+    /// Commits `step` through the group commit, then runs `then`. A failed commit keeps the step
+    /// (a confirmed remote id above all) and tries again with backoff; nothing more of this
+    /// target goes out meanwhile.
+    void commit(pipeline::ProgressStep step, std::function<void()> then) {
+        unsaved_ = std::move(step);
+        unsaved_then_ = std::move(then);
+        try_commit();
+    }
+
+    /// commit() of the published part waiting for the next step (if any), then `then`.
+    void commit_pending_then(std::function<void()> then) {
+        if (!pending_) return then();
+        pipeline::ProgressStep last;
+        last.published = std::move(pending_);
         pending_.reset();
+        commit(std::move(last), std::move(then));
+    }
+
+    void try_commit() {
+        service_.commit_then(*unsaved_, [self = shared_from_this()](std::exception_ptr error) {
+            if (error) return self->commit_failed(error);
+            self->unsaved_.reset();
+            self->commit_failures_ = 0;
+            auto then = std::move(self->unsaved_then_);
+            self->unsaved_then_ = nullptr;
+            then();
+        });
+    }
+
+    std::string unsaved_summary() const {
+        if (!unsaved_ || !unsaved_->published) return "";
+        const auto& p = unsaved_->published->published;
+        for (const auto& part : target_.parts) {
+            if (part.id != unsaved_->published->part_id) continue;
+            return fmt::format("part {} was published as {} ({})", part.index,
+                               p.remote_id.empty() ? p.ref.id : p.remote_id,
+                               p.url.empty() ? p.ref.url : p.url);
+        }
+        return "";
+    }
+
+    void commit_failed(std::exception_ptr error) {
+        ++commit_failures_;
+        if (final_commit_) return give_up(what_of(error));
+        if (service_.draining_) return final_commit();
+        const std::string summary = unsaved_summary();
+        if (commit_failures_ == 1 || commit_failures_ % 20 == 0) {
+            log(LogLevel::error, "post {} {}: cannot record progress ({}){}; retrying, nothing more of "
+                "this target is sent meanwhile", target_.post_id, target_.account, what_of(error),
+                summary.empty() ? "" : "; " + summary);
+        }
+        const auto delay = std::min(max_commit_retry, first_commit_retry * (1 << std::min(commit_failures_ - 1, 10)));
+        commit_timer_ = std::make_shared<OneShotTimer>(service_.loop_, delay, [self = shared_from_this()] {
+            std::shared_ptr<OneShotTimer> fired = std::move(self->commit_timer_);
+            self->service_.loop_.defer([fired] {});
+            self->try_commit();
+        });
+    }
+
+    /// Stopping: one more try of the unsaved step, without starting the next part.
+    void final_commit() {
+        final_commit_ = true;
+        if (unsaved_->sending_part_id) {
+            // The next part's request never left: it stays `prepared` (or as it was).
+            unsaved_->sending_part_id.reset();
+            unsaved_->parent.reset();
+            unsaved_->root.reset();
+            unsaved_then_ = [self = shared_from_this()] { self->finish(); };
+            if (!unsaved_->published) {
+                unsaved_.reset();
+                return std::exchange(unsaved_then_, nullptr)();
+            }
+        }
+        try_commit();
+    }
+
+    /// The last try failed at a stop: say loudly what the platform confirmed, so it can be
+    /// resolved by hand (the part stays `sending` on disk and is checked at the next start).
+    void give_up(const std::string& what) {
+        const std::string summary = unsaved_summary();
+        log(LogLevel::error, "post {} {}: STOPPING WITHOUT RECORDING PROGRESS ({}){}{}", target_.post_id,
+            target_.account, what, summary.empty() ? "" : ": ", summary);
+        unsaved_.reset();
+        unsaved_then_ = nullptr;
+        finish();
     }
 
     void fail(const publish::Failure& failure) {
+        // A published part waiting for this step goes to disk first.
+        if (pending_) {
+            return commit_pending_then([self = shared_from_this(), failure] { self->fail(failure); });
+        }
         try {
-            flush_published();
             auto& part = target_.parts[index_];
             const PartState state = pipeline::state_after(failure.cls);
-            const auto t = millis(now());
+            const auto t = millis(service_.now());
             std::optional<pipeline::Millis> next_at;
             if (state == PartState::retry_wait) {
                 next_at = pipeline::next_attempt_at(failure, part.attempts, t, service_.random_);
@@ -194,7 +288,7 @@ private:
             part.state = state;
             part.last_error_kind = failure.code;
             part.last_error = failure.message;
-            part.verify_on_retry = failure.verify_on_retry;
+            part.verify_on_retry = pipeline::check_after_failure(part.verify_on_retry, failure);
             part.next_attempt_at = next_at;
             log(LogLevel::info, "post {} {} part {}: {} ({})", target_.post_id, target_.account,
                 part.index, to_string(state), failure.message);
@@ -218,14 +312,9 @@ private:
     }
 
     void abort(const char* what) {
-        try {
-            flush_published();
-        } catch (const std::exception& e) {
-            log(LogLevel::error, "post {} {}: cannot record a published part: {}", target_.post_id,
-                target_.account, e.what());
-        }
         log(LogLevel::error, "post {} {}: publishing stopped: {}", target_.post_id, target_.account, what);
-        finish();
+        // What the platform confirmed is still recorded (retried until it is).
+        commit_pending_then([self = shared_from_this()] { self->finish(); });
     }
 
     void finish() {
@@ -246,15 +335,25 @@ private:
     std::unique_ptr<publish::Account> view_;
     std::unique_ptr<publish::PartPublisher> machine_;
     std::shared_ptr<OneShotTimer> timer_;
+    std::shared_ptr<OneShotTimer> commit_timer_;
     std::optional<pipeline::PublishedPart> pending_;  ///< published, committed with the next step
+    std::optional<pipeline::ProgressStep> unsaved_;   ///< handed to the group commit, not yet on disk
+    std::function<void()> unsaved_then_;              ///< what follows once unsaved_ is on disk
     std::size_t index_ = 0;
     bool marked_sending_ = false;
+    bool final_commit_ = false;
     int short_retries_ = 0;
+    int commit_failures_ = 0;
 };
 
 PublishService::PublishService(EventLoop& loop, Store& store, secrets::SecretStore& secrets,
-                               http::Transport& transport)
-    : loop_(loop), store_(store), secrets_(secrets), transport_(transport), random_(std::random_device{}()) {}
+                               http::Transport& transport, Clock clock)
+    : loop_(loop),
+      store_(store),
+      secrets_(secrets),
+      transport_(transport),
+      clock_(clock ? std::move(clock) : Clock(system_now)),
+      random_(std::random_device{}()) {}
 
 PublishService::~PublishService() = default;
 
@@ -277,6 +376,11 @@ void PublishService::start_target(pipeline::TargetRecord target, const std::stri
 void PublishService::drain(std::function<void()> idle) {
     draining_ = true;
     on_idle_ = std::move(idle);
+    if (recover_timer_) {
+        recover_timer_.reset();
+        log(LogLevel::warning, "stopping before every interrupted target could be resumed; the next start tries again");
+    }
+    for (const auto& [id, run] : runs_) run->drain_now();
     if (runs_.empty()) loop_.defer([this] {
         if (on_idle_) std::exchange(on_idle_, nullptr)();
     });
@@ -372,18 +476,83 @@ rpc::Json PublishService::show(const std::string& post_id) {
 }
 
 void PublishService::recover() {
-    for (const std::int64_t id : pipeline::interrupted_targets(store_)) {
-        const pipeline::TargetRecord target = pipeline::load_target(store_, id);
-        const auto i = pipeline::first_unpublished(target);
-        if (!i) continue;
-        const PartState s = target.parts[*i].state;
-        // Only a thread that was going out when growthd stopped; a part waiting for a retry or a
-        // decision stays as it is.
-        if (s != PartState::prepared && s != PartState::sending) continue;
-        log(LogLevel::info, "post {} {}: resuming at part {} (found {})", target.post_id,
-            target.account, target.parts[*i].index, to_string(s));
-        start_target(id);
+    if (draining_) return;
+    if (recover_pass()) {
+        recover_failures_ = 0;
+        return;
     }
+    ++recover_failures_;
+    const auto delay = std::min(std::chrono::milliseconds(60'000),
+                                std::chrono::milliseconds(1'000) * (1 << std::min(recover_failures_ - 1, 6)));
+    recover_timer_ = std::make_unique<OneShotTimer>(loop_, delay, [this] {
+        // The timer is dropped after its callback has returned.
+        loop_.defer([fired = std::shared_ptr<OneShotTimer>(std::move(recover_timer_))] {});
+        recover();
+    });
+}
+
+bool PublishService::recover_pass() {
+    std::vector<std::int64_t> ids;
+    try {
+        ids = pipeline::interrupted_targets(store_);
+    } catch (const Error& e) {
+        log(LogLevel::error, "cannot look for interrupted posts ({}); trying again", e.what());
+        return false;
+    }
+    bool done = true;
+    std::set<std::string> missed_posts;
+    for (const std::int64_t id : ids) {
+        if (runs_.count(id) != 0) continue;
+        try {
+            pipeline::TargetRecord target = pipeline::load_target(store_, id);
+            const auto i = pipeline::first_unpublished(target);
+            if (!i) continue;
+            const PartState s = target.parts[*i].state;
+            // Only a thread that was going out when growthd stopped; a part waiting for a retry or a
+            // decision stays as it is.
+            if (s != PartState::prepared && s != PartState::sending) continue;
+            const pipeline::PostRecord post = pipeline::load_post(store_, target.post_id);
+            const auto t = millis(now());
+            if (s == PartState::prepared && pipeline::missed_window(post.created_at, t)) {
+                // Not started in time: a post interrupted long ago does not go out by itself.
+                const int n = pipeline::mark_missed(
+                    store_, id,
+                    fmt::format("not sent: growthd was not running within 15 minutes of the post; "
+                                "growthctl retry {} publishes it",
+                                target.post_id),
+                    t);
+                log(LogLevel::warning, "post {} {}: {} part(s) missed (recorded {} min ago); "
+                    "growthctl retry {} publishes them", target.post_id, target.account, n,
+                    (t - post.created_at) / 60'000, target.post_id);
+                missed_posts.insert(target.post_id);
+                continue;
+            }
+            log(LogLevel::info, "post {} {}: resuming at part {} (found {})", target.post_id,
+                target.account, target.parts[*i].index, to_string(s));
+            start_target(std::move(target), post.options.value("media_url", std::string()));
+        } catch (const Error& e) {
+            log(LogLevel::error, "cannot resume target {} now ({}); trying again", id, e.what());
+            done = false;
+        }
+    }
+    for (const auto& post_id : missed_posts) {
+        try {
+            bool running = false;
+            for (const auto& [id, run] : runs_) running = running || run->post_id() == post_id;
+            if (running) continue;  // its state is written when its last target settles
+            const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
+            const rpc::Json view = pipeline::post_json(post, {});
+            std::vector<std::pair<std::int64_t, std::string>> states;
+            for (std::size_t i = 0; i < post.targets.size(); ++i) {
+                states.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
+            }
+            pipeline::set_post_states(store_, post_id, states, view["state"].get<std::string>(), millis(now()));
+        } catch (const Error& e) {
+            // The parts are marked; the summary is derived from them when shown.
+            log(LogLevel::error, "post {}: cannot record its state ({})", post_id, e.what());
+        }
+    }
+    return done;
 }
 
 }  // namespace growth::daemon

@@ -16,20 +16,26 @@
 #include "core/http/transport.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/records.hpp"
+#include "core/publish/types.hpp"
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/json.hpp"
 #include "core/secrets/secret_store.hpp"
 #include "core/store/store.hpp"
 #include "daemon/event_loop.hpp"
+#include "daemon/publish_timer.hpp"
 
 namespace growth::daemon {
 
 /// Runs targets. One TargetRun per target at most; targets run in parallel.
 class PublishService {
 public:
-    /// Every reference must outlive the service. Throws nothing.
+    /// The wall clock the service stamps and decides with (a fixed one in tests).
+    using Clock = std::function<publish::Instant()>;
+
+    /// Every reference must outlive the service; an empty `clock` is the system clock.
+    /// Throws std::bad_alloc.
     PublishService(EventLoop& loop, Store& store, secrets::SecretStore& secrets,
-                   http::Transport& transport);
+                   http::Transport& transport, Clock clock = {});
     ~PublishService();
     PublishService(const PublishService&) = delete;
     PublishService& operator=(const PublishService&) = delete;
@@ -49,14 +55,19 @@ public:
     rpc::Json show(const std::string& post_id);
 
     /// Resumes targets a crash or stop interrupted (a part left `prepared` or `sending`): a part
-    /// in `sending` is checked through the platform before anything is re-sent. Called once at
-    /// start-up. Throws growth::Error("store_*").
+    /// in `sending` is checked through the platform before anything is re-sent; a target whose
+    /// next part is `prepared` while its post was recorded more than 15 minutes ago
+    /// (pipeline::catch_up_window_ms) is not resumed but marked `missed` (`growthctl retry`
+    /// publishes it). Called once at start-up. A target the store cannot read or mark now (busy,
+    /// full disk) is logged and tried again later on the loop (backoff from 1 s to 1 min) until
+    /// it can. Throws std::bad_alloc.
     void recover();
 
     /// Stops taking work for a graceful stop: no new target starts and no run starts another
     /// part once its current part is settled; `idle` runs (from the loop) once no target is running, at once when none
     /// is. Parts not started stay `prepared` and are resumed by recover() at the next start.
-    /// Throws std::bad_alloc.
+    /// A confirmed part whose commit is waiting for a retry is committed once more at once; if
+    /// that fails too, the log says loudly which remote id was not recorded. Throws std::bad_alloc.
     void drain(std::function<void()> idle);
 
     /// Targets running now. Throws nothing.
@@ -64,6 +75,9 @@ public:
 
 private:
     class TargetRun;
+    publish::Instant now() const { return clock_(); }
+    /// One pass of recover(); returns false when some target must be tried again later.
+    bool recover_pass();
     friend class TargetRun;
     void finished(std::int64_t target_id, const std::string& post_id, const std::string& target_state);
     void answer_waiters(const std::string& post_id);
@@ -77,6 +91,7 @@ private:
     Store& store_;
     secrets::SecretStore& secrets_;
     http::Transport& transport_;
+    Clock clock_;
     std::mt19937 random_;
     std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
     std::multimap<std::string, rpc::Responder> waiters_;
@@ -84,6 +99,8 @@ private:
     bool draining_ = false;
     std::function<void()> on_idle_;
     std::vector<std::function<void(std::exception_ptr)>> batch_then_;
+    std::unique_ptr<OneShotTimer> recover_timer_;
+    int recover_failures_ = 0;
 };
 
 }  // namespace growth::daemon

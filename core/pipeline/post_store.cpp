@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/pipeline/post_id.hpp"
 #include "core/pipeline/record_keys.hpp"
+#include "core/pipeline/progress.hpp"
 #include "core/publish/bluesky_tid.hpp"
 #include "core/store/sqlite_error.hpp"
 
@@ -216,7 +217,8 @@ void sending_in(SQLite::Database& db, std::int64_t part_id, Millis now) {
     SQLite::Statement s(db,
                         "UPDATE parts SET state = 'sending', attempts = attempts + 1, "
                         "last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), "
-                        "next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2");
+                        "verify_on_retry = CASE WHEN state IN ('sending', 'unknown') THEN 1 "
+                        "ELSE verify_on_retry END, next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2");
     s.bind(1, static_cast<std::int64_t>(now));
     s.bind(2, static_cast<std::int64_t>(part_id));
     s.exec();
@@ -287,16 +289,47 @@ void mark_failed(Store& store, std::int64_t part_id, PartState state, const publ
                  std::optional<Millis> next_attempt, Millis now) {
     exec_part_update(store,
                      "UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
-                     "next_attempt_at = ?4, verify_on_retry = ?5, updated_at = ?6 WHERE id = ?7",
+                     "next_attempt_at = ?4, verify_on_retry = CASE WHEN ?5 THEN 1 WHEN ?8 THEN 0 "
+                     "ELSE verify_on_retry END, updated_at = ?6 WHERE id = ?7",
                      [&](SQLite::Statement& s) {
                          s.bind(1, std::string(to_string(state)));
                          s.bind(2, failure.code.empty() ? std::string("failed") : failure.code);
                          s.bind(3, failure.message);
                          bind_opt(s, 4, next_attempt);
+                         // check_after_failure(stored flag, failure), in SQL.
                          s.bind(5, failure.verify_on_retry ? 1 : 0);
                          s.bind(6, static_cast<std::int64_t>(now));
                          s.bind(7, static_cast<std::int64_t>(part_id));
+                         s.bind(8, proves_not_applied(failure) ? 1 : 0);
                      });
+}
+
+void mark_uncertain(Store& store, std::int64_t part_id, Millis now) {
+    exec_part_update(store, "UPDATE parts SET verify_on_retry = 1, updated_at = ? WHERE id = ?",
+                     [&](SQLite::Statement& s) {
+                         s.bind(1, static_cast<std::int64_t>(now));
+                         s.bind(2, static_cast<std::int64_t>(part_id));
+                     });
+}
+
+int mark_missed(Store& store, std::int64_t target_id, const std::string& message, Millis now) {
+    return guarded(store, [&] {
+        WriteTransaction tx(store);
+        SQLite::Statement s(store.db(),
+                            "UPDATE parts SET state = 'missed', last_error_kind = 'missed', "
+                            "last_error = ?1, next_attempt_at = NULL, updated_at = ?2 "
+                            "WHERE target_id = ?3 AND state = 'prepared'");
+        s.bind(1, message);
+        s.bind(2, static_cast<std::int64_t>(now));
+        s.bind(3, static_cast<std::int64_t>(target_id));
+        const int changed = s.exec();
+        SQLite::Statement t(store.db(), "UPDATE targets SET state = 'missed', updated_at = ? WHERE id = ?");
+        t.bind(1, static_cast<std::int64_t>(now));
+        t.bind(2, static_cast<std::int64_t>(target_id));
+        t.exec();
+        tx.commit();
+        return changed;
+    });
 }
 
 void set_states(Store& store, std::int64_t target_id, const std::string& target_state,

@@ -34,7 +34,9 @@ TargetRecord load_target(Store& store, std::int64_t target_id);
 void save_container(Store& store, std::int64_t part_id, const std::string& container_id, Millis now);
 
 /// Commits the part as `sending` (attempts + 1, first/last attempt times) before its first
-/// request of this attempt goes out. Throws growth::Error("store_*").
+/// request of this attempt goes out. A part that was still `sending` (an attempt cut off) or
+/// `unknown` keeps verify_on_retry set from then on (its earlier outcome is uncertain).
+/// Throws growth::Error("store_*").
 void mark_sending(Store& store, std::int64_t part_id, Millis now);
 
 /// Commits a published part: remote id, cid, url, state `published`. Throws Error("store_*").
@@ -69,9 +71,21 @@ struct ProgressStep {
 void commit_progress_batch(Store& store, const std::vector<ProgressStep>& steps, Millis now);
 
 /// Commits a failed attempt: `state`, the error kind and message, next_attempt_at (retry_wait
-/// only) and whether the next attempt must check first. Throws growth::Error("store_*").
+/// only) and whether the next attempt must check first: check_after_failure (progress.hpp) of
+/// the stored verify_on_retry, so a flag set by an uncertain attempt survives a later 429 or
+/// not_sent and is cleared only by a known outcome. Throws growth::Error("store_*").
 void mark_failed(Store& store, std::int64_t part_id, PartState state, const publish::Failure& failure,
                  std::optional<Millis> next_attempt, Millis now);
+
+/// Commits that part `part_id`'s earlier outcome is uncertain (verify_on_retry = 1): done when a
+/// part found in `sending` or `unknown` starts a new attempt, so that a failure before its first
+/// request cannot forget it. Throws growth::Error("store_*").
+void mark_uncertain(Store& store, std::int64_t part_id, Millis now);
+
+/// Commits, in one transaction, every `prepared` part of target `target_id` as `missed` with
+/// error kind "missed" and `message`, and the target's state "missed". Returns how many parts
+/// changed. Throws growth::Error("store_*").
+int mark_missed(Store& store, std::int64_t target_id, const std::string& message, Millis now);
 
 /// Records a target's and its post's summary states (the post's only when `post_state` is not
 /// empty). Throws growth::Error("store_*").

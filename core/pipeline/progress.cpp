@@ -57,11 +57,28 @@ publish::Part part_to_send(const TargetRecord& target, std::size_t i, const std:
         }
     }
     part.container_id = p.container_id;
-    part.resume = p.state == PartState::sending || p.state == PartState::unknown || p.verify_on_retry;
+    part.resume = needs_check(p);
     if (p.first_attempt_at) {
         part.first_attempt_at = publish::Instant(std::chrono::milliseconds(*p.first_attempt_at));
     }
     return part;
+}
+
+bool needs_check(const PartRecord& p) noexcept {
+    return p.state == PartState::sending || p.state == PartState::unknown || p.verify_on_retry;
+}
+
+bool proves_not_applied(const publish::Failure& failure) noexcept {
+    return failure.code == "not_published";
+}
+
+bool check_after_failure(bool checked_before, const publish::Failure& failure) noexcept {
+    if (failure.verify_on_retry) return true;
+    return checked_before && !proves_not_applied(failure);
+}
+
+bool missed_window(Millis post_created_at, Millis now) noexcept {
+    return now - post_created_at > catch_up_window_ms;
 }
 
 PartState state_after(publish::FailureClass cls) noexcept {

@@ -22,6 +22,23 @@ std::optional<std::size_t> first_unpublished(const TargetRecord& target) noexcep
 /// for a check. Throws growth::Error("internal_error") when an earlier part is not published.
 publish::Part part_to_send(const TargetRecord& target, std::size_t i, const std::string& media_url);
 
+/// True when part `p` must be checked through the platform before it is sent again: it was
+/// found in `sending` (an attempt was cut off), is `unknown`, or an earlier attempt's outcome
+/// was uncertain and none has had a known outcome since (`verify_on_retry`). Throws nothing.
+bool needs_check(const PartRecord& p) noexcept;
+
+/// True when `failure` is a definite "not applied" answer: the attempt checked through the
+/// platform and found that nothing was created (Bluesky's read-back by record key after a failed
+/// create, code "not_published"). A 429, a not_sent or a refusal of a re-send says nothing about
+/// an earlier attempt, so it is not one. Throws nothing.
+bool proves_not_applied(const publish::Failure& failure) noexcept;
+
+/// Whether the part must still be checked before its next attempt after an attempt that began
+/// with `checked_before` (needs_check of the part then) failed with `failure`. Sticky: once an
+/// attempt's outcome is uncertain the answer stays true until an attempt has a known outcome
+/// (published, or proves_not_applied); a later 429 or not_sent does not clear it. Throws nothing.
+bool check_after_failure(bool checked_before, const publish::Failure& failure) noexcept;
+
 /// The state a failed part moves to (retry_wait, needs_auth, failed, unknown). Throws nothing.
 PartState state_after(publish::FailureClass cls) noexcept;
 
@@ -32,12 +49,22 @@ Millis next_attempt_at(const publish::Failure& failure, int attempts, Millis now
                        std::mt19937& random) noexcept;
 
 /// A target's state: "published" when every part is, "sending" while `running`, else the state
-/// of its first unpublished part. Throws std::bad_alloc.
+/// of its first unpublished part (so "missed" when the thread was not started in time).
+/// Throws std::bad_alloc.
 std::string target_state(const TargetRecord& target, bool running);
 
 /// A post's state from its targets' states: "published" when all are, "sending" while any is,
 /// "partial" when some part went out and not all, else the common state ("failed" when they
 /// differ). Throws std::bad_alloc.
 std::string post_state(const std::vector<std::string>& target_states, bool any_part_published);
+
+/// How long after a post was recorded its `prepared` parts may still go out by themselves (at
+/// growthd's next start); later they are `missed` and only `growthctl retry` sends them.
+constexpr Millis catch_up_window_ms = 15 * 60 * 1000;
+
+/// True when a target interrupted with its first unpublished part in `prepared` is too late to
+/// resume by itself: its post was recorded (`post_created_at`) more than catch_up_window_ms
+/// before `now`. Throws nothing.
+bool missed_window(Millis post_created_at, Millis now) noexcept;
 
 }  // namespace growth::pipeline

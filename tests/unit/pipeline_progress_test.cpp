@@ -127,3 +127,36 @@ TEST_CASE("exit codes: 0 all, 5 unknown, 6 login, 4 partial or waiting, 1 nothin
     CHECK(growth::exit_code_for_post(post({"failed", "prepared"})) == ExitCode::failed);
     CHECK(growth::exit_code_for_post(post({"failed"})) == ExitCode::failed);
 }
+
+TEST_CASE("check after a failure: sticky until a known outcome") {
+    publish::Failure f;
+    f.cls = publish::FailureClass::rate_limited;
+    f.code = "rate_limited";
+    CHECK(check_after_failure(true, f));
+    CHECK_FALSE(check_after_failure(false, f));
+    f.cls = publish::FailureClass::retry_safe;
+    f.code = "not_sent";
+    CHECK(check_after_failure(true, f));
+    f.code = "connection_lost";
+    f.verify_on_retry = true;
+    CHECK(check_after_failure(false, f));
+    f.verify_on_retry = false;
+    f.code = "not_published";
+    CHECK(proves_not_applied(f));
+    CHECK_FALSE(check_after_failure(true, f));
+}
+
+TEST_CASE("a missed part: 15 minutes after the post, target and post say missed, exit 4") {
+    CHECK_FALSE(missed_window(0, 15 * 60 * 1000));
+    CHECK(missed_window(0, 15 * 60 * 1000 + 1));
+    TargetRecord t;
+    t.parts = {part(1, PartState::published, "1"), part(2, PartState::missed)};
+    CHECK(target_state(t, false) == "missed");
+    CHECK(post_state({"missed", "missed"}, false) == "missed");
+    CHECK(post_state({"missed", "published"}, true) == "partial");
+    t.parts[0].state = PartState::missed;
+    CHECK_FALSE(part_to_send(t, 0, "").resume);
+    rpc::Json parts = rpc::Json::array({rpc::Json{{"state", "missed"}}, rpc::Json{{"state", "missed"}}});
+    CHECK(growth::exit_code_for_post(rpc::Json{{"targets", rpc::Json::array({rpc::Json{{"parts", parts}}})}}) ==
+          ExitCode::partial);
+}

@@ -153,3 +153,76 @@ TEST_CASE("planning refuses Instagram without an image and an account named twic
     const auto x = account(*t.store, "x", publish::Platform::x);
     CHECK_THROWS_WITH_AS(plan_post("hi", {x, x}, {}), "account 'x' is named twice by --to", Error);
 }
+
+TEST_CASE("the check flag is sticky: a later 429 or not_sent keeps it, a known outcome clears it") {
+    TempStore t;
+    auto plan = plan_post("One part.", {account(*t.store, "m", publish::Platform::mastodon)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    const auto part_id = load_post(*t.store, id).targets[0].parts[0].id;
+    auto failure = [](publish::FailureClass cls, const char* code, bool verify) {
+        publish::Failure f;
+        f.cls = cls;
+        f.code = code;
+        f.message = code;
+        f.verify_on_retry = verify;
+        return f;
+    };
+    auto flag = [&] { return load_post(*t.store, id).targets[0].parts[0].verify_on_retry; };
+    mark_sending(*t.store, part_id, 2000);
+    mark_failed(*t.store, part_id, PartState::retry_wait,
+                failure(publish::FailureClass::retry_safe, "connection_lost", true), 3000, 2000);
+    CHECK(flag());
+    mark_sending(*t.store, part_id, 4000);
+    mark_failed(*t.store, part_id, PartState::retry_wait,
+                failure(publish::FailureClass::rate_limited, "rate_limited", false), 5000, 4000);
+    CHECK(flag());
+    mark_sending(*t.store, part_id, 6000);
+    mark_failed(*t.store, part_id, PartState::retry_wait,
+                failure(publish::FailureClass::retry_safe, "not_sent", false), 7000, 6000);
+    CHECK(flag());
+    mark_failed(*t.store, part_id, PartState::failed,
+                failure(publish::FailureClass::permanent, "validation", false), std::nullopt, 6000);
+    CHECK(flag());
+    // The platform's read-back found nothing: known, not applied.
+    mark_failed(*t.store, part_id, PartState::retry_wait,
+                failure(publish::FailureClass::retry_safe, "not_published", false), 8000, 7000);
+    CHECK_FALSE(flag());
+    mark_failed(*t.store, part_id, PartState::retry_wait,
+                failure(publish::FailureClass::retry_safe, "connection_lost", true), 9000, 8000);
+    mark_published(*t.store, part_id, publish::Published{"1", "u", {"1", "", "u"}}, 9000);
+    CHECK_FALSE(flag());
+}
+
+TEST_CASE("a new attempt of a part left sending or unknown marks its earlier outcome uncertain") {
+    TempStore t;
+    auto plan = plan_post("One part.", {account(*t.store, "x", publish::Platform::x)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    const auto part_id = load_post(*t.store, id).targets[0].parts[0].id;
+    auto part = [&] { return load_post(*t.store, id).targets[0].parts[0]; };
+    mark_sending(*t.store, part_id, 2000);
+    CHECK_FALSE(part().verify_on_retry);  // the first attempt: nothing uncertain before it
+    mark_sending(*t.store, part_id, 3000);  // the earlier attempt was cut off
+    CHECK(part().verify_on_retry);
+    CHECK(part().attempts == 2);
+
+    const std::string id2 = insert_post(*t.store, plan, 1000, counter);
+    const auto part2 = load_post(*t.store, id2).targets[0].parts[0].id;
+    mark_uncertain(*t.store, part2, 2000);
+    CHECK(load_post(*t.store, id2).targets[0].parts[0].verify_on_retry);
+}
+
+TEST_CASE("mark_missed turns every prepared part of a target missed, with the reason") {
+    TempStore t;
+    auto plan = plan_post(two_parts(), {account(*t.store, "x", publish::Platform::x)}, {});
+    const std::string id = insert_post(*t.store, plan, 1000, counter);
+    auto target = load_post(*t.store, id).targets[0];
+    mark_published(*t.store, target.parts[0].id, publish::Published{"1", "u", {"1", "", "u"}}, 2000);
+    CHECK(mark_missed(*t.store, target.id, "not sent: too late", 3000) == 1);
+    target = load_target(*t.store, target.id);
+    CHECK(target.state == "missed");
+    CHECK(target.parts[0].state == PartState::published);
+    CHECK(target.parts[1].state == PartState::missed);
+    CHECK(target.parts[1].last_error_kind == "missed");
+    CHECK(target.parts[1].last_error == "not sent: too late");
+    CHECK(interrupted_targets(*t.store).empty());
+}

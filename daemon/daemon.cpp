@@ -41,6 +41,10 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
     return buffer;
 }
 
+text::PostBounds post_bounds(const Config& config) {
+    return text::PostBounds{config.max_post_bytes, config.max_parts};
+}
+
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options)
@@ -68,7 +72,7 @@ Daemon::Daemon(DaemonOptions options)
     transport_ = std::make_unique<CurlTransport>(loop_, http);
     account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transport_});
     publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transport_);
-    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_});
+    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_, post_bounds(config_)});
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
@@ -223,6 +227,7 @@ void Daemon::apply(const Config& config) {
     config_ = config;
     Log::set_threshold(config_.log_level);
     server_->set_max_connections(static_cast<std::size_t>(config_.max_connections));
+    post_services_->bounds = post_bounds(config_);
 }
 
 void Daemon::reschedule() {

@@ -6,6 +6,7 @@
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/error_codes.hpp"
 #include "core/rpc/message.hpp"
+#include "core/text/utf8.hpp"
 
 namespace growth::rpc {
 
@@ -57,6 +58,10 @@ Json error_response(const Json& id, std::exception_ptr error) {
 std::optional<Json> Dispatcher::handle_line(std::string_view line,
                                             const CallContext& context) const {
     if (is_blank(line)) return std::nullopt;
+    if (const auto bad = text::find_invalid_utf8(line); bad != std::string_view::npos) {
+        return make_error(nullptr, ErrorCode::parse_error, kind::parse_error,
+                          "invalid UTF-8 at byte offset " + std::to_string(bad) + " of the request line");
+    }
     Json message;
     try {
         message = Json::parse(line);

@@ -16,7 +16,7 @@
 using growth::Error;
 using growth::Store;
 using growth::publish::Platform;
-using growth::rpc::Json;
+using growth::Json;
 using growth::test::MemorySecrets;
 using growth::test::SecretsTempDir;
 namespace accounts = growth::accounts;

@@ -15,7 +15,7 @@ TEST_CASE("a reply holding invalid UTF-8 becomes an internal error for the same 
     result["text"] = "ok \xc3\x28 bad";
     CHECK(rpc::to_line(rpc::make_result(7, result)) ==
           R"({"jsonrpc":"2.0","id":7,"error":{"code":-32603,"message":"internal error: a string in the reply )"
-          R"(is not UTF-8: invalid UTF-8 byte at index 3: 0xC3","data":{"kind":"internal_error"}}})"
+          R"(is not UTF-8: invalid UTF-8 byte at index 4: 0x28","data":{"kind":"internal_error"}}})"
           "\n");
     CHECK(rpc::to_line(rpc::make_error("a", rpc::ErrorCode::application_error, "bad_input", "\xff")) ==
           R"({"jsonrpc":"2.0","id":"a","error":{"code":-32603,"message":"internal error: a string in the reply )"
@@ -27,9 +27,9 @@ TEST_CASE("a request or notification holding invalid UTF-8 is not sent") {
     Json params = Json::object();
     params["text"] = "ok \xc3\x28 bad";
     CHECK_THROWS_WITH_AS(rpc::to_line(rpc::make_request(1, "post.publish", params)),
-                         "a string in the message is not UTF-8: invalid UTF-8 byte at index 3: 0xC3", Error);
+                         "a string in the message is not UTF-8: invalid UTF-8 byte at index 4: 0x28", Error);
     CHECK_THROWS_WITH_AS(rpc::to_line(rpc::make_notification("x.y", params)),
-                         "a string in the message is not UTF-8: invalid UTF-8 byte at index 3: 0xC3", Error);
+                         "a string in the message is not UTF-8: invalid UTF-8 byte at index 4: 0x28", Error);
 }
 
 TEST_CASE("well-formed strings are encoded as they are") {

@@ -19,6 +19,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/session.hpp"
+#include "cli/text_input.hpp"
 #include "core/exit_code.hpp"
 
 extern char** environ;
@@ -42,24 +43,6 @@ struct PostOptions {
     bool open = false;
     bool json = false;
 };
-
-std::string read_text(const PostOptions& o) {
-    if (!o.file.empty() && o.has_text) {
-        throw Failure(ExitCode::usage, "usage", "give the text either as an argument or with -f, not both");
-    }
-    if (!o.file.empty() && o.file != "-") {
-        std::ifstream in(o.file, std::ios::binary);
-        if (!in) throw Failure(ExitCode::usage, "bad_input", fmt::format("cannot read {}: {}", o.file, std::strerror(errno)));
-        return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    }
-    if (o.file == "-" || (o.has_text && o.text == "-") || (!o.has_text && !isatty(STDIN_FILENO))) {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
-    }
-    if (o.has_text) return o.text;
-    throw Failure(ExitCode::usage, "usage", "no text given: pass TEXT, -f FILE, or - to read standard input");
-}
 
 std::string str(const rpc::Json& j, const char* key) {
     return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
@@ -174,7 +157,7 @@ rpc::Json wait_settled(DaemonConnection& connection, const rpc::Json& recorded) 
 
 int run_post(const PostOptions& o, const GlobalOptions& global) {
     rpc::Json params = rpc::Json::object();
-    params["text"] = read_text(o);
+    params["text"] = read_text_input(TextSource{o.file, o.text, o.has_text});
     if (!o.to.empty()) params["to"] = o.to;
     if (!o.numbering.empty()) params["numbering"] = o.numbering;
     if (!o.media_url.empty()) params["media_url"] = o.media_url;

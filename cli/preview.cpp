@@ -8,20 +8,19 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/text_input.hpp"
+#include "core/config/config.hpp"
 #include "core/error.hpp"
+#include "core/paths.hpp"
 #include "core/text/platform.hpp"
+#include "core/text/post_bounds.hpp"
 #include "core/text/splitter.hpp"
-#include "core/text/utf8.hpp"
 
 namespace growth::cli {
 
@@ -48,25 +47,6 @@ struct PlatformPreview {
     bool no_split = false;
     bool valid = true;
 };
-
-std::string read_input(const PreviewOptions& o) {
-    if (!o.file.empty() && o.has_text) throw Error("usage", "give the text either as an argument or with -f, not both");
-    if (!o.file.empty() && o.file != "-") {
-        std::ifstream in(o.file, std::ios::binary);
-        if (!in) throw Error("bad_input", fmt::format("cannot read {}: {}", o.file, std::strerror(errno)));
-        std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (in.bad()) throw Error("bad_input", fmt::format("cannot read {}: {}", o.file, std::strerror(errno)));
-        return s;
-    }
-    const bool want_stdin = o.file == "-" || (o.has_text && o.text == "-") || (!o.has_text && !isatty(STDIN_FILENO));
-    if (want_stdin) {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
-    }
-    if (o.has_text) return o.text;
-    throw Error("usage", "no text given: pass TEXT, -f FILE, or - to read standard input");
-}
 
 std::vector<Platform> parse_platforms(const std::vector<std::string>& names) {
     if (names.empty()) {
@@ -129,7 +109,8 @@ PlatformPreview preview_one(Platform p, const std::string& input, const PreviewO
         try {
             r.parts = text::split_text(p, input, so);
         } catch (const Error& e) {
-            if (e.kind() == "unsplittable") throw Error("bad_input", fmt::format("{}: {}", text::platform_name(p), e.what()));
+            if (e.kind() == "unsplittable" || e.kind() == "too_many_parts")
+                throw Error(e.kind(), fmt::format("{}: {}", text::platform_name(p), e.what()));
             throw;
         }
         return r;
@@ -234,8 +215,12 @@ int run_preview(const PreviewOptions& o, bool json) {
     text::SplitOptions so;
     so.numbering = *numbering;
     so.rules.mastodon_limit = parse_mastodon_limit(o.mastodon_limit);
-    const std::string input = read_input(o);
-    text::require_valid_utf8(input);
+    // The bounds growthd applies to post.publish ([limits] of the config file, else the defaults).
+    const Config config = load_config(paths::config_file());
+    const text::PostBounds bounds{config.max_post_bytes, config.max_parts};
+    so.max_parts = bounds.max_parts;
+    const std::string input = read_text_input(TextSource{o.file, o.text, o.has_text});
+    text::require_post_size(input, bounds);
     std::vector<PlatformPreview> previews;
     for (const auto p : platforms) previews.push_back(preview_one(p, input, o, so));
     if (json) print_json(previews);

@@ -43,6 +43,10 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
     return buffer;
 }
 
+text::PostBounds post_bounds(const Config& config) {
+    return text::PostBounds{config.max_post_bytes, config.max_parts};
+}
+
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options)
@@ -76,7 +80,7 @@ Daemon::Daemon(DaemonOptions options)
         loop_, *transport_, static_cast<std::size_t>(config_.max_transfers_per_account), http.total_timeout);
     account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transfers_});
     publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transfers_);
-    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_});
+    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_, post_bounds(config_)});
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
@@ -243,6 +247,7 @@ void Daemon::apply(const Config& config) {
                                     config_.max_json_depth);
     server_->set_max_owed(static_cast<std::size_t>(config_.max_owed_replies));
     transfers_->set_per_account(static_cast<std::size_t>(config_.max_transfers_per_account));
+    post_services_->bounds = post_bounds(config_);
 }
 
 void Daemon::reschedule() {

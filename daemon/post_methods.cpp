@@ -24,7 +24,7 @@ pipeline::Millis now_ms() {
         .count();
 }
 
-pipeline::PostPlan plan_from(Store& store, const Json& params) {
+pipeline::PostPlan plan_from(Store& store, const Json& params, const text::PostBounds& bounds) {
     std::vector<accounts::Account> targets;
     if (params.contains("to")) {
         for (const auto& word : params["to"]) {
@@ -50,7 +50,7 @@ pipeline::PostPlan plan_from(Store& store, const Json& params) {
         options.media_url.rfind("http://", 0) != 0) {
         throw Error("bad_input", "--media-url must be an http(s) URL, got '" + options.media_url + "'");
     }
-    return pipeline::plan_post(params["text"].get<std::string>(), std::move(targets), options);
+    return pipeline::plan_post(params["text"].get<std::string>(), std::move(targets), options, bounds);
 }
 
 }  // namespace
@@ -71,7 +71,7 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
          },
          true},
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
-            pipeline::PostPlan plan = plan_from(services.store, params);
+            pipeline::PostPlan plan = plan_from(services.store, params, services.bounds);
             if (params.value("dry_run", false)) {
                 reply.result(pipeline::plan_json(plan));
                 return;

@@ -4,6 +4,7 @@
 #include "core/rpc/method_table.hpp"
 #include "core/secrets/secret_store.hpp"
 #include "core/store/store.hpp"
+#include "core/text/post_bounds.hpp"
 #include "daemon/publish_service.hpp"
 
 namespace growth::daemon {
@@ -12,6 +13,7 @@ namespace growth::daemon {
 struct PostServices {
     Store& store;
     PublishService& publishing;
+    text::PostBounds bounds;  ///< [limits] max_post_bytes and max_parts; the daemon keeps it current
 };
 
 /// Registers post.publish, post.show and post.retry on `table`. post.publish and post.retry

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text/utf8.hpp"
 
 namespace growth::pipeline {
 
@@ -20,7 +21,7 @@ text::Platform text_platform(publish::Platform p) noexcept {
 }
 
 PostPlan plan_post(std::string text, std::vector<accounts::Account> targets,
-                   const PlanOptions& options) {
+                   const PlanOptions& options, const text::PostBounds& bounds) {
     if (targets.empty()) throw Error("bad_input", "no account to publish to; add one with growthctl account add");
     std::set<std::string> seen;
     for (const auto& a : targets) {
@@ -32,11 +33,15 @@ PostPlan plan_post(std::string text, std::vector<accounts::Account> targets,
                                      "image URL) for account '" + a.name + "'");
         }
     }
+    // The text as a whole, before any split: an oversize text costs no work at all.
+    text::require_post_size(text, bounds);
+    text::require_valid_utf8(text);
     PostPlan plan;
     plan.options = options;
     for (auto& a : targets) {
         text::SplitOptions split;
         split.numbering = options.numbering;
+        split.max_parts = bounds.max_parts;
         if (a.platform == publish::Platform::mastodon && a.settings.is_object() &&
             a.settings.contains("max_characters") && a.settings["max_characters"].is_number_integer()) {
             split.rules.mastodon_limit = a.settings["max_characters"].get<long>();

@@ -7,6 +7,7 @@
 #include "core/accounts/accounts.hpp"
 #include "core/rpc/json.hpp"
 #include "core/text/numbering.hpp"
+#include "core/text/post_bounds.hpp"
 #include "core/text/splitter.hpp"
 
 namespace growth::pipeline {
@@ -33,12 +34,14 @@ struct PostPlan {
 /// The text platform of a publishing platform. Throws nothing.
 text::Platform text_platform(publish::Platform p) noexcept;
 
-/// Splits `text` for every account (Mastodon with the instance's max_characters setting).
-/// Throws growth::Error("bad_input") for no accounts, the same account twice, an empty or invalid
-/// text, an Instagram target without a media URL; ("unsplittable") from the splitter, naming the
-/// platform.
+/// Splits `text` for every account (Mastodon with the instance's max_characters setting), within
+/// `bounds`. Throws growth::Error("bad_input") for no accounts, the same account twice, an
+/// Instagram target without a media URL, a text that is empty or not UTF-8 ("invalid UTF-8 at byte
+/// offset N"); ("post_too_large") for a text over bounds.max_post_bytes, checked before any split;
+/// ("unsplittable") and ("too_many_parts", over bounds.max_parts) from the splitter, prefixed with
+/// the platform and account.
 PostPlan plan_post(std::string text, std::vector<accounts::Account> targets,
-                   const PlanOptions& options);
+                   const PlanOptions& options, const text::PostBounds& bounds = {});
 
 /// The plan as post.publish's dry-run result: {"dry_run":true,"targets":[{"account","platform",
 /// "parts":[{"index","text","length","label"}]}]}. Throws std::bad_alloc.

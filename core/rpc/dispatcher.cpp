@@ -8,6 +8,7 @@
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/error_codes.hpp"
 #include "core/rpc/message.hpp"
+#include "core/text/utf8.hpp"
 
 namespace growth::rpc {
 
@@ -65,6 +66,10 @@ std::optional<Json> Dispatcher::handle_line(std::string_view line,
                           fmt::format("the request nests arrays and objects deeper than {} levels "
                                       "(limits.max_json_depth)",
                                       max_json_depth_));
+    }
+    if (const auto bad = text::find_invalid_utf8(line); bad != std::string_view::npos) {
+        return make_error(nullptr, ErrorCode::parse_error, kind::parse_error,
+                          "invalid UTF-8 at byte offset " + std::to_string(bad) + " of the request line");
     }
     Json message;
     try {

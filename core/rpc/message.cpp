@@ -1,6 +1,8 @@
 #include "core/rpc/message.hpp"
 
+#include "core/error.hpp"
 #include "core/rpc/protocol.hpp"
+#include "core/text/utf8.hpp"
 
 namespace growth::rpc {
 
@@ -55,7 +57,24 @@ Json make_hello(std::string_view daemon_version) {
 }
 
 std::string to_line(const Json& message) {
-    std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string line;
+    try {
+        line = message.dump();  // strict: a string that is not UTF-8 is never silently replaced
+    } catch (const Json::type_error& e) {
+        // A bug of whoever built the message (every text growth takes in is checked first). A
+        // reply still goes out, as an internal error for the same request.
+        std::string what = e.what();
+        if (const auto bracket = what.find("] "); !what.empty() && what.front() == '[' && bracket != std::string::npos) {
+            what.erase(0, bracket + 2);
+        }
+        const bool reply = message.is_object() && message.contains("id") && !message.contains("method");
+        if (!reply) throw Error(std::string(kind::internal_error), "a string in the message is not UTF-8: " + what);
+        Json id = message["id"];
+        if (id.is_string() && text::find_invalid_utf8(id.get_ref<const std::string&>()) != std::string::npos) id = nullptr;
+        line = make_error(id, ErrorCode::internal_error, kind::internal_error,
+                          "internal error: a string in the reply is not UTF-8: " + what)
+                   .dump();
+    }
     line.push_back('\n');
     return line;
 }

@@ -27,8 +27,10 @@ Json make_notification(std::string_view method, const Json& params);
 /// The greeting the server sends first: growth.hello with the protocol and daemon versions.
 Json make_hello(std::string_view daemon_version);
 
-/// The compact one-line encoding plus '\n'. Invalid UTF-8 in strings is replaced (U+FFFD),
-/// never thrown about, so a reply can always be sent. Throws only std::bad_alloc.
+/// The compact one-line encoding plus '\n'. Strings are never altered: a reply (a message with an
+/// "id" and no "method") holding a string that is not UTF-8 becomes an internal_error reply to the
+/// same id, so a reply can always be sent. Throws growth::Error("internal_error") for any other
+/// message holding such a string, else only std::bad_alloc.
 std::string to_line(const Json& message);
 
 }  // namespace growth::rpc

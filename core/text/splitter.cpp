@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/text/entities.hpp"
 #include "core/text/grapheme.hpp"
+#include "core/text/post_bounds.hpp"
 #include "core/text/split_breaks.hpp"
 #include "core/text/utf8.hpp"
 
@@ -113,6 +114,8 @@ public:
             // Wider labels never give fewer parts, so the first d whose count has at most d
             // digits has exactly d digits, and that count is consistent with its own labels.
         }
+        // Refused before the balancing, the costly half: a too-long thread costs one greedy pass.
+        if (opt_.max_parts > 0 && n > opt_.max_parts) throw too_many_parts(static_cast<std::size_t>(n), opt_.max_parts);
         return layout(n);
     }
 

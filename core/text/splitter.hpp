@@ -26,6 +26,7 @@ namespace growth::text {
 struct SplitOptions {
     Numbering numbering = Numbering::none;
     RuleOptions rules;
+    int max_parts = 0;  ///< more parts than this are refused (too_many_parts); 0: no cap
 };
 
 /// One part of a thread.
@@ -40,7 +41,9 @@ struct Part {
 /// Splits well-formed or not UTF-8 `text` for platform `p`. A text that fits in one part gives
 /// one part without a label. Throws growth::Error("bad_input") for invalid UTF-8 (naming the byte
 /// offset) or a text that is empty or only whitespace and markers; growth::Error("unsplittable")
-/// when a link, mention, hashtag, cashtag or single grapheme does not fit in a part on its own.
+/// when a link, mention, hashtag, cashtag or single grapheme does not fit in a part on its own;
+/// growth::Error("too_many_parts") (see text::too_many_parts) when the thread needs more than
+/// `options.max_parts` parts.
 std::vector<Part> split_text(Platform p, std::string_view text, const SplitOptions& options = {});
 
 }  // namespace growth::text

@@ -9,6 +9,12 @@ history has them), and growthd is started on it. Then, per size:
            targets, GROUP BY state over parts) run by Python's sqlite3 on the same file.
 
 Usage: bench/status_scale.py [BUILD_DIR] [--sizes 0,300000,1000000] [--calls N]
+
+Measured 2026-12-02 (2 vCPUs shared with five other builds, load ~16, release build):
+      parts  status median  status p99  old scan   db size
+          0       0.267 ms   24.755 ms   0.02 ms    0.1 MiB
+     300000       0.125 ms    4.094 ms 232.53 ms   41.5 MiB
+    1000000       0.166 ms    0.230 ms 812.42 ms  140.4 MiB
 """
 
 import argparse

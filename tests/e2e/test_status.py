@@ -93,8 +93,9 @@ class StatusTest(harness.TestCase):
         r = self.sandbox.ctl("--json", "rpc", "daemon.describe")
         names = [m["name"] for m in r.json()["methods"]]
         self.assertEqual(names, ["account.add", "account.list", "account.remove", "account.show", "account.test",
-                                 "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
-                                 "post.publish", "post.retry", "post.show"])
+                                 "account.update", "daemon.describe", "daemon.ping", "daemon.reload",
+                                 "daemon.status", "daemon.stop", "post.publish", "post.retry", "post.show",
+                                 "post.wait"])
 
     def test_verbose_traces_the_rpc_traffic_on_stderr(self):
         r = self.sandbox.ctl("-v", "rpc", "daemon.ping")

@@ -133,15 +133,25 @@ Account update_secret(Store& store, secrets::SecretStore& secrets, const SecretU
     const Account& a = update.account;
     try {
         WriteTransaction tx(store);
-        // The who-am-I took a while: the account may have been removed, or removed and added
-        // again under the same name, meanwhile. A secret for it would be an orphan.
-        SQLite::Statement touch(store.db(), "UPDATE accounts SET updated_at = ? WHERE id = ? AND name = ?");
+        // The who-am-I took a while: the account may have been removed (a secret for it would
+        // be an orphan), or removed and added again under the same name (SQLite may even reuse
+        // the id) for another user or server. Only the account as it was checked gets it.
+        SQLite::Statement touch(store.db(),
+                                "UPDATE accounts SET updated_at = ? WHERE id = ? AND name = ? AND platform = ? "
+                                "AND api_base IS ? AND settings = ?");
         touch.bind(1, static_cast<std::int64_t>(now_ms));
         touch.bind(2, static_cast<std::int64_t>(a.id));
         touch.bind(3, a.name);
+        touch.bind(4, std::string(publish::platform_name(a.platform)));
+        if (a.api_base.empty()) {
+            touch.bind(5);
+        } else {
+            touch.bind(5, a.api_base);
+        }
+        touch.bind(6, a.settings.dump());
         if (touch.exec() != 1) {
-            throw Error("account_not_found", fmt::format("account {} was removed while its new secret was "
-                                                         "being checked; nothing was stored",
+            throw Error("account_not_found", fmt::format("account {} was removed (or replaced) while its new "
+                                                         "secret was being checked; nothing was stored",
                                                          a.name));
         }
         if (a.platform == Platform::bluesky) {

@@ -43,7 +43,8 @@ void check_identity(const SecretUpdate& update, const publish::Identity& identit
 
 /// Replaces the account's secret in `secrets` (for Bluesky also its session, with `session`
 /// when given), keeping its row and id, and stamps the row's updated_at with `now_ms`. All in
-/// one store transaction that first checks that the account still exists with the same id.
+/// one store transaction that first checks that the account still is the one that was checked
+/// (same id, name, platform, API base and settings).
 /// Returns the account. Throws growth::Error("account_not_found") when it was removed (or
 /// replaced) meanwhile, ("vault_error" | "vault_locked" | "store_error"): a failure before the
 /// secret is written changes nothing.

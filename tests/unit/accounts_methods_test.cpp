@@ -221,7 +221,7 @@ TEST_CASE("account.update: a refused new token changes nothing and says so") {
     f.transport.answer(401, R"({"title":"Unauthorized","detail":"bad-token is expired","status":401})");
     REQUIRE(f.sink->lines.size() == 1);
     CHECK(f.sink->lines[0] ==
-          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x: the new token does not work: X who-am-I needs a new login: Unauthorized (HTTP 401); nothing was changed","data":{"kind":"needs_auth"}}})");
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x: the new token does not work: X who-am-I needs a new login: [redacted] is expired (HTTP 401); nothing was changed","data":{"kind":"needs_auth"}}})");
     CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
 }
 
@@ -281,6 +281,6 @@ TEST_CASE("account.update: an account removed while its new token was checked ge
     f.transport.answer(200, R"({"data":{"id":"42","username":"alice"}})");
     REQUIRE(f.sink->lines.size() == 1);
     CHECK(f.sink->lines[0] ==
-          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x was removed while its new secret was being checked; nothing was stored","data":{"kind":"account_not_found"}}})");
+          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account work-x was removed (or replaced) while its new secret was being checked; nothing was stored","data":{"kind":"account_not_found"}}})");
     CHECK(f.secrets.values.empty());
 }

@@ -103,15 +103,20 @@ TEST_CASE("account update: a vault that refuses the write leaves the old secret"
     CHECK(f.store.db().execAndGet("SELECT updated_at FROM accounts").getInt64() == 1000);
 }
 
-TEST_CASE("account update: an account removed and added again meanwhile is not given the secret") {
+TEST_CASE("account update: an account removed, or added again for another user, is not given the secret") {
     Fixture f;
-    f.add({{"platform", "x"}, {"name", "work-x"}, {"token", "old"}});
+    f.add({{"platform", "x"}, {"name", "work-x"}, {"token", "old"}, {"username", "alice"}});
     const auto u = f.update({{"name", "work-x"}, {"token", "new"}});
     accounts::remove(f.store, f.secrets, "work-x");
-    f.add({{"platform", "x"}, {"name", "work-x"}, {"token", "other"}});
     std::string kind;
     CHECK(error_of([&] { accounts::update_secret(f.store, f.secrets, u, std::nullopt, 2000); }, &kind) ==
-          "account work-x was removed while its new secret was being checked; nothing was stored");
+          "account work-x was removed (or replaced) while its new secret was being checked; nothing was stored");
+    CHECK(f.secrets.values.empty());
+    // Added again under the same name (SQLite gives it the same id) for another user.
+    const auto again = f.add({{"platform", "x"}, {"name", "work-x"}, {"token", "other"}, {"username", "bob"}});
+    CHECK(again.id == u.account.id);
+    CHECK(error_of([&] { accounts::update_secret(f.store, f.secrets, u, std::nullopt, 2000); }, &kind) ==
+          "account work-x was removed (or replaced) while its new secret was being checked; nothing was stored");
     CHECK(kind == "account_not_found");
     CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("other"));
 }

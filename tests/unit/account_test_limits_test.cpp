@@ -91,6 +91,7 @@ TEST_CASE("account.test whose client has gone stops before its next request") {
     Fixture f;
     f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
+    f.sink->lines.clear();  // account.add's answer
     REQUIRE_FALSE(f.call("account.test", {{"name", "bs"}}));
     REQUIRE(f.transport.held.size() == 1);  // createSession
     f.sink->closed = true;

@@ -226,13 +226,15 @@ private:
 
 void run_table(publish::Platform platform, int part_index, const std::vector<Row>& rows) {
     for (const Row& row : rows) {
-        CAPTURE(row.history);
+        const std::string history = row.history;
+        CAPTURE(history);
         Sim sim(platform, part_index);
         for (const Attempt& a : row.attempts) sim.attempt(a);
         sim.later(row.minutes_later);
         const auto [resume, next] = sim.next_attempt();
         CHECK_MESSAGE(resume == row.resume, "resume");
-        CHECK_MESSAGE(next == row.next, "next attempt: " << name_of(next) << ", expected " << name_of(row.next));
+        CHECK_MESSAGE(next == row.next, "next attempt: " << std::string(name_of(next)) << ", expected "
+                                                  << std::string(name_of(row.next)));
     }
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/text/entities.hpp"
@@ -129,6 +130,15 @@ private:
 
     Acc measure_acc(std::string_view s) const { return to_acc(measure(p_, s)); }
 
+    // The measure of a word or whitespace run of the text, each distinct one measured once (a
+    // measure is a function of the string alone; prose repeats its words and its spaces).
+    const Acc& piece_acc(std::size_t start, std::size_t end) {
+        const std::string_view piece = text_.substr(start, end - start);
+        const auto [it, fresh] = pieces_.try_emplace(piece);
+        if (fresh) it->second = measure_acc(piece);
+        return it->second;
+    }
+
     // The label's measure for part k of n, from a table filled per n (labels of the same digit
     // widths measure the same, so the table is indexed by the digits of k).
     const Acc& label_acc(int k, int n) {
@@ -152,7 +162,7 @@ private:
                                 : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
         for (std::size_t t = 0; t + 1 < breaks.size(); ++t) {
             const std::size_t ws = breaks[t].ws_end, we = breaks[t + 1].ws_start;
-            Acc a = measure_acc(text_.substr(ws, we - ws));
+            Acc a = piece_acc(ws, we);
             a += worst_label;
             if (acc_within(a, lim_)) {
                 seg.breaks.push_back(breaks[t]);
@@ -168,15 +178,29 @@ private:
         for (std::size_t t = 0; t < seg.breaks.size(); ++t) {
             const auto& b = seg.breaks[t];
             seg.spaces[t + 1] = seg.spaces[t];
-            if (b.ws_end > b.ws_start) seg.spaces[t + 1] += measure_acc(text_.substr(b.ws_start, b.ws_end - b.ws_start));
+            if (b.ws_end > b.ws_start) seg.spaces[t + 1] += piece_acc(b.ws_start, b.ws_end);
             if (t + 1 < seg.breaks.size()) {
                 const std::size_t ws = b.ws_end, we = seg.breaks[t + 1].ws_start;
                 Acc w = seg.words[t];
-                w += measure_acc(text_.substr(ws, we - ws));
+                w += piece_acc(ws, we);
                 seg.words[t + 1] = w;
             }
         }
         return seg;
+    }
+
+    // The part's unused room, 0..1, by length (and bytes where they are capped).
+    double slack_of(const Acc& e) const {
+        double slack = 1.0 - static_cast<double>(e.length) / static_cast<double>(lim_.length);
+        if (lim_.bytes) slack = std::min(slack, 1.0 - static_cast<double>(e.bytes) / static_cast<double>(lim_.bytes));
+        return slack;
+    }
+
+    // The cheapest cost of each block of kBlock consecutive part ends of the previous row.
+    static constexpr std::size_t kBlock = 32;
+    void fill_block_min(const std::vector<double>& prev) {
+        block_min_.assign((prev.size() + kBlock - 1) / kBlock, std::numeric_limits<double>::infinity());
+        for (std::size_t x = 0; x < prev.size(); ++x) block_min_[x / kBlock] = std::min(block_min_[x / kBlock], prev[x]);
     }
 
     // Estimated measure of the part from break a to break b (a < b), label included.
@@ -285,20 +309,64 @@ private:
                 const std::size_t pl = j == 1 ? 0 : window_lo(j - 1), ph = j == 1 ? 0 : window_hi(j - 1);
                 const int k = k0 + static_cast<int>(j) - 1;
                 const Acc label = label_acc(k, n);
+                const std::vector<double>& prev = cost[j - 1];
+                if (!detail::plain_balance_scan) fill_block_min(prev);
+                std::size_t first_fit = pl;  // no start below it fits for this i or any later one
                 for (std::size_t i = wl; i <= wh; ++i) {
-                    // Earlier starts only make the part longer: walk back until it stops fitting.
-                    for (std::size_t ip = std::min(ph, i - 1) + 1; ip-- > pl;) {
-                        const Acc e = estimate_with(s, ip, i, label);
-                        if (!acc_within(e, lim_)) break;
-                        const double before = cost[j - 1][ip - pl];
-                        if (before == inf || (!bad_.empty() && bad_.count({ip, i}))) continue;
-                        double slack = 1.0 - static_cast<double>(e.length) / static_cast<double>(lim_.length);
-                        if (lim_.bytes) slack = std::min(slack, 1.0 - static_cast<double>(e.bytes) / static_cast<double>(lim_.bytes));
-                        const double c_here = before + 1000.0 * slack * slack + break_penalty(s.breaks[i].level);
-                        if (c_here < cost[j][i - window_lo(j)]) {
-                            cost[j][i - window_lo(j)] = c_here;
-                            from[j][i - window_lo(j)] = ip;
+                    const double pen = break_penalty(s.breaks[i].level);
+                    double& best = cost[j][i - window_lo(j)];
+                    std::size_t& best_from = from[j][i - window_lo(j)];
+                    // One candidate start, as the plain scan weighs it.
+                    auto weigh = [&](std::size_t ip, const Acc& e) {
+                        const double before = prev[ip - pl];
+                        if (before == inf || (!bad_.empty() && bad_.count({ip, i}))) return;
+                        const double c_here = before + 1000.0 * slack_of(e) * slack_of(e) + pen;
+                        if (c_here < best) {
+                            best = c_here;
+                            best_from = ip;
                         }
+                    };
+                    if (std::min(ph, i - 1) < pl) continue;
+                    const std::size_t top = std::min(ph, i - 1);
+                    if (detail::plain_balance_scan) {
+                        // Earlier starts only make the part longer: walk back until it stops fitting.
+                        for (std::size_t ip = top + 1; ip-- > pl;) {
+                            const Acc e = estimate_with(s, ip, i, label);
+                            if (!acc_within(e, lim_)) break;
+                            weigh(ip, e);
+                        }
+                        continue;
+                    }
+                    // The same scan, from `top` down, over the starts that fit ([first_fit, top]:
+                    // the fit is monotone, and the lowest one only rises with i), skipping every
+                    // block of starts whose lower bound cannot beat `best`. The bound is the
+                    // block's cheapest `before` plus the slack cost of the block's longest part,
+                    // computed with the same operations; IEEE rounding is monotone, so a skipped
+                    // start could never have been strictly better, and the result is the plain
+                    // scan's to the bit (the property test checks it).
+                    if (!acc_within(estimate_with(s, top, i, label), lim_)) continue;
+                    while (first_fit < top && !acc_within(estimate_with(s, first_fit, i, label), lim_)) ++first_fit;
+                    // A good first guess, the previous end's best start, tightens the bound from
+                    // the start; a block is kept while it may hold a start as cheap as the guess.
+                    double guess = inf;
+                    if (i > wl && cost[j][i - 1 - window_lo(j)] != inf) {
+                        const std::size_t g = from[j][i - 1 - window_lo(j)];
+                        if (g >= first_fit && g <= top && prev[g - pl] != inf && (bad_.empty() || !bad_.count({g, i}))) {
+                            const Acc e = estimate_with(s, g, i, label);
+                            guess = prev[g - pl] + 1000.0 * slack_of(e) * slack_of(e) + pen;
+                        }
+                    }
+                    std::size_t ip = top;
+                    for (;;) {
+                        const std::size_t block = (ip - pl) / kBlock;
+                        const std::size_t block_lo = std::max(first_fit, pl + block * kBlock);
+                        const Acc longest = estimate_with(s, block_lo, i, label);
+                        const double bound = block_min_[block] + 1000.0 * slack_of(longest) * slack_of(longest) + pen;
+                        if (block_min_[block] != inf && bound < best && bound <= guess) {
+                            for (std::size_t x = ip + 1; x-- > block_lo;) weigh(x, estimate_with(s, x, i, label));
+                        }
+                        if (block_lo <= first_fit) break;
+                        ip = block_lo - 1;
                     }
                 }
             }
@@ -358,6 +426,8 @@ private:
     int greedy_key_ = -1, greedy_count_ = 0;  // the last greedy run: label digits and its count
     std::vector<Acc> label_by_digits_;
     std::set<std::pair<std::size_t, std::size_t>> bad_;
+    std::unordered_map<std::string_view, Acc> pieces_;
+    std::vector<double> block_min_;
 };
 
 }  // namespace

@@ -46,4 +46,11 @@ struct Part {
 /// `options.max_parts` parts.
 std::vector<Part> split_text(Platform p, std::string_view text, const SplitOptions& options = {});
 
+namespace detail {
+/// Test hook: true makes the balancing pass weigh every candidate part start (the plain scan,
+/// quadratic in the breaks per part) instead of skipping the blocks that cannot win. The parts
+/// are the same either way; tests compare the two.
+inline thread_local bool plain_balance_scan = false;
+}  // namespace detail
+
 }  // namespace growth::text

@@ -209,3 +209,49 @@ TEST_CASE("properties hold on generated texts for every platform and numbering")
     }
     CHECK(checked > 2000);
 }
+
+TEST_CASE("the pruned balancing scan gives the plain scan's parts to the byte") {
+    // The balancing pass skips blocks of candidate starts that provably cannot win; the plain
+    // scan weighs every one. Both must give the same parts, ties included (repeated identical
+    // words make many layouts cost exactly the same).
+    static const std::vector<std::string> pieces = {
+        "word", "longerword", "a", "caf\u00e9", "\u65e5\u672c\u8a9e\u3002", "\U0001F44D\U0001F3FD",
+        "https://example.com/path_(x)?q=1", "@jack", "#growth", "\u2026", "end.", std::string(40, 'z')};
+    static const std::vector<std::string> seps = {" ", " ", " ", "\n", "\n\n", ". ", ", ", "", "\n---\n"};
+    std::mt19937 rng(42);
+    auto parts_of = [](Platform p, const std::string& text, const SplitOptions& o, bool plain) {
+        growth::text::detail::plain_balance_scan = plain;
+        std::vector<std::string> out;
+        try {
+            for (const auto& part : split_text(p, text, o))
+                out.push_back(part.text + "@" + std::to_string(part.source_start) + "-" + std::to_string(part.source_end));
+        } catch (const growth::Error& e) {
+            out.push_back(std::string("error ") + e.what());
+        }
+        growth::text::detail::plain_balance_scan = false;
+        return out;
+    };
+    int compared = 0, multi = 0;
+    for (int round = 0; round < 60; ++round) {
+        std::string text;
+        const bool uniform = round % 3 == 0;
+        const int n = 50 + static_cast<int>(rng() % 3000);
+        for (int i = 0; i < n; ++i) {
+            text += uniform ? std::string(round % 2 ? "abcd" : "wxyz") : pieces[rng() % pieces.size()];
+            text += uniform ? std::string(" ") : seps[rng() % seps.size()];
+        }
+        for (const auto p : all_platforms()) {
+            for (const auto numbering : {Numbering::none, Numbering::slash}) {
+                SplitOptions o;
+                o.numbering = numbering;
+                o.rules.mastodon_limit = 200;
+                const auto plain = parts_of(p, text, o, true);
+                CHECK_MESSAGE(parts_of(p, text, o, false) == plain, platform_name(p), " round ", round);
+                ++compared;
+                multi += plain.size() > 1;
+            }
+        }
+    }
+    CHECK(compared == 60 * 7 * 2);
+    CHECK(multi > 500);  // most texts need several parts, so the balancing pass ran
+}

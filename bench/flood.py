@@ -29,6 +29,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+import harness  # noqa: E402  (its RawClient speaks the socket)
+
 
 def env_for(home):
     env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=home + "/run", XDG_DATA_HOME=home + "/data",
@@ -47,23 +50,6 @@ def proc_kib(pid, field):
     return 0
 
 
-class Client:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(path)
-        self.file = self.sock.makefile("rwb")
-        self.file.readline()  # greeting
-        self.next_id = 1
-
-    def call(self, method, params=None):
-        self.file.write((json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method,
-                                     "params": params or {}}) + "\n").encode())
-        self.file.flush()
-        self.next_id += 1
-        reply = json.loads(self.file.readline())
-        if "error" in reply:
-            raise RuntimeError(reply["error"])
-        return reply["result"]
 
 
 class BlackHole:
@@ -167,10 +153,10 @@ def main():
                 sys.exit("bench: growthd did not start; see " + home + "/growthd.log")
             time.sleep(0.02)
         time.sleep(0.2)
-        c = Client(sock)
-        c.call("account.add", {"platform": "mastodon", "name": "m", "token": "t",
+        c = harness.RawClient(sock, timeout=60)
+        c.result("account.add", {"platform": "mastodon", "name": "m", "token": "t",
                                "instance": f"http://127.0.0.1:{hole.port}"})
-        post = c.call("post.publish", {"text": "A post whose instance never answers.", "to": ["m"], "wait": False})
+        post = c.result("post.publish", {"text": "A post whose instance never answers.", "to": ["m"], "wait": False})
         time.sleep(0.5)
         idle_rss = proc_kib(d.pid, "VmRSS")
         idle_hwm = proc_kib(d.pid, "VmHWM")
@@ -191,7 +177,7 @@ def main():
                 if events & selectors.EVENT_WRITE:
                     key.data.on_write()
             if time.monotonic() >= next_sample:
-                s = c.call("daemon.status")
+                s = c.result("daemon.status")
                 peak["owed"] = max(peak["owed"], s["replies"]["owed"])
                 peak["queued"] = max(peak["queued"], s["publishing"]["http_queued"])
                 peak["running"] = max(peak["running"], s["publishing"]["http_in_flight"])
@@ -205,7 +191,7 @@ def main():
             for key, events in sel.select(timeout=0.05):
                 if events & selectors.EVENT_READ:
                     key.data.on_read()
-        during = c.call("daemon.status")
+        during = c.result("daemon.status")
         flood_rss = proc_kib(d.pid, "VmRSS")
         hwm = proc_kib(d.pid, "VmHWM")
         sent = sum(f.sent for f in flooders)
@@ -214,7 +200,7 @@ def main():
             sel.unregister(f.sock)
             f.sock.close()
         time.sleep(1.5)
-        after = c.call("daemon.status")
+        after = c.result("daemon.status")
         after_rss = proc_kib(d.pid, "VmRSS")
 
         mib = lambda kib: f"{kib / 1024:.1f} MiB"  # noqa: E731

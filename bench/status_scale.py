@@ -29,6 +29,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+import harness  # noqa: E402  (its RawClient speaks the socket)
+
 PARTS_PER_POST = 10
 # A long history: mostly published, some of everything else.
 STATES = ["published"] * 90 + ["failed"] * 4 + ["retry_wait"] * 2 + ["unknown"] * 2 + ["canceled", "needs_auth"]
@@ -43,23 +46,6 @@ def env_for(home):
     return env
 
 
-class Client:
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect(path)
-        self.file = self.sock.makefile("rwb")
-        self.file.readline()  # greeting
-        self.next_id = 1
-
-    def call(self, method, params=None):
-        self.file.write((json.dumps({"jsonrpc": "2.0", "id": self.next_id, "method": method,
-                                     "params": params or {}}) + "\n").encode())
-        self.file.flush()
-        self.next_id += 1
-        reply = json.loads(self.file.readline())
-        if "error" in reply:
-            raise RuntimeError(reply["error"])
-        return reply["result"]
 
 
 def start_daemon(build, env, home):
@@ -143,13 +129,13 @@ def main():
             fill_s = time.monotonic() - t0
             d, sock = start_daemon(build, env, home)
             try:
-                c = Client(sock)
-                first = c.call("daemon.status")
+                c = harness.RawClient(sock, timeout=60)
+                first = c.result("daemon.status")
                 assert first["counts"]["parts"] == parts, first["counts"]
                 times = []
                 for _ in range(a.calls):
                     t = time.perf_counter()
-                    c.call("daemon.status")
+                    c.result("daemon.status")
                     times.append((time.perf_counter() - t) * 1000)
             finally:
                 stop_daemon(d)

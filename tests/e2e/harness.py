@@ -126,6 +126,13 @@ class RawClient:
         self.send_json(request)
         return self.recv_json()
 
+    def result(self, method, params=None):
+        """Sends a request and returns its result; raises RuntimeError with the error otherwise."""
+        reply = self.call(method, params if params is not None else {})
+        if "error" in reply:
+            raise RuntimeError(reply["error"])
+        return reply["result"]
+
     def closed_by_peer(self):
         """True when the daemon has closed the connection (reads EOF, discarding data)."""
         try:

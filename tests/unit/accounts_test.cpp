@@ -11,7 +11,7 @@
 #include "core/accounts/accounts.hpp"
 #include "core/accounts/manage.hpp"
 #include "core/error.hpp"
-#include "secrets_test_support.hpp"
+#include "accounts_test_support.hpp"
 
 using growth::Error;
 using growth::Store;
@@ -23,15 +23,7 @@ namespace accounts = growth::accounts;
 
 namespace {
 
-struct Fixture {
-    SecretsTempDir tmp;
-    Store store{tmp.path / "growth.db"};
-    MemorySecrets secrets;
-
-    accounts::Account add(Json params) {
-        return accounts::add(store, secrets, accounts::parse_new_account(params), 1000);
-    }
-};
+using Fixture = growth::test::AccountsFixture;
 
 std::string error_of(const std::function<void()>& f, std::string* kind = nullptr) {
     try {

@@ -12,7 +12,7 @@
 #include "core/accounts/manage.hpp"
 #include "core/accounts/update.hpp"
 #include "core/error.hpp"
-#include "secrets_test_support.hpp"
+#include "accounts_test_support.hpp"
 
 using growth::Error;
 using growth::Store;
@@ -23,14 +23,7 @@ namespace accounts = growth::accounts;
 
 namespace {
 
-struct Fixture {
-    SecretsTempDir tmp;
-    Store store{tmp.path / "growth.db"};
-    MemorySecrets secrets;
-
-    accounts::Account add(Json params) {
-        return accounts::add(store, secrets, accounts::parse_new_account(params), 1000);
-    }
+struct Fixture : growth::test::AccountsFixture {
     accounts::SecretUpdate update(Json params) { return accounts::parse_secret_update(store, params); }
 };
 

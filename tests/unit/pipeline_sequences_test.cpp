@@ -231,7 +231,10 @@ void run_table(publish::Platform platform, int part_index, const std::vector<Row
         Sim sim(platform, part_index);
         for (const Attempt& a : row.attempts) sim.attempt(a);
         sim.later(row.minutes_later);
-        const auto [resume, next] = sim.next_attempt();
+        // Not a structured binding: clang 14 cannot capture one in CHECK_MESSAGE's lambda.
+        const auto attempt = sim.next_attempt();
+        const auto resume = attempt.first;
+        const auto next = attempt.second;
         CHECK_MESSAGE(resume == row.resume, "resume");
         CHECK_MESSAGE(next == row.next, "next attempt: " << std::string(name_of(next)) << ", expected "
                                                   << std::string(name_of(row.next)));

@@ -12,6 +12,7 @@
 #include "cli/failure.hpp"
 #include "core/rpc/message.hpp"
 #include "core/rpc/protocol.hpp"
+#include "core/text/utf8.hpp"
 
 namespace growth::cli {
 
@@ -22,6 +23,25 @@ constexpr std::size_t max_reply_bytes = 64 * 1024 * 1024;
 
 [[noreturn]] void unreachable(const std::string& message, std::string hint = {}) {
     throw Failure(ExitCode::unreachable, "daemon_unreachable", message, std::move(hint));
+}
+
+/// Refuses a request whose strings are not well-formed UTF-8 (an argument with stray bytes),
+/// naming the parameter: growthd would refuse the line, and nlohmann::json cannot encode it.
+void require_utf8_params(const rpc::Json& value, const std::string& where) {
+    if (value.is_string()) {
+        const std::size_t at = text::find_invalid_utf8(value.get_ref<const std::string&>());
+        if (at != std::string::npos) {
+            throw Failure(ExitCode::usage, "bad_input",
+                          fmt::format("{}: invalid UTF-8 at byte offset {}", where, at));
+        }
+    } else if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) require_utf8_params(value[i], fmt::format("{}[{}]", where, i));
+    } else if (value.is_object()) {
+        for (const auto& [key, item] : value.items()) {
+            require_utf8_params(rpc::Json(key), "a parameter name");
+            require_utf8_params(item, where.empty() ? key : where + "." + key);
+        }
+    }
 }
 
 }  // namespace
@@ -115,6 +135,7 @@ void DaemonConnection::handshake() {
 }
 
 rpc::Json DaemonConnection::call(const std::string& method, const rpc::Json& params) {
+    require_utf8_params(params, "");
     const rpc::Json id = next_id_++;
     send_line(rpc::to_line(rpc::make_request(id, method, params)));
     for (;;) {

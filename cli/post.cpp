@@ -258,16 +258,30 @@ void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_cod
         exit_code = report(result, global.json || *show_json, "show");
     });
 
-    auto retry_id = std::make_shared<std::string>();
-    auto retry_json = std::make_shared<bool>(false);
+    struct RetryOptions {
+        std::string id;
+        bool json = false;
+        bool no_wait = false;
+    };
+    auto r = std::make_shared<RetryOptions>();
     auto* retry = app.add_subcommand("retry", "Continue a post's unfinished targets from their first "
                                               "unpublished part (never re-sends a published one)");
-    retry->add_option("id", *retry_id, "The post id")->required();
-    retry->add_flag("--json", *retry_json, "Print one JSON object for scripts");
-    retry->callback([retry_id, retry_json, &global, &exit_code] {
+    retry->add_option("id", r->id, "The post id")->required();
+    retry->add_flag("--no-wait", r->no_wait, "Return once the targets are started; publishing goes on in growthd");
+    retry->add_flag("--json", r->json, "Print one JSON object for scripts");
+    retry->callback([r, &global, &exit_code] {
         auto connection = connect_daemon(global);
-        const rpc::Json result = connection->call("post.retry", rpc::Json{{"id", *retry_id}});
-        exit_code = report(result, global.json || *retry_json, "retry");
+        // Started at once, then followed like `post`: progress on a terminal, Ctrl-C leaves it to growthd.
+        const rpc::Json started = connection->call("post.retry", rpc::Json{{"id", r->id}, {"wait", false}});
+        const bool json = global.json || r->json;
+        if (r->no_wait) {
+            if (json) std::printf("%s\n", started.dump().c_str());
+            else std::printf("post %s: %s; growthctl show %s tells how it went\n", str(started, "id").c_str(),
+                             str(started, "state") == "sending" ? "being published" : str(started, "state").c_str(),
+                             str(started, "id").c_str());
+            return;
+        }
+        exit_code = report(wait_settled(*connection, started), json, "retry");
     });
 }
 

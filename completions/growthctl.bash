@@ -75,8 +75,10 @@ _growthctl() {
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$globals --to --numbering --media-url --dry-run --no-wait --open -f" -- "$cur"))
             fi ;;
-        show|retry)
+        show)
             COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+        retry)
+            COMPREPLY=($(compgen -W "$globals --no-wait" -- "$cur")) ;;
         resolve)
             if [[ $prev == --account ]]; then
                 COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))

@@ -55,5 +55,6 @@ complete -c growthctl -n "__fish_seen_subcommand_from post" -l numbering -x -a "
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l media-url -x -d 'Public image URL'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l dry-run -d 'Show what would be sent'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l no-wait -d 'Return once recorded'
+complete -c growthctl -n "__fish_seen_subcommand_from retry" -l no-wait -d 'Return once started'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l open -d 'Open the first URL'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -s f -r -F -d 'Read the text from FILE'

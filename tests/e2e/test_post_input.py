@@ -45,6 +45,18 @@ class PostInput(ps.PostTestCase):
         self.assertEqual((rc, out, err), (2, "", "growthctl: error: invalid UTF-8 at byte offset 3\n"))
         self.assert_nothing_stored()
 
+    def test_invalid_utf8_in_any_other_argument_is_refused_naming_it(self):
+        # Not only the text: every argument growthctl sends is checked, exit 2, nothing sent.
+        for args, where in (((b"post", b"--to", b"x\xff", b"hello"), "to[0]"),
+                            ((b"post", b"--to", b"x", b"--numbering", b"1/n\xc3", b"hello"), "numbering"),
+                            ((b"show", b"p\xc3\x28"), "id"),
+                            ((b"retry", b"p\xc3\x28"), "id"),
+                            ((b"account", b"show", b"w\xe2\x82"), "name")):
+            rc, out, err = self.ctl_bytes(*args)
+            self.assertEqual(rc, 2, (args, err))
+            self.assertRegex(err, rf"^growthctl: error: {where.replace('[', '[[]')}: invalid UTF-8 at byte offset \d+\n$")
+        self.assert_nothing_stored()
+
     def test_invalid_utf8_file_is_refused_naming_the_file(self):
         path = self.write("bad.txt", BAD)
         rc, out, err = self.ctl_bytes("post", "--to", "x", "-f", path)

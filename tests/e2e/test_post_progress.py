@@ -1,5 +1,5 @@
-"""growthctl post on a terminal: the id first, progress per target in place, and Ctrl-C leaving
-the post to growthd (exit 130); on a pipe none of it, and no polling.
+"""growthctl post and retry on a terminal: the id first, progress per target in place, and Ctrl-C
+leaving the post to growthd (exit 130); on a pipe none of it, and no polling.
 
 Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_post_progress
 """
@@ -155,3 +155,50 @@ class PostProgress(ps.PostTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RetryProgress(ps.PostTestCase):
+    """retry is followed like post: it starts the targets at once (post.retry with wait=false)."""
+
+    def unfinished(self, parts):
+        """A mastodon post whose part 2 is in retry_wait after a rate limit that resets late."""
+        self.add_account("mastodon")
+        self.sb.fault("mastodon", "rate_limit", endpoint="create_post", nth=2, reset_after=600)
+        r, j = self.post("--to", "mastodon", ps.long_text(parts))
+        self.assertEqual(r.returncode, 4, r)
+        return j["id"]
+
+    def test_retry_on_a_terminal_shows_the_id_then_progress_and_ctrl_c_leaves_it_to_growthd(self):
+        post_id = self.unfinished(4)
+        self.sb.fault("mastodon", "stall", endpoint="create_post", nth=2, seconds=2)
+        t = Terminal([harness.GROWTHCTL, "retry", post_id], self.sandbox.env(TERM="xterm"))
+        t.read(until=lambda out: b"2/4 published, sending part 3" in out)
+        m = ID_LINE.search(t.output)
+        self.assertIsNotNone(m, t.output)
+        self.assertEqual(m.group(1).decode(), post_id)
+        t.proc.send_signal(signal.SIGINT)
+        self.assertEqual(t.finish(), 130, t.output)
+        self.assertTrue(t.output.endswith(
+            f"growthctl: interrupted; post {post_id} goes on publishing in growthd\r\n"
+            f"hint: growthctl show {post_id} tells how it went\r\n".encode()), t.output)
+        j = harness.wait_for(lambda: (lambda r: json.loads(r.stdout) if r.returncode == 0 else None)(
+            self.ctl("show", post_id, "--json")), timeout=30, what="growthd to finish the thread")
+        self.assert_thread(j, "mastodon", 4)
+
+    def test_retry_on_a_pipe_starts_then_waits_in_one_deferred_call(self):
+        post_id = self.unfinished(3)
+        r = self.ctl("-v", "retry", post_id, timeout=30)
+        self.assertEqual(r.returncode, 0, r)
+        sent = [json.loads(line[2:])["method"] for line in r.stderr.splitlines() if line.startswith("> ")]
+        self.assertEqual(sent, ["post.retry", "post.wait"])
+        self.assertRegex(r.stdout, r"\Apost \S+: published\n  mastodon \(mastodon\): published, 3 parts\n")
+
+    def test_retry_no_wait_returns_once_started(self):
+        post_id = self.unfinished(3)
+        self.sb.fault("mastodon", "stall", endpoint="create_post", nth=1, seconds=2)
+        r = self.ctl("retry", "--no-wait", post_id, timeout=30)
+        self.assertEqual((r.returncode, r.stderr), (0, ""), r)
+        self.assertEqual(r.stdout, f"post {post_id}: being published; growthctl show {post_id} tells how it went\n")
+        j = harness.wait_for(lambda: (lambda r: json.loads(r.stdout) if r.returncode == 0 else None)(
+            self.ctl("show", post_id, "--json")), timeout=30, what="growthd to finish the thread")
+        self.assert_thread(j, "mastodon", 3)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text/entities.hpp"
 #include "core/text/grapheme.hpp"
 #include "core/text/utf8.hpp"
 
@@ -51,13 +52,6 @@ bool wide(char32_t c) {
            utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->boundclass != UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
 }
 
-bool inside_protected(std::size_t x, const std::vector<std::pair<std::size_t, std::size_t>>& spans) {
-    auto it = std::upper_bound(spans.begin(), spans.end(), x,
-                               [](std::size_t v, const std::pair<std::size_t, std::size_t>& s) { return v < s.first; });
-    if (it == spans.begin()) return false;
-    --it;
-    return x > it->first && x < it->second;
-}
 
 bool is_marker_line(std::string_view line) {
     std::size_t i = 0;
@@ -69,6 +63,42 @@ bool is_marker_line(std::string_view line) {
 }
 
 }  // namespace
+
+bool EntityGuard::inside(std::size_t x) {
+    if (x == 0 || x >= text_.size()) return false;
+    if (!(x > start_ && x < end_)) {
+        // The token around x: a break space on either side means x is at its edge.
+        std::size_t at = x;
+        if (is_break_space(decode_utf8(text_, at))) return false;
+        std::size_t s = x;
+        while (s > 0) {
+            std::size_t before;
+            if (is_break_space(last_code_point(text_, s, 0, before))) break;
+            s = before;
+        }
+        if (s == x) return false;
+        std::size_t e = x;
+        while (e < text_.size()) {
+            std::size_t next = e;
+            if (is_break_space(decode_utf8(text_, next))) break;
+            e = next;
+        }
+        start_ = s;
+        end_ = e;
+        // Searched with the space on either side, so that the token's edges look as they do in
+        // the whole text (an edge is where a combining mark may follow a line break).
+        std::size_t from = s, to = e;
+        if (from > 0) last_code_point(text_, from, 0, from);
+        if (to < text_.size()) decode_utf8(text_, to);
+        spans_.clear();
+        for (const auto& ent : find_entities(text_.substr(from, to - from))) spans_.emplace_back(from + ent.start, from + ent.end);
+    }
+    auto it = std::upper_bound(spans_.begin(), spans_.end(), x,
+                               [](std::size_t v, const std::pair<std::size_t, std::size_t>& sp) { return v < sp.first; });
+    if (it == spans_.begin()) return false;
+    --it;
+    return x > it->first && x < it->second;
+}
 
 std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_view text) {
     std::vector<std::pair<std::size_t, std::size_t>> raw;
@@ -101,8 +131,7 @@ std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_v
     return out;
 }
 
-std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end,
-                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans) {
+std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities) {
     std::vector<Break> out{{start, start, kForced}};
     const std::string_view seg = text.substr(start, end - start);
     std::size_t ws_start = std::string_view::npos;
@@ -142,10 +171,10 @@ std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::si
                     e = at;
                 }
             }
-            if (!inside_protected(start + ws_start, protected_spans))
-                out.push_back({start + ws_start, start + gs, level});
+            // No entity holds a space: a space always breaks.
+            out.push_back({start + ws_start, start + gs, level});
             ws_start = std::string_view::npos;
-        } else if (have_prev && (wide(prev_last) || wide(first)) && !inside_protected(start + gs, protected_spans)) {
+        } else if (have_prev && (wide(prev_last) || wide(first)) && !entities.inside(start + gs)) {
             // Between CJK characters, or after full-width punctuation: no space needed to break.
             const int pl = punct_level(prev_last);
             if (pl != kWord || (wide(prev_last) && wide(first)))
@@ -162,11 +191,11 @@ std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::si
 }
 
 std::vector<std::size_t> inner_grapheme_breaks(std::string_view text, std::size_t start, std::size_t end,
-                                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans) {
+                                               EntityGuard& entities) {
     std::vector<std::size_t> out;
     for_each_grapheme(text.substr(start, end - start), [&](std::size_t, std::size_t ge) {
         const std::size_t x = start + ge;
-        if (x < end && !inside_protected(x, protected_spans)) out.push_back(x);
+        if (x < end && !entities.inside(x)) out.push_back(x);
     });
     return out;
 }

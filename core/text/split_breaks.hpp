@@ -27,19 +27,34 @@ struct Break {
     int level;
 };
 
+/// Whether a byte offset of `text` falls strictly inside a link, mention, hashtag or cashtag, as
+/// find_entities over the whole text finds them, without searching the whole text: entities never
+/// hold a break space (twitter-text excludes every Unicode space from them), so the entities of
+/// the token around the offset, searched with the space on either side, decide. A token is searched when first asked about (the last one is kept); most texts ask only
+/// about CJK runs and over-long words. Throws std::bad_alloc.
+class EntityGuard {
+public:
+    explicit EntityGuard(std::string_view text) noexcept : text_(text) {}
+    bool inside(std::size_t x);
+
+private:
+    std::string_view text_;
+    std::size_t start_ = 0, end_ = 0;                      // the token last searched
+    std::vector<std::pair<std::size_t, std::size_t>> spans_;  // its entities, as text offsets
+};
+
 /// Segments of `text` between explicit break markers, each trimmed of surrounding whitespace,
 /// empty ones dropped, as byte ranges. Throws std::bad_alloc.
 std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_view text);
 
 /// Break candidates of the segment [start, end) of `text` (whitespace runs, CJK and after-CJK-
-/// punctuation positions), first and last being the segment edges. `protected_spans` are sorted,
-/// disjoint byte ranges no break may fall inside. Throws std::bad_alloc.
-std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end,
-                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans);
+/// punctuation positions), first and last being the segment edges; none inside an entity
+/// (`entities` guards `text`). Throws std::bad_alloc.
+std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities);
 
-/// Grapheme boundaries strictly inside [start, end) that are not inside a protected span.
+/// Grapheme boundaries strictly inside [start, end) that are not inside an entity.
 /// Throws std::bad_alloc.
 std::vector<std::size_t> inner_grapheme_breaks(std::string_view text, std::size_t start, std::size_t end,
-                                               const std::vector<std::pair<std::size_t, std::size_t>>& protected_spans);
+                                               EntityGuard& entities);
 
 }  // namespace growth::text::detail

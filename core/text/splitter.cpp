@@ -6,10 +6,10 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "core/text/entities.hpp"
 #include "core/text/grapheme.hpp"
 #include "core/text/post_bounds.hpp"
 #include "core/text/split_breaks.hpp"
@@ -20,7 +20,6 @@ namespace growth::text {
 namespace {
 
 using detail::Break;
-using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
 // Measures add up across breaks (whitespace separates what each platform counts), so a part's
 // size is estimated from prefix sums and then confirmed by measuring the real part text.
@@ -88,7 +87,6 @@ public:
     std::vector<Part> run() {
         const auto segments = detail::explicit_segments(text_);
         if (segments.empty()) throw Error("bad_input", "the text is empty");
-        for (const auto& e : find_entities(text_)) protected_.emplace_back(e.start, e.end);
         // A text that fits whole in one part is not split or numbered.
         if (segments.size() == 1) {
             const auto [s, e] = segments[0];
@@ -156,7 +154,7 @@ private:
 
     Segment build_segment(std::size_t s, std::size_t e) {
         Segment seg;
-        auto breaks = detail::find_breaks(text_, s, e, protected_);
+        auto breaks = detail::find_breaks(text_, s, e, entities_);
         // Over-long words get grapheme-boundary breaks as a last resort.
         const Acc worst_label = opt_.numbering == Numbering::none ? Acc{}
                                 : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
@@ -169,7 +167,7 @@ private:
                 continue;
             }
             seg.breaks.push_back(breaks[t]);
-            for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, protected_))
+            for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, entities_))
                 seg.breaks.push_back({x, x, detail::kGrapheme});
         }
         seg.breaks.push_back(breaks.back());
@@ -226,8 +224,16 @@ private:
         return out;
     }
 
+    // The measure of the real text of the part from break a to break b of segment s, part k of
+    // n; the last ones measured are kept, so that the layout does not measure its parts again.
+    const Measure& exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        const auto key = std::make_tuple(&s, a, b, k, n);
+        auto it = exact_.find(key);
+        if (it == exact_.end()) it = exact_.emplace(key, measure(p_, part_text(s, a, b, k, n))).first;
+        return it->second;
+    }
     bool fits_exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
-        return within(measure(p_, part_text(s, a, b, k, n)), lim_);
+        return within(exact(s, a, b, k, n), lim_);
     }
 
     [[noreturn]] void unsplittable(const Segment& s, std::size_t a) const {
@@ -271,6 +277,12 @@ private:
         return k;
     }
 
+    // A balanced layout whose parts the estimate got wrong is searched again without them this
+    // many times at most, then the verified greedy layout stands: the estimate is exact at spaces,
+    // and few texts (links glued to CJK) miss it more than once or twice, but each search is a
+    // pass over the segment.
+    static constexpr int kBalanceAttempts = 4;
+
     // The best layout of segment `s` in exactly `c` parts numbered from k0 (of n), by dynamic
     // programming over break positions within the windows the greedy passes allow.
     std::vector<std::size_t> balance(const Segment& s, std::size_t c, int k0, int n) {
@@ -301,7 +313,7 @@ private:
         from[0] = {0};
         auto window_lo = [&](std::size_t j) { return j == c ? last : lo[j]; };
         auto window_hi = [&](std::size_t j) { return j == c ? last : hi[j]; };
-        for (int attempt = 0; attempt < 32; ++attempt) {
+        for (int attempt = 0; attempt < kBalanceAttempts; ++attempt) {
             for (std::size_t j = 1; j <= c; ++j) {
                 const std::size_t wl = std::max(window_lo(j), j), wh = window_hi(j);
                 cost[j].assign(wh + 1 - window_lo(j), inf);
@@ -407,7 +419,7 @@ private:
                 part.text = part_text(s, a, b, k, labels_n, &part.label);
                 part.source_start = s.breaks[a].ws_end;
                 part.source_end = s.breaks[b].ws_start;
-                part.measure = measure(p_, part.text);
+                part.measure = exact(s, a, b, k, labels_n);
                 parts.push_back(std::move(part));
                 a = b;
                 ++k;
@@ -420,7 +432,7 @@ private:
     std::string_view text_;
     SplitOptions opt_;
     Limits lim_;
-    Spans protected_;
+    detail::EntityGuard entities_{text_};
     std::vector<Segment> segs_;
     int label_n_ = -1;
     int greedy_key_ = -1, greedy_count_ = 0;  // the last greedy run: label digits and its count
@@ -428,6 +440,7 @@ private:
     std::set<std::pair<std::size_t, std::size_t>> bad_;
     std::unordered_map<std::string_view, Acc> pieces_;
     std::vector<double> block_min_;
+    std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;
 };
 
 }  // namespace

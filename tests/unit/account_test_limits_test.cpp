@@ -13,6 +13,7 @@
 #include "core/rpc/dispatcher.hpp"
 #include "daemon/account_methods.hpp"
 #include "secrets_test_support.hpp"
+#include "held_transport.hpp"
 
 using growth::rpc::CallContext;
 using growth::rpc::Dispatcher;
@@ -21,26 +22,7 @@ using growth::rpc::MethodTable;
 
 namespace {
 
-struct HeldTransport final : growth::http::Transport {
-    struct Held {
-        growth::http::HttpRequest request;
-        Callback done;
-    };
-    std::deque<Held> held;
-    void send(growth::http::HttpRequest request, Callback done) override {
-        held.push_back({std::move(request), std::move(done)});
-    }
-    void answer(int status, std::string body) {
-        REQUIRE_FALSE(held.empty());
-        Held h = std::move(held.front());
-        held.pop_front();
-        growth::http::HttpResponse r;
-        r.status = status;
-        r.headers.add("Content-Type", "application/json");
-        r.body = std::move(body);
-        h.done(r);
-    }
-};
+using growth::test::HeldTransport;
 
 // A connection's sink that can close.
 struct Sink final : growth::rpc::LateReplySink {

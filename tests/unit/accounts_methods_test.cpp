@@ -14,6 +14,7 @@
 #include "core/rpc/message.hpp"
 #include "daemon/account_methods.hpp"
 #include "secrets_test_support.hpp"
+#include "held_transport.hpp"
 
 using growth::rpc::CallContext;
 using growth::rpc::Dispatcher;
@@ -22,26 +23,7 @@ using growth::rpc::MethodTable;
 
 namespace {
 
-struct FakeTransport final : growth::http::Transport {
-    struct Pending {
-        growth::http::HttpRequest request;
-        Callback done;
-    };
-    std::deque<Pending> pending;
-    void send(growth::http::HttpRequest request, Callback done) override {
-        pending.push_back({std::move(request), std::move(done)});
-    }
-    void answer(int status, std::string body) {
-        REQUIRE_FALSE(pending.empty());
-        Pending p = std::move(pending.front());
-        pending.pop_front();
-        growth::http::HttpResponse r;
-        r.status = status;
-        r.headers.add("Content-Type", "application/json");
-        r.body = std::move(body);
-        p.done(r);
-    }
-};
+using growth::test::HeldTransport;
 
 struct Sink final : growth::rpc::LateReplySink {
     std::vector<std::string> lines;
@@ -55,7 +37,7 @@ struct Fixture {
     growth::test::SecretsTempDir tmp;
     growth::Store store{tmp.path / "growth.db"};
     growth::test::MemorySecrets secrets;
-    FakeTransport transport;
+    HeldTransport transport;
     growth::daemon::AccountServices services{store, secrets, transport};
     MethodTable table;
     std::shared_ptr<Sink> sink = std::make_shared<Sink>();
@@ -110,9 +92,9 @@ TEST_CASE("account.test answers later with the identity the platform names") {
     f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
                            {"api_base", "http://127.0.0.1:9/x"}});
     CHECK(f.call("account.test", {{"name", "work-x"}}) == "<later>");
-    REQUIRE(f.transport.pending.size() == 1);
-    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/x/2/users/me");
-    CHECK(f.transport.pending.front().request.headers.get("Authorization") ==
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url == "http://127.0.0.1:9/x/2/users/me");
+    CHECK(f.transport.held.front().request.headers.get("Authorization") ==
           std::optional<std::string_view>("Bearer sekrit"));
     CHECK(f.sink->lines.empty());
     f.transport.answer(200, R"({"data":{"id":"42","username":"alice","name":"Alice"}})");
@@ -139,7 +121,7 @@ TEST_CASE("account.test: a refused token is needs_auth, without the token in the
 TEST_CASE("account.test of an unknown account answers at once") {
     Fixture f;
     CHECK(f.call("account.test", {{"name", "nope"}}).find("account_not_found") != std::string::npos);
-    CHECK(f.transport.pending.empty());
+    CHECK(f.transport.held.empty());
 }
 
 TEST_CASE("account.test for Bluesky logs in and keeps the session before using it") {
@@ -147,13 +129,13 @@ TEST_CASE("account.test for Bluesky logs in and keeps the session before using i
     f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
     CHECK(f.call("account.test", {{"name", "bs"}}) == "<later>");
-    REQUIRE(f.transport.pending.size() == 1);
-    CHECK(f.transport.pending.front().request.url ==
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url ==
           "http://127.0.0.1:9/bluesky/xrpc/com.atproto.server.createSession");
     f.transport.answer(200, R"({"accessJwt":"a1","refreshJwt":"r1","did":"did:plc:abc","handle":"alice.example"})");
     // Whatever the machine does next, the session is in the vault by now.
     CHECK(f.secrets.get("bs", "session").has_value());
-    while (!f.transport.pending.empty()) {
+    while (!f.transport.held.empty()) {
         f.transport.answer(200, R"({"did":"did:plc:abc","handle":"alice.example"})");
     }
     REQUIRE(f.sink->lines.size() == 1);
@@ -164,8 +146,8 @@ TEST_CASE("account.add for LinkedIn without an author asks userinfo, then stores
     Fixture f;
     CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"},
                                  {"api_base", "http://127.0.0.1:9/linkedin"}}) == "<later>");
-    REQUIRE(f.transport.pending.size() == 1);
-    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/linkedin/v2/userinfo");
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url == "http://127.0.0.1:9/linkedin/v2/userinfo");
     CHECK(f.store.db().execAndGet("SELECT count(*) FROM accounts").getInt() == 0);
     f.transport.answer(200, R"({"sub":"AbC-12","name":"Alice"})");
     REQUIRE(f.sink->lines.size() == 1);
@@ -191,7 +173,7 @@ TEST_CASE("account.add for LinkedIn: a taken name is refused before any request"
     f.call("account.add", {{"platform", "x"}, {"name", "li"}, {"token", "t"}});
     CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}})
               .find("account_exists") != std::string::npos);
-    CHECK(f.transport.pending.empty());
+    CHECK(f.transport.held.empty());
 }
 
 TEST_CASE("account.update checks the new token with who-am-I, then replaces it in place") {
@@ -200,9 +182,9 @@ TEST_CASE("account.update checks the new token with who-am-I, then replaces it i
                            {"username", "alice"}, {"api_base", "http://127.0.0.1:9/x"}});
     const auto id = f.store.db().execAndGet("SELECT id FROM accounts WHERE name = 'work-x'").getInt64();
     CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "new-token"}}) == "<later>");
-    REQUIRE(f.transport.pending.size() == 1);
-    CHECK(f.transport.pending.front().request.url == "http://127.0.0.1:9/x/2/users/me");
-    CHECK(f.transport.pending.front().request.headers.get("Authorization") ==
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url == "http://127.0.0.1:9/x/2/users/me");
+    CHECK(f.transport.held.front().request.headers.get("Authorization") ==
           std::optional<std::string_view>("Bearer new-token"));
     // Nothing is stored before the platform has accepted it.
     CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
@@ -246,7 +228,7 @@ TEST_CASE("account.update: the secret kind the platform does not use is refused 
           R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"account bs is a bluesky account, which logs in with an app password: use --app-password-file FILE, not a token","data":{"kind":"bad_input"}}})");
     CHECK(f.call("account.update", {{"name", "work-y"}, {"token", "tok"}}) ==
           R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"no account named 'work-y'; did you mean 'work-x'?","data":{"kind":"account_not_found"}}})");
-    CHECK(f.transport.pending.empty());
+    CHECK(f.transport.held.empty());
     CHECK(f.secrets.get("work-x", "access_token") == std::optional<std::string>("old-token"));
     CHECK(f.secrets.get("bs", "app_password") == std::optional<std::string>("pw"));
 }
@@ -257,14 +239,14 @@ TEST_CASE("account.update for Bluesky logs in with the new app password and keep
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
     f.secrets.put("bs", "session", R"({"access_jwt":"stale","refresh_jwt":"stale","did":"did:plc:abc","handle":"alice.example"})");
     CHECK(f.call("account.update", {{"name", "bs"}, {"app_password", "new-pw"}}) == "<later>");
-    REQUIRE(f.transport.pending.size() == 1);
-    CHECK(f.transport.pending.front().request.url ==
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url ==
           "http://127.0.0.1:9/bluesky/xrpc/com.atproto.server.createSession");
-    CHECK(f.transport.pending.front().request.body.find("new-pw") != std::string::npos);
+    CHECK(f.transport.held.front().request.body.find("new-pw") != std::string::npos);
     f.transport.answer(200, R"({"accessJwt":"a2","refreshJwt":"r2","did":"did:plc:abc","handle":"alice.example"})");
     // Not stored until the identity is known.
     CHECK(f.secrets.get("bs", "app_password") == std::optional<std::string>("old-pw"));
-    while (!f.transport.pending.empty()) {
+    while (!f.transport.held.empty()) {
         f.transport.answer(200, R"({"did":"did:plc:abc","handle":"alice.example"})");
     }
     REQUIRE(f.sink->lines.size() == 1);

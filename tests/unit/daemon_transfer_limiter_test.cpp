@@ -13,6 +13,7 @@
 
 #include "daemon/event_loop.hpp"
 #include "daemon/transfer_limiter.hpp"
+#include "held_transport.hpp"
 
 using namespace std::chrono_literals;
 namespace http = growth::http;
@@ -21,32 +22,7 @@ using growth::daemon::TransferLimiter;
 
 namespace {
 
-// Holds what the limiter starts; the test answers them.
-struct HeldTransport final : http::Transport {
-    struct Held {
-        http::HttpRequest request;
-        Callback done;
-    };
-    std::deque<Held> held;
-    std::vector<std::string> started;  ///< urls, in the order they reached this transport
-    void send(http::HttpRequest request, Callback done) override {
-        started.push_back(request.url);
-        held.push_back({std::move(request), std::move(done)});
-    }
-    /// Answers the held request for `url` with 200.
-    void answer(const std::string& url) {
-        for (auto it = held.begin(); it != held.end(); ++it) {
-            if (it->request.url != url) continue;
-            Held h = std::move(*it);
-            held.erase(it);
-            http::HttpResponse r;
-            r.status = 200;
-            h.done(r);
-            return;
-        }
-        FAIL("no held request for " << url);
-    }
-};
+using growth::test::HeldTransport;
 
 http::HttpRequest request(const std::string& url, const std::string& account) {
     http::HttpRequest r;
@@ -96,16 +72,16 @@ TEST_CASE("transfer limiter: at most N per account run, the rest start oldest fi
     CHECK(limiter.running() == 3);  // the unlimited one is not counted
     CHECK(limiter.queued() == 2);
 
-    inner.answer("a2");
+    inner.answer_url("a2");
     CHECK(joined(inner.started) == "a1 a2 b1 free a3");
-    inner.answer("b1");  // another account's slot frees nothing for work-x
+    inner.answer_url("b1");  // another account's slot frees nothing for work-x
     CHECK(joined(inner.started) == "a1 a2 b1 free a3");
-    inner.answer("a1");
+    inner.answer_url("a1");
     CHECK(joined(inner.started) == "a1 a2 b1 free a3 a4");
     CHECK(limiter.queued() == 0);
-    inner.answer("a3");
-    inner.answer("a4");
-    inner.answer("free");
+    inner.answer_url("a3");
+    inner.answer_url("a4");
+    inner.answer_url("free");
     CHECK(joined(out.lines) == "a2 200 b1 200 a1 200 a3 200 a4 200 free 200");
     CHECK(limiter.running() == 0);
 }
@@ -120,9 +96,9 @@ TEST_CASE("transfer limiter: a request sent from a callback queues behind older 
         limiter.send(request("follow-up", "acct"), out.recorder("follow-up"));
     });
     limiter.send(request("waiting", "acct"), out.recorder("waiting"));
-    inner.answer("first");
+    inner.answer_url("first");
     CHECK(joined(inner.started) == "first waiting");
-    inner.answer("waiting");
+    inner.answer_url("waiting");
     CHECK(joined(inner.started) == "first waiting follow-up");
 }
 
@@ -138,7 +114,7 @@ TEST_CASE("transfer limiter: a queued request nobody waits for is answered not_s
     limiter.send(std::move(r), out.recorder("queued"));
     limiter.send(request("next", "acct"), out.recorder("next"));
     gone = true;
-    inner.answer("running");
+    inner.answer_url("running");
     // The abandoned one is skipped; the slot goes to the next request.
     CHECK(joined(inner.started) == "running next");
     CHECK(joined(out.lines) == "running 200");  // the drop is answered from the loop, not from here
@@ -183,7 +159,7 @@ TEST_CASE("transfer limiter: a request that waits max_wait for a slot is answere
     CHECK(joined(inner.started) == "stalled");
     CHECK(limiter.queued() == 0);
     // The stalled transfer still finishes normally and frees its slot.
-    inner.answer("stalled");
+    inner.answer_url("stalled");
     limiter.send(request("after", "work-x"), out.recorder("after"));
     CHECK(joined(inner.started) == "stalled after");
 }
@@ -211,7 +187,7 @@ TEST_CASE("transfer limiter: destroyed, it drops queued callbacks and survives l
         limiter.send(request("running", "acct"), out.recorder("running"));
         limiter.send(request("queued", "acct"), out.recorder("queued"));
     }
-    inner.answer("running");  // the caller still gets its answer; nothing else happens
+    inner.answer_url("running");  // the caller still gets its answer; nothing else happens
     pump(loop);
     CHECK(joined(out.lines) == "running 200");
     CHECK(joined(inner.started) == "running");

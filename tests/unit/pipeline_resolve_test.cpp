@@ -11,6 +11,7 @@
 #include "core/pipeline/progress.hpp"
 #include "core/pipeline/resolve.hpp"
 #include "core/publish/bluesky_tid.hpp"
+#include "store_test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace growth;
@@ -18,21 +19,7 @@ using namespace growth::pipeline;
 
 namespace {
 
-struct TempStore {
-    fs::path dir;
-    std::unique_ptr<Store> store;
-    TempStore() {
-        std::string tmpl = (fs::temp_directory_path() / "growth-resolve-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        dir = tmpl;
-        store = std::make_unique<Store>(dir / "growth.db");
-    }
-    ~TempStore() {
-        store.reset();
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
+using growth::test::TempStore;
 
 accounts::Account account(Store& store, const std::string& name, publish::Platform p,
                           const std::string& settings = "{}") {

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/publish/bluesky_tid.hpp"
+#include "store_test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace growth;
@@ -17,21 +18,7 @@ using namespace growth::pipeline;
 
 namespace {
 
-struct TempStore {
-    fs::path dir;
-    std::unique_ptr<Store> store;
-    TempStore() {
-        std::string tmpl = (fs::temp_directory_path() / "growth-pipeline-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        dir = tmpl;
-        store = std::make_unique<Store>(dir / "growth.db");
-    }
-    ~TempStore() {
-        store.reset();
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-};
+using growth::test::TempStore;
 
 accounts::Account account(Store& store, const std::string& name, publish::Platform p) {
     store.db().exec("INSERT INTO accounts (name, platform, created_at, updated_at) VALUES ('" + name +

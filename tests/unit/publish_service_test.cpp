@@ -23,37 +23,14 @@
 #include "daemon/publish_service.hpp"
 #include "secrets_test_support.hpp"
 #include "store_faults.hpp"
+#include "held_transport.hpp"
 
 using namespace growth;
 using growth::rpc::Json;
 
 namespace {
 
-struct FakeTransport final : http::Transport {
-    struct Pending {
-        http::HttpRequest request;
-        Callback done;
-    };
-    std::deque<Pending> pending;
-    int sent = 0;
-    void send(http::HttpRequest request, Callback done) override {
-        ++sent;
-        pending.push_back({std::move(request), std::move(done)});
-    }
-    void answer(http::Outcome outcome) {
-        REQUIRE_FALSE(pending.empty());
-        Pending p = std::move(pending.front());
-        pending.pop_front();
-        p.done(std::move(outcome));
-    }
-    void answer(int status, std::string body) {
-        http::HttpResponse r;
-        r.status = status;
-        r.headers.add("Content-Type", "application/json");
-        r.body = std::move(body);
-        answer(http::Outcome(r));
-    }
-};
+using growth::test::HeldTransport;
 
 /// Captures what growthd logs (stderr) while alive.
 class StderrCapture {
@@ -95,7 +72,7 @@ struct Fixture {
     test::SecretsTempDir tmp;
     Store store{tmp.path / "growth.db"};
     test::MemorySecrets secrets;
-    FakeTransport transport;
+    HeldTransport transport;
     daemon::EventLoop loop;
     pipeline::Millis clock = start_ms;
     daemon::PublishService service{loop, store, secrets, transport,
@@ -148,21 +125,21 @@ TEST_CASE("publish service: a group commit that fails once keeps the remote id; 
     Fixture f;
     test::StoreFaults faults(f.store);
     const std::string id = f.publish(two_parts, f.add_x());
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.fail_next(1);
     f.transport.answer(201, tweet("1001"));
     REQUIRE(f.pump_until([&] { return faults.failures_left() == 0; }));
     // The commit of part 1's id (with part 2's `sending`) failed: nothing more goes out.
     f.pump_for(20);
-    CHECK(f.transport.pending.empty());
+    CHECK(f.transport.held.empty());
     CHECK(f.part(id, 0).state == PartState::sending);
     CHECK(f.service.running() == 1);
     // The retry commits it, and only then part 2 goes out, replying to it.
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     CHECK(f.part(id, 0).state == PartState::published);
     CHECK(f.part(id, 0).remote_id == "1001");
     CHECK(f.part(id, 1).state == PartState::sending);
-    CHECK(f.transport.pending.front().request.body.find(R"("in_reply_to_tweet_id":"1001")") != std::string::npos);
+    CHECK(f.transport.held.front().request.body.find(R"("in_reply_to_tweet_id":"1001")") != std::string::npos);
     f.transport.answer(201, tweet("1002"));
     REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
     CHECK(f.part(id, 1).remote_id == "1002");
@@ -174,14 +151,14 @@ TEST_CASE("publish service: while another connection holds the write lock (busy)
     Fixture f;
     test::StoreFaults faults(f.store);
     const std::string id = f.publish(two_parts, f.add_x());
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.hold_write_lock();
     f.transport.answer(201, tweet("1001"));
     f.pump_for(300);
-    CHECK(f.transport.pending.empty());
+    CHECK(f.transport.held.empty());
     CHECK(f.part(id, 0).state == PartState::sending);
     faults.release_write_lock();
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     CHECK(f.part(id, 0).state == PartState::published);
     CHECK(f.part(id, 0).remote_id == "1001");
     f.transport.answer(201, tweet("1002"));
@@ -193,7 +170,7 @@ TEST_CASE("publish service: a full disk at the last part's commit is retried unt
     Fixture f;
     test::StoreFaults faults(f.store);
     const std::string id = f.publish("Only one part.", f.add_x());
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.fill_disk();
     f.transport.answer(201, tweet("1001"));
     f.pump_for(200);
@@ -215,7 +192,7 @@ TEST_CASE("publish service: a failure right after a confirmed part first gets th
     const std::string id = f.record(two_parts, f.add_x());
     f.store.db().exec("UPDATE parts SET text = CAST(x'ff' AS TEXT) WHERE idx = 2");
     for (auto& t : pipeline::load_post(f.store, id).targets) f.service.start_target(std::move(t), "");
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.fill_disk();
     f.transport.answer(201, tweet("1001"));
     f.pump_for(150);
@@ -234,7 +211,7 @@ TEST_CASE("publish service: drain retries a waiting commit once at once, without
     Fixture f;
     test::StoreFaults faults(f.store);
     const std::string id = f.publish(two_parts, f.add_x());
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.fail_next(1);
     f.transport.answer(201, tweet("1001"));
     REQUIRE(f.pump_until([&] { return faults.failures_left() == 0; }));
@@ -251,7 +228,7 @@ TEST_CASE("publish service: drain when the commit still fails logs the unrecorde
     Fixture f;
     test::StoreFaults faults(f.store);
     const std::string id = f.publish(two_parts, f.add_x());
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     faults.fail_next(1000);
     StderrCapture log;
     f.transport.answer(201, tweet("1001"));
@@ -275,9 +252,9 @@ TEST_CASE("publish service: recover marks an old prepared post missed and resume
     const std::string old_post = f.record(two_parts, x, 16 * 60 * 1000);
     const std::string recent = f.record("Recent post.", x, 14 * 60 * 1000);
     f.service.recover();
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1 && f.service.running() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1 && f.service.running() == 1; }));
     // Only the recent post went out.
-    CHECK(f.transport.pending.front().request.body.find("Recent post.") != std::string::npos);
+    CHECK(f.transport.held.front().request.body.find("Recent post.") != std::string::npos);
     const Json old_view = f.service.show(old_post);
     CHECK(old_view["state"] == "missed");
     CHECK(old_view["targets"][0]["state"] == "missed");
@@ -297,10 +274,10 @@ TEST_CASE("publish service: recover marks an old prepared post missed and resume
     f.pump_for(20);
     CHECK(f.transport.sent == 1);
     f.service.start_target(pipeline::load_post(f.store, old_post).targets[0].id);
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
-    CHECK(f.transport.pending.front().request.body.find("First part") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.body.find("First part") != std::string::npos);
     f.transport.answer(201, tweet("3001"));
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
     f.transport.answer(201, tweet("3002"));
     REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
     CHECK(f.service.show(old_post)["state"] == "published");
@@ -315,11 +292,11 @@ TEST_CASE("publish service: recover while the store is busy tries again until it
     faults.hold_write_lock();
     f.service.recover();
     f.pump_for(200);
-    CHECK(f.transport.pending.empty());  // the recent post's `sending` cannot be committed yet
+    CHECK(f.transport.held.empty());  // the recent post's `sending` cannot be committed yet
     CHECK(f.part(old_post, 0).state == PartState::prepared);
     faults.release_write_lock();
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }, 4000));
-    CHECK(f.transport.pending.front().request.body.find("Recent post.") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }, 4000));
+    CHECK(f.transport.held.front().request.body.find("Recent post.") != std::string::npos);
     REQUIRE(f.pump_until([&] { return f.part(old_post, 0).state == PartState::missed; }, 4000));
     CHECK(f.transport.sent == 1);
 }
@@ -331,26 +308,26 @@ TEST_CASE("publish service: a short retry after lost -> 429 on Bluesky still rea
     const auto b = f.add({{"platform", "bluesky"}, {"name", "b"}, {"handle", "alice.test"},
                           {"app_password", "app-pass-word"}, {"service", "http://127.0.0.1:9/bsky"}});
     const std::string id = f.publish("Only one part.", b);
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
-    CHECK(f.transport.pending.front().request.url.find("createSession") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.url.find("createSession") != std::string::npos);
     f.transport.answer(200, R"({"accessJwt":"a1","refreshJwt":"r1","did":"did:plc:abc","handle":"alice.test"})");
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
-    CHECK(f.transport.pending.front().request.url.find("createRecord") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.url.find("createRecord") != std::string::npos);
     f.transport.answer(http::NoResponse{http::NoResponseKind::lost, "timeout"});
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
-    CHECK(f.transport.pending.front().request.url.find("getRecord") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.url.find("getRecord") != std::string::npos);
     f.transport.answer(http::NoResponse{http::NoResponseKind::lost, "timeout"});
     // Short retry (1-2 s): checks first, finds nothing, creates; the create is rate limited.
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }, 4000));
-    CHECK(f.transport.pending.front().request.url.find("getRecord") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }, 4000));
+    CHECK(f.transport.held.front().request.url.find("getRecord") != std::string::npos);
     f.transport.answer(400, R"({"error":"RecordNotFound","message":"Could not locate record"})");
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }));
-    CHECK(f.transport.pending.front().request.url.find("createRecord") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.url.find("createRecord") != std::string::npos);
     f.transport.answer(429, R"({"error":"RateLimitExceeded","message":"slow down"})");
     CHECK(f.part(id, 0).verify_on_retry);
     // The next short retry (2-4 s) reads back again before creating anything.
-    REQUIRE(f.pump_until([&] { return f.transport.pending.size() == 1; }, 6000));
-    CHECK(f.transport.pending.front().request.url.find("getRecord") != std::string::npos);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }, 6000));
+    CHECK(f.transport.held.front().request.url.find("getRecord") != std::string::npos);
     f.transport.answer(200, R"({"uri":"at://did:plc:abc/app.bsky.feed.post/3aaaaaaaaaaab","cid":"bafyc","value":{"$type":"app.bsky.feed.post","text":"Only one part.","createdAt":"2026-01-01T12:00:00.000Z"}})");
     REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
     CHECK(f.part(id, 0).state == PartState::published);

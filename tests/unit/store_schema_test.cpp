@@ -13,27 +13,13 @@
 
 #include "core/store/part_state.hpp"
 #include "core/store/store.hpp"
+#include "store_test_support.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempStore {
-    fs::path dir;
-    std::unique_ptr<growth::Store> store;
-    TempStore() {
-        std::string tmpl = (fs::temp_directory_path() / "growth-schema-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        dir = tmpl;
-        store = std::make_unique<growth::Store>(dir / "growth.db");
-    }
-    ~TempStore() {
-        store.reset();
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    SQLite::Database& db() { return store->db(); }
-};
+using growth::test::TempStore;
 
 // One post with one target (account "me" on Mastodon) and no parts.
 void add_post_and_target(SQLite::Database& db) {

@@ -272,7 +272,8 @@ When everyday(Cursor& c, std::string_view expr, const date::time_zone& zone, con
                 const auto after_next = weekday_named(d);
                 if (!after_next) {
                     if (d.empty()) unreadable(expr);
-                    unknown_word(d, expr);
+                    throw Error("bad_input", "'next' takes a weekday in time " + detail::quoted(expr) +
+                                                 ", e.g. next fri 8am");
                 }
                 kind = DayKind::next_weekday;
                 wanted = *after_next;

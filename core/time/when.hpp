@@ -13,7 +13,9 @@
 //   +90m  +1h30m  in 2 hours  in 90 minutes  in 3 days   instant arithmetic; a day is 86400 s
 //   now   ctx.now (whether "now" may be scheduled is the caller's decision)
 // Wall-clock forms refuse a local time in a DST gap (naming the valid times on both sides) and an
-// ambiguous one unless WhenContext::fold chooses.
+// ambiguous one unless WhenContext::fold chooses (a fold is ignored where the time is unique). They
+// also refuse a local time after 2037 in a zone that still shifts: the zone files end their
+// explicit transitions there and the library does not apply the rule that continues them.
 
 #include <date/tz.h>
 
@@ -43,7 +45,8 @@ struct When {
 /// gives ctx's zone when that zone has this offset at that instant, else "Etc/GMT∓N" for a whole
 /// hour, else "UTC". Results outside the years 1970..9999 are refused. Throws
 /// growth::Error("bad_input", ...) for any input it does not accept, or an unknown ctx.zone, and
-/// std::bad_alloc. Any thread (the tz database loads once, thread-safely).
+/// std::bad_alloc. Any thread (the tz database loads once, thread-safely), but ctx.zone "" reads
+/// $TZ, which must not be changed concurrently.
 When parse_when(std::string_view expr, const WhenContext& ctx);
 
 /// The zone named `name` (exact IANA name, else a unique case-insensitive match); "" = the system

@@ -7,6 +7,7 @@
 #include "cli/post.hpp"
 #include "cli/preview.hpp"
 #include "cli/resolve.hpp"
+#include "cli/schedule.hpp"
 #include "cli/rpc_verb.hpp"
 #include "cli/status.hpp"
 
@@ -21,5 +22,6 @@ int main(int argc, char** argv) {
     growth::cli::add_account_command(app, global, exit_code);
     growth::cli::add_post_commands(app, global, exit_code);
     growth::cli::add_resolve_command(app, global, exit_code);
+    growth::cli::add_schedule_commands(app, global, exit_code);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

@@ -18,6 +18,7 @@
 #include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
+#include "cli/schedule.hpp"
 #include "cli/session.hpp"
 #include "cli/text_input.hpp"
 #include "core/exit_code.hpp"
@@ -42,6 +43,7 @@ struct PostOptions {
     bool no_wait = false;
     bool open = false;
     bool json = false;
+    WhenOptions when;  ///< --at and its companions: scheduled instead of published now
 };
 
 std::string str(const rpc::Json& j, const char* key) {
@@ -163,10 +165,21 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
     if (!o.media_url.empty()) params["media_url"] = o.media_url;
     if (o.dry_run) params["dry_run"] = true;
     // The id comes back as soon as the post is recorded; the wait follows (unless --no-wait).
+    const bool json = global.json || o.json;
+    if (!o.when.at.empty()) {
+        // A post for later: checked and stored now, published by growthd at its time.
+        if (o.open) throw Failure(ExitCode::usage, "bad_input", "--open needs the post published now; drop --open or --at");
+        o.when.add_to(params);
+        auto connection = connect_daemon(global);
+        const rpc::Json result = connection->call("post.schedule", params);
+        if (!o.dry_run) return report_scheduled(result, json);
+        if (json) std::printf("%s\n", result.dump().c_str());
+        else std::fputs((format_dry_run(result) + "due " + describe_due(result) + "\n").c_str(), stdout);
+        return 0;
+    }
     if (!o.dry_run) params["wait"] = false;
     auto connection = connect_daemon(global);
     const rpc::Json result = connection->call("post.publish", params);
-    const bool json = global.json || o.json;
     if (o.dry_run) {
         if (json) std::printf("%s\n", result.dump().c_str());
         else std::fputs(format_dry_run(result).c_str(), stdout);
@@ -191,6 +204,7 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
 
 std::string format_post(const rpc::Json& post) {
     std::string out = fmt::format("post {}: {}\n", str(post, "id"), str(post, "state"));
+    if (post.contains("due")) out += "  due " + describe_due(post) + "\n";
     for (const auto& t : post.value("targets", rpc::Json::array())) {
         const auto parts = t.value("parts", rpc::Json::array());
         out += fmt::format("  {} ({}): {}, {} part{}\n", str(t, "account"), str(t, "platform"),
@@ -229,23 +243,30 @@ std::string format_dry_run(const rpc::Json& plan) {
 }
 
 void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_code) {
-    auto o = std::make_shared<PostOptions>();
-    auto* post = app.add_subcommand("post", "Publish a text now to your accounts, each as a thread");
-    post->add_option("--to", o->to, "Account name, or platform name for its only account; repeatable; "
-                                    "default: every account")
-        ->allow_extra_args(false);
-    post->add_option("--numbering", o->numbering, "Number the parts: none, 1/n, (1/n) or \"\U0001F9F5 1/n\"");
-    post->add_option("--media-url", o->media_url, "A public image URL (Instagram requires one)");
-    post->add_flag("--dry-run", o->dry_run, "Show what would be sent; store and send nothing");
-    post->add_flag("--no-wait", o->no_wait, "Return once the post is recorded; publishing goes on in growthd");
-    post->add_flag("--open", o->open, "Open the first published URL in the browser");
-    post->add_flag("--json", o->json, "Print one JSON object for scripts");
-    post->add_option("-f,--file", o->file, "Read the text from FILE ('-' for standard input)");
-    post->add_option("text", o->text, "The text; '-' reads standard input");
-    post->callback([o, &global, &exit_code, post] {
-        o->has_text = post->count("text") > 0;
-        exit_code = run_post(*o, global);
-    });
+    // `post` publishes now (or at --at); `schedule` is the same with --at required.
+    for (const bool scheduling : {false, true}) {
+        auto o = std::make_shared<PostOptions>();
+        auto* post = scheduling ? app.add_subcommand("schedule", "Publish a text later, at --at, to your accounts")
+                                : app.add_subcommand("post", "Publish a text now (or at --at) to your accounts, each as a thread");
+        post->add_option("--to", o->to, "Account name, or platform name for its only account; repeatable; "
+                                        "default: every account")
+            ->allow_extra_args(false);
+        post->add_option("--numbering", o->numbering, "Number the parts: none, 1/n, (1/n) or \"\U0001F9F5 1/n\"");
+        post->add_option("--media-url", o->media_url, "A public image URL (Instagram requires one)");
+        add_when_options(post, o->when, scheduling);
+        post->add_flag("--dry-run", o->dry_run, "Show what would be sent; store and send nothing");
+        if (!scheduling) {
+            post->add_flag("--no-wait", o->no_wait, "Return once the post is recorded; publishing goes on in growthd");
+            post->add_flag("--open", o->open, "Open the first published URL in the browser");
+        }
+        post->add_flag("--json", o->json, "Print one JSON object for scripts");
+        post->add_option("-f,--file", o->file, "Read the text from FILE ('-' for standard input)");
+        post->add_option("text", o->text, "The text; '-' reads standard input");
+        post->callback([o, &global, &exit_code, post] {
+            o->has_text = post->count("text") > 0;
+            exit_code = run_post(*o, global);
+        });
+    }
 
     auto show_id = std::make_shared<std::string>();
     auto show_json = std::make_shared<bool>(false);

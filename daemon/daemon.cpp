@@ -13,6 +13,7 @@
 #include "core/rpc/protocol.hpp"
 #include "daemon/log.hpp"
 #include "daemon/resolve_methods.hpp"
+#include "daemon/schedule_methods.hpp"
 #include "daemon/post_wait.hpp"
 #include "daemon/systemd.hpp"
 #include "growth/version.hpp"
@@ -80,11 +81,15 @@ Daemon::Daemon(DaemonOptions options)
         loop_, *transport_, static_cast<std::size_t>(config_.max_transfers_per_account), http.total_timeout);
     account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transfers_});
     publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transfers_);
-    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_, post_bounds(config_)});
+    post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_, post_bounds(config_),
+                                                                 [this] { reschedule(); }, config_.schedule_zone,
+                                                                 config_.catch_up_ms});
+    publishing_->on_settled([this] { reschedule(); });
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
     add_resolve_methods(methods_, *post_services_);
+    add_schedule_methods(methods_, *post_services_);
     add_post_wait_method(methods_, *publishing_);
     add_daemon_methods(methods_, *this);
     ServerOptions server_options;
@@ -111,14 +116,10 @@ Daemon::Daemon(DaemonOptions options)
                            }
                        }});
     }
-    timer_ = std::make_unique<WallTimer>(
-        loop_, WallTimer::Handlers{[this] { reschedule(); },
-                                   [this] {
-                                       log(LogLevel::info, "wall clock changed; rescheduling");
-                                       reschedule();
-                                   }});
-    reschedule();
+    scheduler_ = std::make_unique<Scheduler>(loop_, *store_, *publishing_);
+    // Interrupted threads first, then what came due while growthd was not running.
     publishing_->recover();
+    reschedule();
     watchdog_ = std::make_unique<Watchdog>(loop_);
     started_ = std::chrono::steady_clock::now();
     started_wall_ = std::chrono::system_clock::now();
@@ -165,6 +166,8 @@ int Daemon::run() {
 void Daemon::stop() noexcept {
     if (stopping_) return;
     stopping_ = true;
+    // Nothing more comes due while stopping; what does is fired at the next start.
+    if (scheduler_) scheduler_->stop();
     if (publishing_ && publishing_->running() > 0) {
         // Let the requests on the wire finish (bounded), so their outcome is known and
         // committed; nothing new starts. Stop after this round otherwise, so the reply to
@@ -248,12 +251,12 @@ void Daemon::apply(const Config& config) {
     server_->set_max_owed(static_cast<std::size_t>(config_.max_owed_replies));
     transfers_->set_per_account(static_cast<std::size_t>(config_.max_transfers_per_account));
     post_services_->bounds = post_bounds(config_);
+    post_services_->zone = config_.schedule_zone;
+    post_services_->catch_up_ms = config_.catch_up_ms;
 }
 
 void Daemon::reschedule() {
-    // The scheduler (a later issue) computes the next due instant here; nothing is queued yet,
-    // so the timer stays disarmed and an idle daemon never wakes.
-    timer_->disarm();
+    if (!stopping_ && scheduler_) scheduler_->run();
 }
 
 }  // namespace growth::daemon

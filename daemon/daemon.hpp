@@ -23,7 +23,7 @@
 #include "daemon/server.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/transfer_limiter.hpp"
-#include "daemon/wall_timer.hpp"
+#include "daemon/scheduler.hpp"
 #include "daemon/watchdog.hpp"
 
 namespace growth::daemon {
@@ -59,7 +59,7 @@ public:
 
     EventLoop& loop() noexcept { return loop_; }
     Server& server() noexcept { return *server_; }
-    WallTimer& timer() noexcept { return *timer_; }
+    Scheduler& scheduler() noexcept { return *scheduler_; }
     PublishService& publishing() noexcept { return *publishing_; }
     const std::filesystem::path& socket_path() const noexcept { return socket_path_; }
     const Config& config() const noexcept { return config_; }
@@ -81,7 +81,6 @@ private:
     rpc::Dispatcher dispatcher_;
     std::unique_ptr<Server> server_;
     std::unique_ptr<SignalSource> signals_;
-    std::unique_ptr<WallTimer> timer_;
     std::unique_ptr<Watchdog> watchdog_;
     std::chrono::steady_clock::time_point started_;
     std::chrono::system_clock::time_point started_wall_;
@@ -93,6 +92,7 @@ private:
     std::unique_ptr<AccountServices> account_services_;
     std::unique_ptr<PublishService> publishing_;
     std::unique_ptr<PostServices> post_services_;
+    std::unique_ptr<Scheduler> scheduler_;  ///< last: it starts runs on publishing_
     std::unique_ptr<OneShotTimer> grace_;  ///< bounds the wait for in-flight requests at stop
     /// How long a stop waits for requests already on the wire.
     static constexpr std::chrono::milliseconds shutdown_grace{10'000};

@@ -5,7 +5,10 @@
 
 #include "core/accounts/accounts.hpp"
 #include "core/error.hpp"
+#include <fmt/format.h>
+
 #include "core/pipeline/plan.hpp"
+#include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/progress.hpp"
 #include "core/text/numbering.hpp"
@@ -18,7 +21,9 @@ using rpc::Json;
 using rpc::ParamSpec;
 using rpc::ParamType;
 
-pipeline::Millis now_ms() {
+}  // namespace
+
+pipeline::Millis now_ms() noexcept {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -52,8 +57,6 @@ pipeline::PostPlan plan_from(Store& store, const Json& params, const text::PostB
     }
     return pipeline::plan_post(params["text"].get<std::string>(), std::move(targets), options, bounds);
 }
-
-}  // namespace
 
 void add_post_methods(rpc::MethodTable& table, PostServices& services) {
     table.add_deferred(
@@ -104,6 +107,14 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
             const std::string id = params["id"].get<std::string>();
             const pipeline::PostRecord post = pipeline::load_post(services.store, id);
+            if (post.state == "canceled") {
+                throw Error("post_canceled", fmt::format("post {} was canceled: nothing of it goes out again", id));
+            }
+            if (post.state == "scheduled") {
+                throw Error("not_due", fmt::format("post {} is scheduled for {}: it goes out then (growthctl "
+                                                   "reschedule {} --at WHEN moves it)",
+                                                   id, pipeline::iso_millis(post.due_at.value_or(0)), id));
+            }
             const std::string media_url = post.options.value("media_url", std::string());
             for (const auto& t : post.targets) {
                 if (pipeline::first_unpublished(t)) services.publishing.start_target(t, media_url);

@@ -278,16 +278,22 @@ private:
         }
         try {
             auto& part = target_.parts[index_];
-            const PartState state = pipeline::state_after(failure.cls);
+            PartState state = pipeline::state_after(failure.cls);
             const auto t = millis(service_.now());
             std::optional<pipeline::Millis> next_at;
-            if (state == PartState::retry_wait) {
+            publish::Failure recorded = failure;
+            if (state == PartState::retry_wait && part.attempts >= pipeline::max_attempts) {
+                // Bounded: the scheduler would otherwise try a broken target forever.
+                state = PartState::failed;
+                recorded.message += fmt::format(" (gave up after {} attempts; growthctl retry {} tries again)",
+                                                part.attempts, target_.post_id);
+            } else if (state == PartState::retry_wait) {
                 next_at = pipeline::next_attempt_at(failure, part.attempts, t, service_.random_);
             }
-            pipeline::mark_failed(service_.store_, part.id, state, failure, next_at, t);
+            pipeline::mark_failed(service_.store_, part.id, state, recorded, next_at, t);
             part.state = state;
             part.last_error_kind = failure.code;
-            part.last_error = failure.message;
+            part.last_error = recorded.message;
             part.verify_on_retry = pipeline::check_after_failure(part.verify_on_retry, failure);
             part.next_attempt_at = next_at;
             log(LogLevel::info, "post {} {} part {}: {} ({})", target_.post_id, target_.account,
@@ -367,6 +373,8 @@ void PublishService::start_target(std::int64_t target_id) {
 void PublishService::start_target(pipeline::TargetRecord target, const std::string& media_url) {
     const std::int64_t target_id = target.id;
     if (runs_.count(target_id) != 0 || draining_) return;
+    // A part waiting for its time, or cancelled, never goes out from here.
+    if (!pipeline::startable(target)) return;
     auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
     runs_.emplace(target_id, run);
     // Start from the loop, not from inside the caller's handler.
@@ -400,6 +408,10 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
         if (run->post_id() == post_id) return;
     }
     (void)target_state;
+    // A part may now wait for a retry time: the scheduler arms for it.
+    if (on_settled_) loop_.defer([this] {
+        if (on_settled_) on_settled_();
+    });
     // The post has settled: one read gives every state and every waiting call's answer.
     auto [first, last] = waiters_.equal_range(post_id);
     std::vector<rpc::Responder> ready;
@@ -513,17 +525,13 @@ bool PublishService::recover_pass() {
             if (s != PartState::prepared && s != PartState::sending) continue;
             const pipeline::PostRecord post = pipeline::load_post(store_, target.post_id);
             const auto t = millis(now());
-            if (s == PartState::prepared && pipeline::missed_window(post.created_at, t)) {
+            if (s == PartState::prepared &&
+                pipeline::missed_window(pipeline::due_of(post), t, pipeline::catch_up_of(post))) {
                 // Not started in time: a post interrupted long ago does not go out by itself.
-                const int n = pipeline::mark_missed(
-                    store_, id,
-                    fmt::format("not sent: growthd was not running within 15 minutes of the post; "
-                                "growthctl retry {} publishes it",
-                                target.post_id),
-                    t);
-                log(LogLevel::warning, "post {} {}: {} part(s) missed (recorded {} min ago); "
+                const int n = pipeline::mark_missed(store_, id, pipeline::missed_message(post), t);
+                log(LogLevel::warning, "post {} {}: {} part(s) missed (due {} min ago); "
                     "growthctl retry {} publishes them", target.post_id, target.account, n,
-                    (t - post.created_at) / 60'000, target.post_id);
+                    (t - pipeline::due_of(post)) / 60'000, target.post_id);
                 missed_posts.insert(target.post_id);
                 continue;
             }

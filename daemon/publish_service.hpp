@@ -73,6 +73,13 @@ public:
     /// Targets running now. Throws nothing.
     std::size_t running() const noexcept { return runs_.size(); }
 
+    /// The ids of the targets running now. Throws std::bad_alloc.
+    std::set<std::int64_t> running_ids() const;
+
+    /// Runs `f` (from the loop) whenever a post has settled: the scheduler re-arms for the retry
+    /// times its parts may now have. Throws nothing.
+    void on_settled(std::function<void()> f) noexcept { on_settled_ = std::move(f); }
+
 private:
     class TargetRun;
     publish::Instant now() const { return clock_(); }
@@ -85,7 +92,6 @@ private:
     /// (with the error when the commit failed). Throws std::bad_alloc.
     void commit_then(pipeline::ProgressStep step, std::function<void(std::exception_ptr)> then);
     void flush_commits();
-    std::set<std::int64_t> running_ids() const;
 
     EventLoop& loop_;
     Store& store_;
@@ -101,6 +107,7 @@ private:
     std::vector<std::function<void(std::exception_ptr)>> batch_then_;
     std::unique_ptr<OneShotTimer> recover_timer_;
     int recover_failures_ = 0;
+    std::function<void()> on_settled_;
 };
 
 }  // namespace growth::daemon

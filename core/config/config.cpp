@@ -11,6 +11,7 @@
 
 #include "core/did_you_mean.hpp"
 #include "core/error.hpp"
+#include "core/time/when.hpp"
 
 namespace growth {
 
@@ -120,13 +121,38 @@ std::optional<std::string> apply_limit(const toml::node& value, Config& config, 
     return std::nullopt;
 }
 
+std::optional<std::string> apply_zone(const toml::node& value, Config& config) {
+    const auto* s = value.as_string();
+    if (!s) return fmt::format("schedule.zone must be a string, got {}", a_type(value.type()));
+    try {
+        timeexpr::find_zone(s->get());
+    } catch (const Error& e) {
+        return fmt::format("schedule.zone: {}", e.what());
+    }
+    config.schedule_zone = s->get();
+    return std::nullopt;
+}
+
+std::optional<std::string> apply_catch_up(const toml::node& value, Config& config) {
+    const auto* s = value.as_string();
+    if (!s) return fmt::format("schedule.catch_up must be a duration such as \"15m\", got {}", a_type(value.type()));
+    try {
+        const auto d = timeexpr::parse_duration(s->get());
+        if (d > std::chrono::hours(24 * 7)) return fmt::format("schedule.catch_up must be at most 7 days, got {}", quote(s->get()));
+        config.catch_up_ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    } catch (const Error& e) {
+        return fmt::format("schedule.catch_up: {}", e.what());
+    }
+    return std::nullopt;
+}
+
 #define GROWTH_LIMIT(type, name, min, max)                                                  \
     {"limits", #name, [](const toml::node& v, Config& c) {                                  \
          return apply_limit<type, &Config::name, min, max>(v, c, #name);                    \
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 8> schema = {{
+constexpr std::array<KeySpec, 10> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -135,13 +161,16 @@ constexpr std::array<KeySpec, 8> schema = {{
     GROWTH_LIMIT(int, max_parts, 1, 1000),
     GROWTH_LIMIT(int, max_owed_replies, 1, 1'000'000),
     GROWTH_LIMIT(int, max_transfers_per_account, 1, 64),
+    {"schedule", "zone", apply_zone},
+    {"schedule", "catch_up", apply_catch_up},
 }};
 #undef GROWTH_LIMIT
-constexpr std::array<std::string_view, 2> table_names = {"daemon", "limits"};
-constexpr std::array<std::string_view, 8> dotted_names = {
+constexpr std::array<std::string_view, 3> table_names = {"daemon", "limits", "schedule"};
+constexpr std::array<std::string_view, 10> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
-    "limits.max_owed_replies",   "limits.max_transfers_per_account"};
+    "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
+    "schedule.catch_up"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;

@@ -26,6 +26,10 @@ struct Config {
     int max_parts = 100;              ///< parts of one target's thread
     int max_owed_replies = 256;       ///< deferred replies one connection may be owed
     int max_transfers_per_account = 4;  ///< concurrent HTTP transfers of one account
+
+    // [schedule]
+    std::string schedule_zone;  ///< IANA zone of local times without --tz; "" = the system zone
+    std::int64_t catch_up_ms = 15 * 60 * 1000;  ///< how late a due post may still go out by itself
 };
 
 /// The config spelling of a level ("debug", "info", ...). Never throws.

@@ -1,10 +1,12 @@
 #pragma once
 // Turning a text and the chosen accounts into the parts each target will publish (pure).
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/accounts/accounts.hpp"
+#include "core/pipeline/records.hpp"
 #include "core/rpc/json.hpp"
 #include "core/text/numbering.hpp"
 #include "core/text/post_bounds.hpp"
@@ -24,11 +26,19 @@ struct PlannedTarget {
     std::vector<text::Part> parts;
 };
 
+/// When a scheduled post goes out.
+struct Schedule {
+    Millis due_at = 0;        ///< the UTC instant, ms since the epoch
+    std::string tz;           ///< the IANA zone the time was written in
+    Millis catch_up_ms = 0;   ///< how late it may still go out by itself after a downtime
+};
+
 /// A post about to be stored.
 struct PostPlan {
     std::string text;
     PlanOptions options;
     std::vector<PlannedTarget> targets;
+    std::optional<Schedule> schedule;  ///< empty: publish now
 };
 
 /// The text platform of a publishing platform. Throws nothing.

@@ -57,6 +57,10 @@ rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& runnin
     rpc::Json out = rpc::Json::object();
     out["id"] = post.id;
     out["state"] = post_state(states, any_published);
+    if (post.due_at) {
+        out["due"] = iso_millis(*post.due_at);
+        out["tz"] = post.tz;
+    }
     out["targets"] = std::move(targets);
     return out;
 }

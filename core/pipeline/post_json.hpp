@@ -8,11 +8,12 @@
 
 namespace growth::pipeline {
 
-/// {"id","state","targets":[{"account","platform","state","parts":[{"index","state",
+/// {"id","state",["due","tz",]"targets":[{"account","platform","state","parts":[{"index","state",
 /// "remote_id","url"}]}]}. A part that is not published has null remote_id/url and, when an
 /// attempt failed, "error":{"kind","message"} (the publisher's message) and, in retry_wait,
 /// "next_attempt_at" (ISO 8601 UTC); an `unknown` part has "resolve": the growthctl command
-/// line that settles it. `running` holds the ids of targets still being published.
+/// line that settles it. A scheduled post has "due" (ISO 8601 UTC) and "tz" (the zone its time
+/// was written in). `running` holds the ids of targets still being published.
 /// Throws std::bad_alloc.
 rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& running = {});
 

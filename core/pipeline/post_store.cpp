@@ -26,15 +26,6 @@ std::string random_key(const RandomBits& random) {
     return buf;
 }
 
-template <typename F>
-auto guarded(Store& store, F&& f) {
-    try {
-        return f();
-    } catch (const SQLite::Exception& e) {
-        throw store_error_from(e, store.db().getFilename());
-    }
-}
-
 std::optional<Millis> opt_int(const SQLite::Column& c) {
     if (c.isNull()) return std::nullopt;
     return c.getInt64();
@@ -126,33 +117,42 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
         rpc::Json options = rpc::Json::object();
         if (!plan.options.media_url.empty()) options["media_url"] = plan.options.media_url;
         options["numbering"] = std::string(text::numbering_name(plan.options.numbering));
-        SQLite::Statement post(db, "INSERT INTO posts (id, text, state, options, created_at, updated_at) "
-                                   "VALUES (?, ?, 'prepared', ?, ?, ?)");
+        // A scheduled post waits in 'scheduled' (its keys already chosen) until the scheduler
+        // moves it to 'prepared' at its due time; one published now is 'prepared' at once.
+        const std::string state = plan.schedule ? "scheduled" : "prepared";
+        if (plan.schedule) options["catch_up_ms"] = plan.schedule->catch_up_ms;
+        SQLite::Statement post(db, "INSERT INTO posts (id, text, state, options, due_at, tz, created_at, updated_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         post.bind(1, id);
         post.bind(2, plan.text);
-        post.bind(3, options.dump());
-        post.bind(4, static_cast<std::int64_t>(now));
-        post.bind(5, static_cast<std::int64_t>(now));
+        post.bind(3, state);
+        post.bind(4, options.dump());
+        bind_opt(post, 5, plan.schedule ? std::optional<Millis>(plan.schedule->due_at) : std::nullopt);
+        bind_text_or_null(post, 6, plan.schedule ? plan.schedule->tz : std::string());
+        post.bind(7, static_cast<std::int64_t>(now));
+        post.bind(8, static_cast<std::int64_t>(now));
         post.exec();
         const auto clock_id = static_cast<std::uint16_t>(random() % 1024);
         for (const auto& t : plan.targets) {
             SQLite::Statement target(db, "INSERT INTO targets (post_id, account_id, account, platform, "
-                                         "state, created_at, updated_at) VALUES (?, ?, ?, ?, 'prepared', ?, ?)");
+                                         "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
             target.bind(1, id);
             target.bind(2, static_cast<std::int64_t>(t.account.id));
             target.bind(3, t.account.name);
             target.bind(4, std::string(publish::platform_name(t.account.platform)));
-            target.bind(5, static_cast<std::int64_t>(now));
+            target.bind(5, state);
             target.bind(6, static_cast<std::int64_t>(now));
+            target.bind(7, static_cast<std::int64_t>(now));
             target.exec();
             const std::int64_t target_id = db.getLastInsertRowid();
             int index = 1;
             for (const auto& p : t.parts) {
                 SQLite::Statement part(db, "INSERT INTO parts (target_id, idx, text, state, idempotency_key, "
-                                           "record_key, created_at, updated_at) VALUES (?, ?, ?, 'prepared', ?, ?, ?, ?)");
+                                           "record_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
                 part.bind(1, static_cast<std::int64_t>(target_id));
                 part.bind(2, index++);
                 part.bind(3, p.text);
+                part.bind(4, state);
                 std::string key, rkey;
                 if (t.account.platform == publish::Platform::mastodon) key = random_key(random);
                 if (t.account.platform == publish::Platform::bluesky) {
@@ -160,10 +160,10 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
                     // The unique index on idempotency_key spans every platform: prefix it.
                     key = "bsky:" + std::to_string(target_id) + ":" + rkey;
                 }
-                bind_text_or_null(part, 4, key);
-                bind_text_or_null(part, 5, rkey);
-                part.bind(6, static_cast<std::int64_t>(now));
+                bind_text_or_null(part, 5, key);
+                bind_text_or_null(part, 6, rkey);
                 part.bind(7, static_cast<std::int64_t>(now));
+                part.bind(8, static_cast<std::int64_t>(now));
                 part.exec();
             }
         }
@@ -175,7 +175,7 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
 PostRecord load_post(Store& store, std::string_view id) {
     return guarded(store, [&] {
         auto& db = store.db();
-        SQLite::Statement q(db, "SELECT id, text, state, options, created_at FROM posts WHERE id = ?");
+        SQLite::Statement q(db, "SELECT id, text, state, options, created_at, due_at, tz FROM posts WHERE id = ?");
         q.bind(1, std::string(id));
         if (!q.executeStep()) throw Error("post_not_found", "no post with id '" + std::string(id) + "'");
         PostRecord post;
@@ -185,6 +185,8 @@ PostRecord load_post(Store& store, std::string_view id) {
         post.options = rpc::Json::parse(q.getColumn(3).getString(), nullptr, false);
         if (!post.options.is_object()) post.options = rpc::Json::object();
         post.created_at = q.getColumn(4).getInt64();
+        post.due_at = opt_int(q.getColumn(5));
+        post.tz = text_of(q.getColumn(6));
         SQLite::Statement t(db, std::string(target_columns) + "WHERE post_id = ? ORDER BY id");
         t.bind(1, post.id);
         while (t.executeStep()) post.targets.push_back(target_from_row(db, t));
@@ -383,6 +385,32 @@ std::vector<std::int64_t> interrupted_targets(Store& store) {
         std::vector<std::int64_t> out;
         while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
         return out;
+    });
+}
+
+PostRecord write_summary_states(Store& store, const std::string& post_id, Millis now) {
+    PostRecord post = load_post(store, post_id);
+    return guarded(store, [&] {
+        auto& db = store.db();
+        std::vector<std::string> states;
+        bool any_published = false;
+        for (auto& t : post.targets) {
+            t.state = target_state(t, false);
+            states.push_back(t.state);
+            for (const auto& p : t.parts) any_published = any_published || p.state == PartState::published;
+            SQLite::Statement u(db, "UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
+            u.bind(1, t.state);
+            u.bind(2, static_cast<std::int64_t>(now));
+            u.bind(3, static_cast<std::int64_t>(t.id));
+            u.exec();
+        }
+        post.state = post_state(states, any_published);
+        SQLite::Statement p(db, "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
+        p.bind(1, post.state);
+        p.bind(2, static_cast<std::int64_t>(now));
+        p.bind(3, post.id);
+        p.exec();
+        return post;
     });
 }
 

@@ -98,6 +98,11 @@ void set_post_states(Store& store, const std::string& post_id,
                      const std::vector<std::pair<std::int64_t, std::string>>& target_states,
                      const std::string& post_state, Millis now);
 
+/// Recomputes and writes every target's and the post's summary state from their parts (as a
+/// settled publish writes them: no target running), inside the caller's write transaction.
+/// Returns the post as written. Throws growth::Error("post_not_found", "store_*").
+PostRecord write_summary_states(Store& store, const std::string& post_id, Millis now);
+
 /// Targets with a part left in `prepared` or `sending` (a publish interrupted by a crash or a
 /// stop), oldest first. Throws growth::Error("store_error").
 std::vector<std::int64_t> interrupted_targets(Store& store);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "core/pipeline/plan.hpp"
 #include "core/text/bluesky_facets.hpp"
 
@@ -77,8 +79,29 @@ bool check_after_failure(bool checked_before, const publish::Failure& failure) n
     return checked_before && !proves_not_applied(failure);
 }
 
-bool missed_window(Millis post_created_at, Millis now) noexcept {
-    return now - post_created_at > catch_up_window_ms;
+bool startable(const TargetRecord& target) noexcept {
+    const auto i = first_unpublished(target);
+    if (!i) return false;
+    const PartState s = target.parts[*i].state;
+    return s != PartState::scheduled && s != PartState::canceled;
+}
+
+Millis due_of(const PostRecord& post) noexcept { return post.due_at.value_or(post.created_at); }
+
+Millis catch_up_of(const PostRecord& post) noexcept {
+    const auto it = post.options.find("catch_up_ms");
+    if (it == post.options.end() || !it->is_number_integer()) return catch_up_window_ms;
+    return it->get<Millis>();
+}
+
+bool missed_window(Millis due, Millis now, Millis window) noexcept { return now - due > window; }
+
+std::string missed_message(const PostRecord& post) {
+    const Millis window = catch_up_of(post);
+    const std::string span = window % 60'000 == 0 ? fmt::format("{} minute{}", window / 60'000, window == 60'000 ? "" : "s")
+                                                  : fmt::format("{} seconds", window / 1000);
+    return fmt::format("not sent: growthd was not running within {} of the post{}; growthctl retry {} publishes it",
+                       span, post.due_at ? "'s due time" : "", post.id);
 }
 
 PartState state_after(publish::FailureClass cls) noexcept {

@@ -39,6 +39,14 @@ bool proves_not_applied(const publish::Failure& failure) noexcept;
 /// (published, or proves_not_applied); a later 429 or not_sent does not clear it. Throws nothing.
 bool check_after_failure(bool checked_before, const publish::Failure& failure) noexcept;
 
+/// Attempts a part gets by itself (the scheduler's retries included); after the last one a part
+/// that would wait for another goes to `failed` (growthctl retry starts it again).
+constexpr int max_attempts = 10;
+
+/// Whether `target` has a part that may go out now: its first unpublished part is neither
+/// waiting for its time (`scheduled`) nor `canceled`. Throws nothing.
+bool startable(const TargetRecord& target) noexcept;
+
 /// The state a failed part moves to (retry_wait, needs_auth, failed, unknown). Throws nothing.
 PartState state_after(publish::FailureClass cls) noexcept;
 
@@ -58,13 +66,22 @@ std::string target_state(const TargetRecord& target, bool running);
 /// differ). Throws std::bad_alloc.
 std::string post_state(const std::vector<std::string>& target_states, bool any_part_published);
 
-/// How long after a post was recorded its `prepared` parts may still go out by themselves (at
-/// growthd's next start); later they are `missed` and only `growthctl retry` sends them.
+/// How long after its due time (its recording, for a post published at once) a post may still
+/// go out by itself after a downtime, unless the post or the config says otherwise; later its
+/// waiting parts are `missed` and only `growthctl retry` sends them.
 constexpr Millis catch_up_window_ms = 15 * 60 * 1000;
 
-/// True when a target interrupted with its first unpublished part in `prepared` is too late to
-/// resume by itself: its post was recorded (`post_created_at`) more than catch_up_window_ms
-/// before `now`. Throws nothing.
-bool missed_window(Millis post_created_at, Millis now) noexcept;
+/// The instant a post was due: its due_at when scheduled, else when it was recorded. Throws nothing.
+Millis due_of(const PostRecord& post) noexcept;
+
+/// The post's catch-up window: options.catch_up_ms when set, else catch_up_window_ms. Throws nothing.
+Millis catch_up_of(const PostRecord& post) noexcept;
+
+/// True when a post due at `due` is too late to go out by itself at `now`: more than `window`
+/// after it. Throws nothing.
+bool missed_window(Millis due, Millis now, Millis window = catch_up_window_ms) noexcept;
+
+/// Why a post's parts are missed, and the command that publishes them. Throws std::bad_alloc.
+std::string missed_message(const PostRecord& post);
 
 }  // namespace growth::pipeline

@@ -52,8 +52,10 @@ struct PostRecord {
     std::string id;
     std::string text;
     std::string state;
-    rpc::Json options = rpc::Json::object();  ///< media_url, numbering
+    rpc::Json options = rpc::Json::object();  ///< media_url, numbering, catch_up_ms
     Millis created_at = 0;
+    std::optional<Millis> due_at;  ///< a scheduled post's due instant; empty: published at once
+    std::string tz;                ///< the IANA zone its time was written in ("" when not scheduled)
     std::vector<TargetRecord> targets;
 };
 

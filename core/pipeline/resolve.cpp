@@ -151,27 +151,7 @@ PostRecord resolve_part(Store& store, const Resolution& r, Millis now) {
             s.bind(5, static_cast<std::int64_t>(part.id));
             if (s.exec() != 1) bad(fmt::format("{} changed while it was being resolved", where));
         }
-        // The summary states follow the parts (as a settled publish writes them).
-        PostRecord after = load_post(store, r.post_id);
-        std::vector<std::string> states;
-        bool any_published = false;
-        for (auto& t : after.targets) {
-            const std::string state = target_state(t, false);
-            states.push_back(state);
-            for (const auto& p : t.parts) any_published = any_published || p.state == PartState::published;
-            SQLite::Statement u(db, "UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
-            u.bind(1, state);
-            u.bind(2, static_cast<std::int64_t>(now));
-            u.bind(3, static_cast<std::int64_t>(t.id));
-            u.exec();
-            t.state = state;
-        }
-        after.state = post_state(states, any_published);
-        SQLite::Statement p(db, "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
-        p.bind(1, after.state);
-        p.bind(2, static_cast<std::int64_t>(now));
-        p.bind(3, after.id);
-        p.exec();
+        PostRecord after = write_summary_states(store, r.post_id, now);
         tx.commit();
         return after;
     } catch (const SQLite::Exception& e) {

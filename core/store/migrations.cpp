@@ -54,6 +54,7 @@ std::span<const Migration> builtin_migrations() noexcept {
         Migration{1, "posts, targets, parts, accounts", schema::migration_0001},
         Migration{2, "part resume facts", schema::migration_0002},
         Migration{3, "row counters", schema::migration_0003},
+        Migration{4, "post list order", schema::migration_0004},
     };
     return builtin;
 }

@@ -10,5 +10,7 @@ extern const std::string_view migration_0001;
 extern const std::string_view migration_0002;
 /// The counters table and its triggers, for an O(1) daemon.status.
 extern const std::string_view migration_0003;
+/// The post list's index (coalesce(due_at, created_at), id).
+extern const std::string_view migration_0004;
 
 }  // namespace growth::schema

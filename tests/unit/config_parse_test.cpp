@@ -176,11 +176,35 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 8);
+    REQUIRE(keys.size() == 10);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
     CHECK(keys[7] == "limits.max_transfers_per_account");
+    CHECK(keys[8] == "schedule.zone");
+    CHECK(keys[9] == "schedule.catch_up");
+}
+
+TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors") {
+    const Config c = parse_config("[schedule]\nzone = \"America/New_York\"\ncatch_up = \"2h\"\n", "config.toml");
+    CHECK(c.schedule_zone == "America/New_York");
+    CHECK(c.catch_up_ms == 2 * 3600 * 1000);
+    CHECK(Config{}.catch_up_ms == 15 * 60 * 1000);
+    const auto error_of = [](const std::string& text) {
+        try {
+            parse_config(text, "config.toml");
+        } catch (const growth::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of("[schedule]\nzone = \"Europe/Berln\"\n").find("config.toml:2:8: schedule.zone: unknown time zone") == 0);
+    CHECK(error_of("[schedule]\nzone = \"Europe/Berln\"\n").find("Europe/Berlin") != std::string::npos);
+    CHECK(error_of("[schedule]\ncatch_up = 15\n") ==
+          "config.toml:2:12: schedule.catch_up must be a duration such as \"15m\", got an integer");
+    CHECK(error_of("[schedule]\ncatch_up = \"8d\"\n") == "config.toml:2:12: schedule.catch_up must be at most 7 days, got \"8d\"");
+    CHECK(error_of("[schedule]\ncatch_up = \"soon\"\n").find("config.toml:2:12: schedule.catch_up: ") == 0);
+    CHECK(error_of("[schedul]\nzone = \"UTC\"\n").find("did you mean") != std::string::npos);
 }
 
 TEST_CASE("config: [limits] keys are read, range-checked and named in errors") {

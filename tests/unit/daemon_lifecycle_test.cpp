@@ -134,5 +134,5 @@ TEST_CASE("daemon.stop replies and stops the loop after the round") {
 TEST_CASE("the wall-clock timer is disarmed when nothing is scheduled") {
     TempDir dir;
     daemon::Daemon d(options_for(dir));
-    CHECK_FALSE(d.timer().armed().has_value());
+    CHECK_FALSE(d.scheduler().armed().has_value());
 }

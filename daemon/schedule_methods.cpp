@@ -1,0 +1,163 @@
+#include "daemon/schedule_methods.hpp"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "core/error.hpp"
+#include "core/pipeline/post_json.hpp"
+#include "core/pipeline/post_store.hpp"
+#include "core/pipeline/schedule.hpp"
+#include "core/time/when.hpp"
+
+namespace growth::daemon {
+
+namespace {
+
+using rpc::Json;
+using rpc::ParamSpec;
+using rpc::ParamType;
+
+timeexpr::Fold fold_of(const Json& params) {
+    const std::string f = params.value("fold", std::string());
+    if (f.empty()) return timeexpr::Fold::none;
+    if (f == "earlier") return timeexpr::Fold::earlier;
+    if (f == "later") return timeexpr::Fold::later;
+    throw Error("bad_input", fmt::format("--fold must be earlier or later, not '{}'", f));
+}
+
+/// The due time, zone and catch-up window of params "at", "tz", "fold" and "catch_up". A time
+/// that is not in the future is refused: the post would be missed or sent at once by surprise.
+pipeline::Schedule schedule_from(const Json& params, const PostServices& services, pipeline::Millis now) {
+    timeexpr::WhenContext ctx;
+    ctx.now = std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
+        std::chrono::milliseconds(now)));
+    ctx.zone = params.value("tz", services.zone);
+    ctx.fold = fold_of(params);
+    const std::string at = params["at"].get<std::string>();
+    const timeexpr::When when = timeexpr::parse_when(at, ctx);
+    pipeline::Schedule s;
+    s.due_at = std::chrono::duration_cast<std::chrono::milliseconds>(when.instant.time_since_epoch()).count();
+    s.tz = when.zone;
+    if (s.due_at <= now) {
+        throw Error("bad_input", fmt::format("'{}' is {}, which is not in the future (now {})", at,
+                                             timeexpr::format_utc(when.instant),
+                                             timeexpr::format_utc(ctx.now)));
+    }
+    s.catch_up_ms = services.catch_up_ms;
+    if (params.contains("catch_up")) {
+        s.catch_up_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            timeexpr::parse_duration(params["catch_up"].get<std::string>()))
+                            .count();
+    }
+    return s;
+}
+
+std::optional<pipeline::Millis> instant_param(const Json& params, const char* key, const PostServices& services,
+                                              pipeline::Millis now) {
+    if (!params.contains(key)) return std::nullopt;
+    timeexpr::WhenContext ctx;
+    ctx.now = std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
+        std::chrono::milliseconds(now)));
+    ctx.zone = params.value("tz", services.zone);
+    const auto when = timeexpr::parse_when(params[key].get<std::string>(), ctx);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(when.instant.time_since_epoch()).count();
+}
+
+Json scheduled_view(PostServices& services, const std::string& id) {
+    Json view = services.publishing.show(id);
+    return view;
+}
+
+}  // namespace
+
+void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
+    const std::vector<ParamSpec> when_params = {
+        ParamSpec{"at", ParamType::string, true, "when: RFC 3339, local date-time, +90m, tomorrow 09:00, ..."},
+        ParamSpec{"tz", ParamType::string, false, "IANA zone of a local time (default: [schedule] zone, else the system's)"},
+        ParamSpec{"fold", ParamType::string, false, "earlier or later, for a local time that happens twice"},
+        ParamSpec{"catch_up", ParamType::string, false, "how late it may still go out after a downtime (e.g. 15m)"},
+    };
+    std::vector<ParamSpec> schedule_params = {
+        ParamSpec{"text", ParamType::string, true, "the text (split per platform)"},
+        ParamSpec{"to", ParamType::array, false, "account names or platform names"},
+        ParamSpec{"numbering", ParamType::string, false, "none, 1/n, (1/n) or 🧵 1/n"},
+        ParamSpec{"media_url", ParamType::string, false, "a public image URL (Instagram needs one)"},
+        ParamSpec{"dry_run", ParamType::boolean, false, "show the parts and the due time; store nothing"},
+    };
+    schedule_params.insert(schedule_params.end(), when_params.begin(), when_params.end());
+    table.add({"post.schedule",
+               "Records a post to publish at a later time: split and checked now, published by growthd at "
+               "its due time (within the catch-up window after a downtime, else missed). Result as post.show, "
+               "with \"due\" (RFC 3339 UTC) and \"tz\".",
+               schedule_params, true},
+              [&services](const Json& params) {
+                  const pipeline::Millis now = now_ms();
+                  const pipeline::Schedule when = schedule_from(params, services, now);
+                  pipeline::PostPlan plan = plan_from(services.store, params, services.bounds);
+                  if (params.value("dry_run", false)) {
+                      Json out = pipeline::plan_json(plan);
+                      out["due"] = pipeline::iso_millis(when.due_at);
+                      out["tz"] = when.tz;
+                      return out;
+                  }
+                  plan.schedule = when;
+                  static std::mt19937 random{std::random_device{}()};
+                  const std::string id = pipeline::insert_post(services.store, plan, now,
+                                                               [] { return static_cast<std::uint32_t>(random()); });
+                  services.queue_changed();
+                  return scheduled_view(services, id);
+              });
+    table.add({"post.reschedule", "Moves a scheduled post to another time. Result as post.show.",
+               {ParamSpec{"id", ParamType::string, true, "the post id"}, when_params[0], when_params[1],
+                when_params[2], when_params[3]},
+               true},
+              [&services](const Json& params) {
+                  const std::string id = params["id"].get<std::string>();
+                  pipeline::load_post(services.store, id);  // post_not_found before the time's errors
+                  const pipeline::Schedule when = schedule_from(params, services, now_ms());
+                  pipeline::reschedule_post(services.store, id, when, now_ms());
+                  services.queue_changed();
+                  return scheduled_view(services, id);
+              });
+    table.add({"post.cancel",
+               "Cancels what of a post has not gone out: a scheduled post, or the parts of a published-in-part "
+               "post that wait (prepared, retry_wait, missed, needs_auth) on targets not publishing now. "
+               "Published parts stay published. Result as post.show.",
+               {ParamSpec{"id", ParamType::string, true, "the post id"}}, true},
+              [&services](const Json& params) {
+                  const std::string id = params["id"].get<std::string>();
+                  pipeline::cancel_post(services.store, id, services.publishing.running_ids(), now_ms());
+                  services.queue_changed();
+                  return services.publishing.show(id);
+              });
+    table.add({"post.list",
+               "Posts, newest due (or recorded) first, by pages: {\"posts\":[{\"id\",\"state\",\"due\",\"tz\","
+               "\"targets\":[{\"account\",\"platform\",\"state\"}],\"text\"}],\"next_cursor\"}.",
+               {ParamSpec{"state", ParamType::array, false, "only these states (scheduled, publishing, published, ...)"},
+                ParamSpec{"account", ParamType::string, false, "only posts to this account"},
+                ParamSpec{"from", ParamType::string, false, "due at or after (a WHEN expression)"},
+                ParamSpec{"to", ParamType::string, false, "due at or before (a WHEN expression)"},
+                ParamSpec{"tz", ParamType::string, false, "zone of local times in from/to"},
+                ParamSpec{"limit", ParamType::integer, false, "posts per page, 1..1000 (default 50)"},
+                ParamSpec{"cursor", ParamType::string, false, "next_cursor of the previous page"}},
+               false},
+              [&services](const Json& params) {
+                  pipeline::ListQuery q;
+                  if (params.contains("state")) {
+                      for (const auto& s : params["state"]) {
+                          if (!s.is_string()) throw Error("invalid_params", "post.list: 'state' must be an array of strings");
+                          q.states.push_back(s.get<std::string>());
+                      }
+                  }
+                  q.account = params.value("account", std::string());
+                  const pipeline::Millis now = now_ms();
+                  q.from = instant_param(params, "from", services, now);
+                  q.to = instant_param(params, "to", services, now);
+                  if (params.contains("limit")) q.limit = params["limit"].get<int>();
+                  q.cursor = params.value("cursor", std::string());
+                  return pipeline::list_posts(services.store, q);
+              });
+}
+
+}  // namespace growth::daemon

@@ -49,7 +49,7 @@ public:
 
     /// The first elapse strictly after `after`, matched against wall-clock time in `zone` (the
     /// spec's own zone, if it names one, overrides it; nullptr means UTC). Nullopt when there is
-    /// none within 400 years (e.g. a past year, or "*-02-30"). As systemd does it: a wall time
+    /// none up to the end of 2199, systemd's horizon (e.g. a past year, or "*-02-30"). As systemd does it: a wall time
     /// in a DST gap does not fire that day; a wall time in a fold fires once, at its first
     /// instant when `after` is before the fold, else at the one still to come.
     /// Throws std::bad_alloc, or what the date library throws when a zone file cannot be read.

@@ -11,10 +11,9 @@ namespace {
 using std::chrono::seconds;
 using LocalSeconds = date::local_seconds;
 
-// The Gregorian calendar repeats every 400 years, weekdays included: a spec that matches
-// nothing in that span matches nothing ever.
-constexpr int search_years = 400;
-constexpr int last_year = 9999;
+// systemd never elapses after 2199 (its last valid year), which also bounds every search to
+// under 230 years of months.
+constexpr int last_year = 2199;
 
 // The smallest value >= v and <= hi that one of `c` matches (every value when `c` is empty).
 std::optional<int> next_value(const CalendarChain& c, int v, int hi) {
@@ -56,7 +55,7 @@ public:
         const date::year_month_day ymd0{day0};
         const date::hh_mm_ss<seconds> tod0{from - day0};
         const int y0 = static_cast<int>(ymd0.year());
-        const int y_end = std::min(y0 + search_years, last_year);
+        const int y_end = last_year;
         int m_from = static_cast<int>(static_cast<unsigned>(ymd0.month()));
         int d_from = static_cast<int>(static_cast<unsigned>(ymd0.day()));
         int h = static_cast<int>(tod0.hours().count()), mi = static_cast<int>(tod0.minutes().count()),
@@ -111,7 +110,7 @@ std::optional<std::chrono::sys_seconds> CalendarEvent::next_after(std::chrono::s
                                                                   const date::time_zone* zone) const {
     if (zone_ != nullptr) zone = zone_;
     if (utc_) zone = nullptr;
-    if (after >= date::sys_days{date::year{last_year} / 1 / 1}) return std::nullopt;
+    if (after >= date::sys_days{date::year{last_year + 1} / 1 / 1}) return std::nullopt;
     if (after < date::sys_days{date::year{1} / 1 / 1}) after = date::sys_days{date::year{1} / 1 / 1};
     const CalendarSearch search(*this);
     const auto local = [&](std::chrono::sys_seconds t) {
@@ -119,7 +118,7 @@ std::optional<std::chrono::sys_seconds> CalendarEvent::next_after(std::chrono::s
     };
     auto from = local(after) + seconds{1};
     // Each round passes a DST transition or returns, so a few rounds a year is all it takes.
-    for (int round = 0; round < 4 * search_years * 4; ++round) {
+    for (int round = 0; round < 16 * (last_year - 1970 + 1); ++round) {
         const auto wall = search.first_match(from);
         if (!wall) return std::nullopt;
         if (!zone) return std::chrono::sys_seconds{wall->time_since_epoch()};

@@ -88,6 +88,9 @@ public:
                     if (j != i) moved += " " + std::string(tokens[j]);
                 fail("weekdays go first: '" + moved + "'");
             }
+            if (std::any_of(t.begin(), t.end(), is_alpha) &&
+                (t.find('/') != std::string_view::npos || std::all_of(t.begin(), t.end(), is_alpha)))
+                fail("unexpected '" + std::string(t) + "' (a time zone goes last, once)");
             if (t.find(':') != std::string_view::npos) {
                 if (!time.empty()) fail("two times '" + std::string(time) + "' and '" + std::string(t) + "'");
                 time = t;
@@ -293,7 +296,7 @@ private:
         if (text == "*") return {};
         CalendarChain out;
         for (const auto item : split(text, ',')) {
-            if (item.empty()) fail(std::string(f.name) + " '" + std::string(text) + "' has an empty value");
+            if (item.empty()) fail(std::string(f.name) + " '" + quoted(text) + "' has an empty value");
             std::string_view s = item;
             CalendarComponent c;
             c.start = value(s, f, item);

@@ -52,12 +52,29 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     }
 }
 
-// The spec as quoted in a message: one line whatever the bytes, and short.
+// Text from the spec as quoted in a message: short, and one line of ASCII whatever the bytes
+// (nothing in a valid spec is outside ASCII, and the message may travel as JSON).
 std::string quoted(std::string_view spec) {
     std::string out;
-    for (const char c : spec.substr(0, 64)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+    for (const char c : spec.substr(0, 64)) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u >= 0x7f) ? '?' : c;
+    }
     if (spec.size() > 64) out += "...";
     return out;
+}
+
+// Every zone name the date library knows, read once: the candidates for "did you mean".
+const std::vector<std::string>& zone_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        try {
+            for (const auto& z : date::get_tzdb().zones) out.emplace_back(z.name());
+        } catch (const std::exception&) {
+        }
+        return out;
+    }();
+    return names;
 }
 
 }  // namespace
@@ -113,7 +130,10 @@ public:
 
 private:
     [[noreturn]] void fail(const std::string& what) const {
-        throw Error("bad_input", "calendar '" + quoted(spec_) + "': " + what);
+        std::string line = what;
+        for (char& c : line)
+            if (const auto u = static_cast<unsigned char>(c); u < 0x20 || u >= 0x7f) c = '?';
+        throw Error("bad_input", "calendar '" + quoted(spec_) + "': " + line);
     }
 
     void take_zone(std::vector<std::string_view>& tokens) {
@@ -135,12 +155,7 @@ private:
             event_.zone_->get_info(date::sys_seconds{});  // reads the zone file now, not at the first use
         } catch (const std::exception&) {
             std::string message = "unknown time zone '" + quoted(name) + "'";
-            std::vector<std::string> names;
-            try {
-                for (const auto& z : date::get_tzdb().zones) names.emplace_back(z.name());
-            } catch (const std::exception&) {
-            }
-            if (const auto near = did_you_mean(name, names)) message += "; did you mean " + *near + "?";
+            if (const auto near = did_you_mean(name, zone_names())) message += "; did you mean " + *near + "?";
             fail(message + " (an IANA name such as Europe/Berlin, or UTC)");
         }
         event_.zone_name_ = name;

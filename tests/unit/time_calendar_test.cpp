@@ -119,8 +119,8 @@ const std::vector<Golden> golden = {
 
 TEST_CASE("calendar golden table: normalized form and next five elapses from systemd-analyze") {
     for (const auto& row : golden) {
-        const std::string spec = row.spec, zone = row.zone;
-        INFO("spec '" << spec << "' in " << zone << " after " << row.base);
+        const std::string spec = row.spec, zone = row.zone, base = row.base;
+        INFO("spec '" << spec << "' in " << zone << " after " << base);
         const auto e = CalendarEvent::parse(spec);
         CHECK(e.normalized() == row.normalized);
         CHECK(elapses(e, at(row.base), date::locate_zone(zone), 5) == row.next);

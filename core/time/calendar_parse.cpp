@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "core/did_you_mean.hpp"
 #include "core/error.hpp"
 #include "core/time/calendar.hpp"
@@ -308,8 +310,11 @@ private:
 
     CalendarChain chain(std::string_view text, const Field& f) {
         const bool eom = &f == &day_field && event_.end_of_month_;
-        if (text == "*") return {};
-        CalendarChain out;
+        if (text == "*") {
+            if (eom) event_.end_of_month_ = false;  // every day counted from either end is every day
+            return {};
+        }
+        std::vector<std::pair<CalendarComponent, std::string_view>> parsed;
         for (const auto item : split(text, ',')) {
             if (item.empty()) fail(std::string(f.name) + " '" + quoted(text) + "' has an empty value");
             std::string_view s = item;
@@ -337,11 +342,16 @@ private:
                 }
             }
             normalize(c);
-            check(c, f, eom, item);
+            parsed.emplace_back(c, item);
+        }
+        std::sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        CalendarChain out;
+        for (const auto& [c, item] : parsed) {
+            if (!out.empty() && out.back() == c) continue;
+            // systemd's chain_valid takes 3 more days off the reach of each further '~' value.
+            check(c, f, eom ? day_field.to - 3 * static_cast<int>(out.size() + 1) : f.to, eom, item);
             out.push_back(c);
         }
-        std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
         return out;
     }
 
@@ -355,12 +365,11 @@ private:
         }
     }
 
-    // systemd's chain_valid. From the month's end only ~01..~28 exist, and a repeat there must
-    // still land inside the month on the way to its end.
-    void check(const CalendarComponent& c, const Field& f, bool eom, std::string_view item) const {
-        const int to = eom ? f.to - 3 : f.to;
+    // systemd's chain_valid, up to `to`. From the month's end at most ~01..~28 exist, and a
+    // repeat there must still land inside the month on the way to its end.
+    void check(const CalendarComponent& c, const Field& f, int to, bool eom, std::string_view item) const {
         const std::string what = std::string(f.name) + " '" + (eom ? "~" : "") + std::string(item) + "'";
-        const std::string range = eom ? "~01..~28" : std::to_string(f.from) + ".." + std::to_string(to);
+        const std::string range = eom ? fmt::format("~01..~{:02}", to) : fmt::format("{}..{}", f.from, to);
         if (c.start < f.from || c.start > to || (c.stop >= 0 && (c.stop < f.from || c.stop > to)))
             fail(what + " is out of range (" + range + ")");
         if (c.stop >= 0 && c.start + c.repeat > c.stop) fail(what + " runs backwards");

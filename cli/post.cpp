@@ -166,7 +166,7 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
     if (o.dry_run) params["dry_run"] = true;
     // The id comes back as soon as the post is recorded; the wait follows (unless --no-wait).
     const bool json = global.json || o.json;
-    if (!o.when.at.empty()) {
+    if (o.when.given()) {
         // A post for later: checked and stored now, published by growthd at its time.
         if (o.open) throw Failure(ExitCode::usage, "bad_input", "--open needs the post published now; drop --open or --at");
         o.when.add_to(params);
@@ -253,7 +253,7 @@ void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_cod
             ->allow_extra_args(false);
         post->add_option("--numbering", o->numbering, "Number the parts: none, 1/n, (1/n) or \"\U0001F9F5 1/n\"");
         post->add_option("--media-url", o->media_url, "A public image URL (Instagram requires one)");
-        add_when_options(post, o->when, scheduling);
+        add_when_options(post, o->when, false, true);
         post->add_flag("--dry-run", o->dry_run, "Show what would be sent; store and send nothing");
         if (!scheduling) {
             post->add_flag("--no-wait", o->no_wait, "Return once the post is recorded; publishing goes on in growthd");
@@ -262,8 +262,11 @@ void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_cod
         post->add_flag("--json", o->json, "Print one JSON object for scripts");
         post->add_option("-f,--file", o->file, "Read the text from FILE ('-' for standard input)");
         post->add_option("text", o->text, "The text; '-' reads standard input");
-        post->callback([o, &global, &exit_code, post] {
+        post->callback([o, &global, &exit_code, post, scheduling] {
             o->has_text = post->count("text") > 0;
+            if (scheduling && !o->when.given()) {
+                throw Failure(ExitCode::usage, "usage", "schedule needs --at WHEN or --every CALENDAR");
+            }
             exit_code = run_post(*o, global);
         });
     }

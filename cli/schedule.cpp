@@ -14,6 +14,7 @@
 #include "core/config/config.hpp"
 #include "core/paths.hpp"
 #include "core/text/grapheme.hpp"
+#include "core/time/calendar.hpp"
 #include "core/time/when.hpp"
 
 namespace growth::cli {
@@ -107,6 +108,33 @@ int run_cancel(const std::vector<std::string>& ids, const GlobalOptions& global,
     return code;
 }
 
+/// `when --every SPEC`: the next `count` elapses, as systemd-analyze calendar --iterations.
+int run_every(const std::string& spec, const std::string& zone, int count, bool json) {
+    const auto event = timeexpr::CalendarEvent::parse(spec);
+    const std::string z = !event.zone_name().empty() ? event.zone_name() : zone.empty() ? timeexpr::system_zone_name() : zone;
+    const auto* tz = timeexpr::find_zone(z);
+    rpc::Json instants = rpc::Json::array();
+    std::vector<timeexpr::Seconds> at;
+    auto t = now_seconds();
+    for (int i = 0; i < count; ++i) {
+        const auto next = event.next_after(t, tz);
+        if (!next) break;
+        at.push_back(*next);
+        instants.push_back(timeexpr::format_utc(*next));
+        t = *next;
+    }
+    if (json) {
+        std::printf("%s\n", rpc::Json{{"normalized", event.normalized()}, {"instants", instants}, {"tz", z}}.dump().c_str());
+        return 0;
+    }
+    std::printf("normalized: %s\n", event.normalized().c_str());
+    if (at.empty()) std::printf("it never elapses again\n");
+    for (const auto& a : at) {
+        std::printf("%s  %s\n", timeexpr::format_local(a, tz).c_str(), timeexpr::format_utc(a).c_str());
+    }
+    return 0;
+}
+
 int run_when(const std::string& expr, const std::string& tz, const std::string& fold, bool json) {
     // The zone growthd would use: --tz, else the config's [schedule] zone, else the system's.
     timeexpr::WhenContext ctx{now_seconds(), tz.empty() ? load_config(paths::config_file()).schedule_zone : tz,
@@ -128,7 +156,7 @@ int run_when(const std::string& expr, const std::string& tz, const std::string& 
 
 }  // namespace
 
-void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required) {
+void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required, bool recurring) {
     auto* at = sub->add_option("--at", o.at, "When: 2026-12-24T09:00Z, \"2026-12-24 09:00\", 09:00, +90m, \"in 2 hours\", "
                                              "\"tomorrow 9am\", \"mon 10:30\", \"next friday 8am\"");
     if (at_required) at->required();
@@ -136,6 +164,11 @@ void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required) {
     sub->add_option("--fold", o.fold, "For a local time that happens twice (DST ends): earlier or later")
         ->check(CLI::IsMember({"earlier", "later"}));
     sub->add_option("--catch-up", o.catch_up, "How late it may still go out after a downtime (default 15m)");
+    if (!recurring) return;
+    sub->add_option("--every", o.every, "Recurring, at a systemd calendar event: \"Mon..Fri 09:00\", weekly, "
+                                        "\"*-*-01 12:00\", \"*:0/15\" (see growthctl when --every)");
+    sub->add_option("--until", o.until, "With --every: no occurrence after this time (as --at)");
+    sub->add_option("--count", o.count, "With --every: this many occurrences in all")->check(CLI::PositiveNumber);
 }
 
 std::string describe_due(const rpc::Json& post) {
@@ -165,6 +198,7 @@ int report_scheduled(const rpc::Json& result, bool json) {
     }
     const std::string id = str(result, "id");
     std::printf("post %s scheduled for %s\n  to %s\n", id.c_str(), describe_due(result).c_str(), accounts.c_str());
+    if (result.contains("every")) std::printf("  every %s\n", str(result, "every").c_str());
     std::printf("growthctl show %s follows it; growthctl cancel %s cancels it\n", id.c_str(), id.c_str());
     return 0;
 }
@@ -228,6 +262,8 @@ void add_schedule_commands(CLI::App& app, const GlobalOptions& global, int& exit
 
     struct WhenCommand {
         std::string expr, tz, fold;
+        bool every = false;
+        int count = 5;
         bool json = false;
     };
     auto w = std::make_shared<WhenCommand>();
@@ -235,8 +271,18 @@ void add_schedule_commands(CLI::App& app, const GlobalOptions& global, int& exit
     when->add_option("expression", w->expr, "As --at: 2026-12-24T09:00Z, \"tomorrow 9am\", +90m, ...")->required();
     when->add_option("--tz", w->tz, "Time zone of a local time (IANA name; default: the system's)");
     when->add_option("--fold", w->fold, "For a local time that happens twice: earlier or later");
+    when->add_flag("--every", w->every, "The expression is a --every calendar event: print its next elapses");
+    when->add_option("--count", w->count, "With --every: how many elapses (default 5)")->check(CLI::Range(1, 1000));
     when->add_flag("--json", w->json, "Print one JSON object for scripts");
-    when->callback([w, &global, &exit_code] { exit_code = run_when(w->expr, w->tz, w->fold, global.json || w->json); });
+    when->callback([w, &global, &exit_code] {
+        const bool json = global.json || w->json;
+        if (w->every) {
+            const std::string zone = w->tz.empty() ? load_config(paths::config_file()).schedule_zone : w->tz;
+            exit_code = run_every(w->expr, zone, w->count, json);
+        } else {
+            exit_code = run_when(w->expr, w->tz, w->fold, json);
+        }
+    });
 }
 
 }  // namespace growth::cli

@@ -13,18 +13,25 @@ namespace growth::cli {
 /// Options that say when a post goes out: --at, --tz, --fold, --catch-up.
 struct WhenOptions {
     std::string at, tz, fold, catch_up;
+    std::string every, until;  ///< a recurring post (schedule and post only)
+    int count = 0;             ///< 0: not given
+    /// Whether a time was given at all (--at or --every).
+    bool given() const { return !at.empty() || !every.empty(); }
     /// Adds them to post.schedule's or post.reschedule's params (the ones given).
     void add_to(rpc::Json& params) const {
-        params["at"] = at;
+        if (!at.empty()) params["at"] = at;
+        if (!every.empty()) params["every"] = every;
+        if (!until.empty()) params["until"] = until;
+        if (count != 0) params["count"] = count;
         if (!tz.empty()) params["tz"] = tz;
         if (!fold.empty()) params["fold"] = fold;
         if (!catch_up.empty()) params["catch_up"] = catch_up;
     }
 };
 
-/// Registers --at (required or not), --tz, --fold and --catch-up on `sub`, into `o`.
-/// Throws nothing at registration.
-void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required);
+/// Registers --at (required or not), --tz, --fold and --catch-up on `sub`, into `o`, and with
+/// `recurring` --every, --until and --count. Throws nothing at registration.
+void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required, bool recurring = false);
 
 /// Registers `list`, `cancel`, `reschedule` and `when` on `app`. Throws nothing at registration.
 void add_schedule_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);

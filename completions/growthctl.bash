@@ -25,7 +25,8 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post show retry resolve"
+    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when"
+    local when_opts="--at --tz --fold --catch-up"
 
     case $prev in
         --socket)
@@ -37,7 +38,19 @@ _growthctl() {
         --to)
             COMPREPLY=($(compgen -W "$(_growthctl_accounts) x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
             return ;;
-        --media-url)
+        --media-url|--at|--catch-up|--from|--cursor|--limit)
+            return ;;
+        --tz)
+            COMPREPLY=($(compgen -W "$(cd /usr/share/zoneinfo 2>/dev/null && find . -type f -name '[A-Z]*' | sed 's|^\./||' | grep -v '^posix/\|^right/')" -- "$cur"))
+            return ;;
+        --fold)
+            COMPREPLY=($(compgen -W "earlier later" -- "$cur"))
+            return ;;
+        --state)
+            COMPREPLY=($(compgen -W "scheduled publishing published partial failed unknown missed canceled needs_auth" -- "$cur"))
+            return ;;
+        --account)
+            COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
             return ;;
         --numbering)
             local IFS=$'\n'
@@ -73,8 +86,20 @@ _growthctl() {
             COMPREPLY=($(compgen -W "$globals -p --platform --numbering --no-split --json -f" -- "$cur")) ;;
         post)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "$globals --to --numbering --media-url --dry-run --no-wait --open -f" -- "$cur"))
+                COMPREPLY=($(compgen -W "$globals --to --numbering --media-url $when_opts --dry-run --no-wait --open -f" -- "$cur"))
             fi ;;
+        schedule)
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$globals --to --numbering --media-url $when_opts --dry-run -f" -- "$cur"))
+            fi ;;
+        list)
+            COMPREPLY=($(compgen -W "$globals --state --account --from --to --tz --limit --cursor" -- "$cur")) ;;
+        cancel)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+        reschedule)
+            COMPREPLY=($(compgen -W "$globals $when_opts" -- "$cur")) ;;
+        when)
+            COMPREPLY=($(compgen -W "$globals --tz --fold" -- "$cur")) ;;
         show)
             COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         retry)

@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post show retry resolve
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -58,3 +58,21 @@ complete -c growthctl -n "__fish_seen_subcommand_from post" -l no-wait -d 'Retur
 complete -c growthctl -n "__fish_seen_subcommand_from retry" -l no-wait -d 'Return once started'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -l open -d 'Open the first URL'
 complete -c growthctl -n "__fish_seen_subcommand_from post" -s f -r -F -d 'Read the text from FILE'
+
+# The timer queue
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a schedule -d 'Publish a text later, at --at'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a list -d 'List posts, scheduled and past'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a cancel -d 'Cancel what of a post has not gone out'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a reschedule -d 'Move a scheduled post'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a when -d 'Show what a --at expression means'
+complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l at -x -d 'When to publish'
+complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule list when" -l tz -x -d 'Time zone of a local time'
+complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule when" -l fold -x -a 'earlier later' -d 'A local time that happens twice'
+complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l catch-up -x -d 'How late it may still go out'
+complete -c growthctl -n "__fish_seen_subcommand_from schedule" -l to -x -a '(__growthctl_accounts)' -d 'Account or platform'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l state -x -a 'scheduled publishing published partial failed unknown missed canceled needs_auth' -d 'Only this state'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l account -x -a '(__growthctl_accounts)' -d 'Only this account'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l from -x -d 'Due at or after'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l to -x -d 'Due at or before'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l limit -x -d 'Posts per page'
+complete -c growthctl -n "__fish_seen_subcommand_from list" -l cursor -x -d 'Continue after a page'

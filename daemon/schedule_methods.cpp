@@ -8,6 +8,7 @@
 #include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/schedule.hpp"
+#include "core/time/calendar.hpp"
 #include "core/time/when.hpp"
 
 namespace growth::daemon {
@@ -34,11 +35,42 @@ pipeline::Schedule schedule_from(const Json& params, const PostServices& service
         std::chrono::milliseconds(now)));
     ctx.zone = params.value("tz", services.zone);
     ctx.fold = fold_of(params);
-    const std::string at = params["at"].get<std::string>();
-    const timeexpr::When when = timeexpr::parse_when(at, ctx);
     pipeline::Schedule s;
+    std::optional<timeexpr::CalendarEvent> every;
+    if (params.contains("every")) {
+        every = timeexpr::CalendarEvent::parse(params["every"].get<std::string>());
+        s.every = every->normalized();
+    }
+    if (!params.contains("at") && !every) throw Error("bad_input", "say when: --at WHEN, or --every CALENDAR for a recurring post");
+    std::string at;
+    timeexpr::When when;
+    if (params.contains("at")) {
+        at = params["at"].get<std::string>();
+        when = timeexpr::parse_when(at, ctx);
+    } else {
+        // The first occurrence of the calendar from now on, in the zone local times are in.
+        const std::string zone = ctx.zone.empty() ? timeexpr::system_zone_name() : ctx.zone;
+        const auto first = every->next_after(ctx.now, timeexpr::find_zone(zone));
+        if (!first) throw Error("bad_input", fmt::format("calendar '{}' never elapses again", s.every));
+        at = s.every;
+        when = {*first, every->zone_name().empty() ? zone : every->zone_name()};
+    }
     s.due_at = std::chrono::duration_cast<std::chrono::milliseconds>(when.instant.time_since_epoch()).count();
     s.tz = when.zone;
+    if (every && params.contains("until")) {
+        const auto until = timeexpr::parse_when(params["until"].get<std::string>(), ctx);
+        s.until = std::chrono::duration_cast<std::chrono::milliseconds>(until.instant.time_since_epoch()).count();
+        if (*s.until < s.due_at) throw Error("bad_input", fmt::format("--until {} is before the first occurrence ({})",
+                                                                     timeexpr::format_utc(until.instant),
+                                                                     timeexpr::format_utc(when.instant)));
+    }
+    if (every && params.contains("count")) {
+        s.count = params["count"].get<int>();
+        if (*s.count < 1 || *s.count > 1'000'000) throw Error("bad_input", fmt::format("--count {} is out of range (1..1000000)", *s.count));
+    }
+    if (!every && (params.contains("until") || params.contains("count"))) {
+        throw Error("bad_input", "--until and --count need --every (they bound a recurring post)");
+    }
     if (s.due_at <= now) {
         throw Error("bad_input", fmt::format("'{}' is {}, which is not in the future (now {})", at,
                                              timeexpr::format_utc(when.instant),
@@ -73,12 +105,16 @@ Json scheduled_view(PostServices& services, const std::string& id) {
 
 void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
     const std::vector<ParamSpec> when_params = {
-        ParamSpec{"at", ParamType::string, true, "when: RFC 3339, local date-time, +90m, tomorrow 09:00, ..."},
+        ParamSpec{"at", ParamType::string, false, "when: RFC 3339, local date-time, +90m, tomorrow 09:00, ... "
+                                                  "(default with every: its first elapse)"},
         ParamSpec{"tz", ParamType::string, false, "IANA zone of a local time (default: [schedule] zone, else the system's)"},
         ParamSpec{"fold", ParamType::string, false, "earlier or later, for a local time that happens twice"},
         ParamSpec{"catch_up", ParamType::string, false, "how late it may still go out after a downtime (e.g. 15m)"},
     };
     std::vector<ParamSpec> schedule_params = {
+        ParamSpec{"every", ParamType::string, false, "recurring: a systemd calendar event (Mon..Fri 09:00, weekly, ...)"},
+        ParamSpec{"until", ParamType::string, false, "with every: no occurrence after this time"},
+        ParamSpec{"count", ParamType::integer, false, "with every: this many occurrences in all"},
         ParamSpec{"text", ParamType::string, true, "the text (split per platform)"},
         ParamSpec{"to", ParamType::array, false, "account names or platform names"},
         ParamSpec{"numbering", ParamType::string, false, "none, 1/n, (1/n) or 🧵 1/n"},
@@ -115,6 +151,8 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
               [&services](const Json& params) {
                   const std::string id = params["id"].get<std::string>();
                   pipeline::load_post(services.store, id);  // post_not_found before the time's errors
+                  if (!params.contains("at")) throw Error("invalid_params", "post.reschedule: 'at' is required");
+                  // Only the time moves: a recurring post keeps its series (every, until, count).
                   const pipeline::Schedule when = schedule_from(params, services, now_ms());
                   pipeline::reschedule_post(services.store, id, when, now_ms());
                   services.queue_changed();

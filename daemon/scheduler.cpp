@@ -34,7 +34,7 @@ Scheduler::Scheduler(EventLoop& loop, Store& store, PublishService& publishing, 
 bool Scheduler::fire_due(pipeline::Millis now) {
     const auto posts = pipeline::due_posts(store_, now, batch);
     for (const auto& id : posts) {
-        switch (pipeline::fire_post(store_, id, now)) {
+        switch (pipeline::fire_post(store_, id, now, [this] { return static_cast<std::uint32_t>(random_()); })) {
             case pipeline::Fired::started: {
                 const pipeline::PostRecord post = pipeline::load_post(store_, id);
                 log(LogLevel::info, "post {}: due, publishing to {} account(s)", id, post.targets.size());

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <random>
 
 #include "core/store/store.hpp"
 #include "daemon/publish_service.hpp"
@@ -42,6 +43,7 @@ private:
     PublishService& publishing_;
     Clock clock_;
     WallTimer timer_;
+    std::mt19937 random_{std::random_device{}()};
     bool stopped_ = false;
 };
 

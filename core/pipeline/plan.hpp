@@ -31,6 +31,9 @@ struct Schedule {
     Millis due_at = 0;        ///< the UTC instant, ms since the epoch
     std::string tz;           ///< the IANA zone the time was written in
     Millis catch_up_ms = 0;   ///< how late it may still go out by itself after a downtime
+    std::string every;        ///< a systemd calendar event: each firing records the next occurrence
+    std::optional<Millis> until;  ///< no occurrence after this instant
+    std::optional<int> count;     ///< occurrences left, this one included
 };
 
 /// A post about to be stored.

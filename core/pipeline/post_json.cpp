@@ -60,6 +60,11 @@ rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& runnin
     if (post.due_at) {
         out["due"] = iso_millis(*post.due_at);
         out["tz"] = post.tz;
+        if (post.options.contains("every")) {
+            out["every"] = post.options["every"];
+            if (post.options.contains("until_ms")) out["until"] = iso_millis(post.options["until_ms"].get<Millis>());
+            if (post.options.contains("count")) out["count"] = post.options["count"];
+        }
     }
     out["targets"] = std::move(targets);
     return out;

@@ -13,7 +13,8 @@ namespace growth::pipeline {
 /// attempt failed, "error":{"kind","message"} (the publisher's message) and, in retry_wait,
 /// "next_attempt_at" (ISO 8601 UTC); an `unknown` part has "resolve": the growthctl command
 /// line that settles it. A scheduled post has "due" (ISO 8601 UTC) and "tz" (the zone its time
-/// was written in). `running` holds the ids of targets still being published.
+/// was written in); a recurring one also "every" (the normalized calendar event), and "until"
+/// and "count" (occurrences left, this one included) when its series is bounded. `running` holds the ids of targets still being published.
 /// Throws std::bad_alloc.
 rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& running = {});
 

@@ -104,8 +104,16 @@ void exec_part_update(Store& store, const char* sql, const std::function<void(SQ
 
 std::string insert_post(Store& store, const PostPlan& plan, Millis now, const RandomBits& random) {
     return guarded(store, [&] {
-        auto& db = store.db();
         WriteTransaction tx(store);
+        std::string id = insert_post_rows(store, plan, now, random);
+        tx.commit();
+        return id;
+    });
+}
+
+std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, const RandomBits& random) {
+    return guarded(store, [&] {
+        auto& db = store.db();
         std::string id;
         for (int attempt = 0;; ++attempt) {
             id = make_post_id(publish::Instant(std::chrono::milliseconds(now)), random());
@@ -120,7 +128,14 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
         // A scheduled post waits in 'scheduled' (its keys already chosen) until the scheduler
         // moves it to 'prepared' at its due time; one published now is 'prepared' at once.
         const std::string state = plan.schedule ? "scheduled" : "prepared";
-        if (plan.schedule) options["catch_up_ms"] = plan.schedule->catch_up_ms;
+        if (plan.schedule) {
+            options["catch_up_ms"] = plan.schedule->catch_up_ms;
+            if (!plan.schedule->every.empty()) {
+                options["every"] = plan.schedule->every;
+                if (plan.schedule->until) options["until_ms"] = *plan.schedule->until;
+                if (plan.schedule->count) options["count"] = *plan.schedule->count;
+            }
+        }
         SQLite::Statement post(db, "INSERT INTO posts (id, text, state, options, due_at, tz, created_at, updated_at) "
                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         post.bind(1, id);
@@ -167,7 +182,6 @@ std::string insert_post(Store& store, const PostPlan& plan, Millis now, const Ra
                 part.exec();
             }
         }
-        tx.commit();
         return id;
     });
 }

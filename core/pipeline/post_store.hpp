@@ -23,6 +23,9 @@ using RandomBits = std::function<std::uint32_t()>;
 /// Throws growth::Error("store_busy" | "store_error").
 std::string insert_post(Store& store, const PostPlan& plan, Millis now, const RandomBits& random);
 
+/// insert_post inside the caller's write transaction. Throws as insert_post.
+std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, const RandomBits& random);
+
 /// The post `id` with its targets and parts. Throws growth::Error("post_not_found") naming it,
 /// ("store_error").
 PostRecord load_post(Store& store, std::string_view id);

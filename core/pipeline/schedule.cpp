@@ -9,9 +9,10 @@
 
 #include "core/error.hpp"
 #include "core/pipeline/post_json.hpp"
-#include "core/pipeline/post_store.hpp"
 #include "core/pipeline/progress.hpp"
 #include "core/store/sqlite_error.hpp"
+#include "core/time/calendar.hpp"
+#include "core/time/when.hpp"
 
 namespace growth::pipeline {
 
@@ -51,6 +52,38 @@ int move_parts(SQLite::Database& db, const std::string& id, const char* from, co
         changed += u.exec();
     }
     return changed;
+}
+
+// The next occurrence of recurring `post` due at `due`, as a plan: the same text, options and
+// threads on the accounts that still exist, scheduled, with one occurrence fewer.
+std::optional<PostPlan> occurrence_plan(const PostRecord& post, Millis due) {
+    PostPlan plan;
+    plan.text = post.text;
+    plan.options.media_url = post.options.value("media_url", std::string());
+    if (const auto n = text::parse_numbering(post.options.value("numbering", std::string("none")))) plan.options.numbering = *n;
+    Schedule s;
+    s.due_at = due;
+    s.tz = post.tz;
+    s.catch_up_ms = catch_up_of(post);
+    s.every = post.options.value("every", std::string());
+    if (post.options.contains("until_ms")) s.until = post.options["until_ms"].get<Millis>();
+    if (post.options.contains("count")) s.count = post.options["count"].get<int>() - 1;
+    plan.schedule = s;
+    for (const auto& t : post.targets) {
+        if (!t.account_id) continue;  // the account was removed: the series goes on without it
+        PlannedTarget pt;
+        pt.account.id = *t.account_id;
+        pt.account.name = t.account;
+        pt.account.platform = t.platform;
+        for (const auto& p : t.parts) {
+            text::Part part;
+            part.text = p.text;
+            pt.parts.push_back(std::move(part));
+        }
+        plan.targets.push_back(std::move(pt));
+    }
+    if (plan.targets.empty()) return std::nullopt;
+    return plan;
 }
 
 std::string stored_state(Store& store, const std::string& id) {
@@ -102,11 +135,34 @@ std::vector<std::int64_t> retry_due_targets(Store& store, Millis now, int limit)
     });
 }
 
-Fired fire_post(Store& store, const std::string& id, Millis now) {
+std::optional<Millis> next_occurrence(const PostRecord& post, Millis now) {
+    const std::string every = post.options.value("every", std::string());
+    if (every.empty() || !post.due_at) return std::nullopt;
+    if (post.options.contains("count") && post.options["count"].get<int>() <= 1) return std::nullopt;
+    try {
+        const auto event = timeexpr::CalendarEvent::parse(every);
+        const auto after = std::chrono::floor<std::chrono::seconds>(
+            std::chrono::sys_time<std::chrono::milliseconds>(
+                std::chrono::milliseconds(std::max(*post.due_at, now - catch_up_of(post)))));
+        const auto next = event.next_after(after, timeexpr::find_zone(post.tz.empty() ? "UTC" : post.tz));
+        if (!next) return std::nullopt;
+        const Millis at = std::chrono::duration_cast<std::chrono::milliseconds>(next->time_since_epoch()).count();
+        if (post.options.contains("until_ms") && at > post.options["until_ms"].get<Millis>()) return std::nullopt;
+        return at;
+    } catch (const Error&) {
+        return std::nullopt;  // checked when scheduled; a zone gone from the system ends the series
+    }
+}
+
+Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBits& random) {
     return guarded(store, [&] {
         WriteTransaction tx(store);
         if (stored_state(store, id) != "scheduled") return Fired::skipped;
         const PostRecord post = load_post(store, id);
+        // The series goes on in the same transaction: a crash fires neither or both.
+        if (const auto next = next_occurrence(post, now)) {
+            if (auto plan = occurrence_plan(post, *next)) insert_post_rows(store, *plan, now, random);
+        }
         const bool late = missed_window(due_of(post), now, catch_up_of(post));
         if (late) {
             move_parts(store.db(), id, "'scheduled'", "missed", "missed", missed_message(post), now);

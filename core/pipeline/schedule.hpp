@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/pipeline/plan.hpp"
+#include "core/pipeline/post_store.hpp"
 #include "core/pipeline/records.hpp"
 #include "core/rpc/json.hpp"
 #include "core/store/store.hpp"
@@ -38,9 +39,17 @@ enum class Fired {
 
 /// Fires scheduled post `id` in one transaction: within its catch-up window every `scheduled`
 /// part becomes `prepared` and the targets and post `prepared`; later than it, they become
-/// `missed` with missed_message. A post fires once: the second call finds it no longer
-/// scheduled. Throws growth::Error("post_not_found", "store_*").
-Fired fire_post(Store& store, const std::string& id, Millis now);
+/// `missed` with missed_message. A recurring post's next occurrence (next_occurrence) is recorded
+/// in the same transaction, as a new scheduled post. A post fires once: the second call finds it
+/// no longer scheduled. Throws growth::Error("post_not_found", "store_*").
+Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBits& random);
+
+/// The due time of the occurrence after `post` (options "every", "until_ms", "count"), in the
+/// post's zone, fired at `now`: the first elapse after its due time, or after the start of its
+/// catch-up window when that is later (after a long downtime the missed post stands for the
+/// occurrences before; the series does not replay them one by one). Nullopt when it is not
+/// recurring or its series has ended. Throws std::bad_alloc.
+std::optional<Millis> next_occurrence(const PostRecord& post, Millis now);
 
 /// What cancel_post did.
 struct Cancelled {

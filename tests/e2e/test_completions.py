@@ -32,6 +32,14 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "preview", "--numbering", ""), ["none", "1/n", "(1/n)", "🧵 1/n"])
         self.assertIn("--no-split", self.complete("growthctl", "preview", "--no"))
 
+    def test_the_queue_verbs_and_their_options(self):
+        self.assertEqual(sorted(self.complete("growthctl", "re")), ["reschedule", "resolve", "retry"])
+        self.assertEqual(self.complete("growthctl", "sch"), ["schedule"])
+        self.assertEqual(self.complete("growthctl", "schedule", "--fold", ""), ["earlier", "later"])
+        self.assertIn("--catch-up", self.complete("growthctl", "post", "--c"))
+        self.assertEqual(self.complete("growthctl", "list", "--state", "sch"), ["scheduled"])
+        self.assertEqual(self.complete("growthctl", "schedule", "--tz", "Europe/Berl"), ["Europe/Berlin"])
+
     def test_resolve_and_its_options(self):
         self.assertEqual(self.complete("growthctl", "reso"), ["resolve"])
         self.assertEqual(self.complete("growthctl", "resolve", "ID", "--not"), ["--not-published"])

@@ -223,3 +223,41 @@ class Schedule(ps.PostTestCase):
         self.assertEqual(json.loads(r.stdout), {"instants": ["2027-01-05T13:30:00Z"], "tz": "America/New_York"})
         r = self.ctl("when", "soonish")
         self.assertEqual(r.returncode, 2, r)
+
+    def test_a_recurring_post_fires_the_right_number_of_times_each_its_own_post(self):
+        self.add_account("mastodon")
+        r, j = self.schedule("--every", "*:*:0/2", "--count", "3", "--to", "mastodon", "Tick.")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(j["every"], "*-*-* *:*:00/2")
+        self.assertEqual(j["count"], 3)
+        harness.wait_for(lambda: len(self.sb.posts("mastodon")) >= 3, timeout=30, what="three occurrences")
+        time.sleep(3)
+        self.assertEqual(len(self.sb.posts("mastodon")), 3)
+        listed = json.loads(self.ctl("list", "--json").stdout)["posts"]
+        self.assertEqual(len(listed), 3)
+        self.assertEqual({p["state"] for p in listed}, {"published"})
+        dues = sorted(parse(p["due"]) for p in listed)
+        self.assertEqual([b - a for a, b in zip(dues, dues[1:])], [2, 2])
+
+    def test_every_is_checked_when_scheduled(self):
+        self.add_account("mastodon")
+        r = self.ctl("schedule", "--every", "Mon..Fry 09:00", "--to", "mastodon", "x")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("unknown weekday 'Fry'", r.stderr)
+        r = self.ctl("schedule", "--to", "mastodon", "x")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("--at WHEN or --every CALENDAR", r.stderr)
+        r = self.ctl("schedule", "--at", "+1h", "--count", "2", "--to", "mastodon", "x")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("need --every", r.stderr)
+
+    def test_when_every_lists_the_next_elapses(self):
+        r = self.ctl("when", "--every", "Mon..Fri 09:00", "--tz", "UTC", "--count", "3", "--json")
+        self.assertEqual(r.returncode, 0, r)
+        j = json.loads(r.stdout)
+        self.assertEqual(j["normalized"], "Mon..Fri *-*-* 09:00:00")
+        self.assertEqual(len(j["instants"]), 3)
+        for s in j["instants"]:
+            d = datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+            self.assertLess(d.weekday(), 5)
+            self.assertEqual((d.hour, d.minute), (9, 0))

@@ -94,8 +94,8 @@ class StatusTest(harness.TestCase):
         names = [m["name"] for m in r.json()["methods"]]
         self.assertEqual(names, ["account.add", "account.list", "account.remove", "account.show", "account.test",
                                  "account.update", "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
-                                 "post.publish", "post.resolve", "post.retry", "post.show",
-                                 "post.wait"])
+                                 "post.cancel", "post.list", "post.publish", "post.reschedule", "post.resolve",
+                                 "post.retry", "post.schedule", "post.show", "post.wait"])
 
     def test_verbose_traces_the_rpc_traffic_on_stderr(self):
         r = self.sandbox.ctl("-v", "rpc", "daemon.ping")

@@ -22,11 +22,11 @@ using std::chrono::sys_seconds;
 namespace {
 
 sys_seconds at(const std::string& text) {
-    std::istringstream in(text);
-    sys_seconds t{};
-    in >> date::parse("%F %T", t);
-    REQUIRE_MESSAGE(!in.fail(), text);
-    return t;
+    // Read by hand: gcc 12 at -O2 warns (maybe-uninitialized) inside date::parse.
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    REQUIRE_MESSAGE(std::sscanf(text.c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) == 6, text);
+    const auto day = date::sys_days(date::year(y) / mo / d);
+    return day + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(sec);
 }
 
 std::string text(sys_seconds t) { return date::format("%F %T", t); }

@@ -19,6 +19,15 @@ using rpc::Json;
 using rpc::ParamSpec;
 using rpc::ParamType;
 
+/// The context local times in `params` are read in: growthd's clock, "tz" or the configured zone.
+timeexpr::WhenContext context_of(const Json& params, const PostServices& services, pipeline::Millis now) {
+    timeexpr::WhenContext ctx;
+    ctx.now = std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
+        std::chrono::milliseconds(now)));
+    ctx.zone = params.value("tz", services.zone);
+    return ctx;
+}
+
 timeexpr::Fold fold_of(const Json& params) {
     const std::string f = params.value("fold", std::string());
     if (f.empty()) return timeexpr::Fold::none;
@@ -30,10 +39,7 @@ timeexpr::Fold fold_of(const Json& params) {
 /// The due time, zone and catch-up window of params "at", "tz", "fold" and "catch_up". A time
 /// that is not in the future is refused: the post would be missed or sent at once by surprise.
 pipeline::Schedule schedule_from(const Json& params, const PostServices& services, pipeline::Millis now) {
-    timeexpr::WhenContext ctx;
-    ctx.now = std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
-        std::chrono::milliseconds(now)));
-    ctx.zone = params.value("tz", services.zone);
+    timeexpr::WhenContext ctx = context_of(params, services, now);
     ctx.fold = fold_of(params);
     pipeline::Schedule s;
     std::optional<timeexpr::CalendarEvent> every;
@@ -88,17 +94,9 @@ pipeline::Schedule schedule_from(const Json& params, const PostServices& service
 std::optional<pipeline::Millis> instant_param(const Json& params, const char* key, const PostServices& services,
                                               pipeline::Millis now) {
     if (!params.contains(key)) return std::nullopt;
-    timeexpr::WhenContext ctx;
-    ctx.now = std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
-        std::chrono::milliseconds(now)));
-    ctx.zone = params.value("tz", services.zone);
+    timeexpr::WhenContext ctx = context_of(params, services, now);
     const auto when = timeexpr::parse_when(params[key].get<std::string>(), ctx);
     return std::chrono::duration_cast<std::chrono::milliseconds>(when.instant.time_since_epoch()).count();
-}
-
-Json scheduled_view(PostServices& services, const std::string& id) {
-    Json view = services.publishing.show(id);
-    return view;
 }
 
 }  // namespace
@@ -142,7 +140,7 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
                   const std::string id = pipeline::insert_post(services.store, plan, now,
                                                                [] { return static_cast<std::uint32_t>(random()); });
                   services.queue_changed();
-                  return scheduled_view(services, id);
+                  return services.publishing.show(id);
               });
     table.add({"post.reschedule", "Moves a scheduled post to another time. Result as post.show.",
                {ParamSpec{"id", ParamType::string, true, "the post id"}, when_params[0], when_params[1],
@@ -156,7 +154,7 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
                   const pipeline::Schedule when = schedule_from(params, services, now_ms());
                   pipeline::reschedule_post(services.store, id, when, now_ms());
                   services.queue_changed();
-                  return scheduled_view(services, id);
+                  return services.publishing.show(id);
               });
     table.add({"post.cancel",
                "Cancels what of a post has not gone out: a scheduled post, or the parts of a published-in-part "

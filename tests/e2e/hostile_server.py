@@ -59,7 +59,8 @@ class _Handler(socketserver.BaseRequestHandler):
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         with server.lock:
-            server.requests.append({"mode": mode, "method": method, "path": url.path, "headers": headers})
+            server.requests.append({"mode": mode, "method": method, "path": url.path, "headers": headers,
+                                    "at": time.monotonic()})
         answer = getattr(self, "answer_" + mode, None)
         try:
             if answer is None:

@@ -8,11 +8,15 @@ Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_calen
 """
 
 import datetime
+import fcntl
 import json
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import unicodedata
 
 import harness
@@ -140,6 +144,35 @@ class Calendar(ps.PostTestCase):
         self.assertIn(f"|[{today.day}]", grid)
         self.assertEqual(grid.count("["), 1)
 
+    def on_a_terminal(self, **env):
+        """calendar's stdout on a pseudo-terminal, 100 columns wide."""
+        leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+        p = subprocess.Popen([harness.GROWTHCTL, "calendar", "--tz", "UTC"], stdout=follower, stderr=subprocess.PIPE,
+                             env=self.sandbox.env(COLUMNS=None, **env))
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(leader)
+        self.assertEqual(p.wait(timeout=30), 0, p.stderr.read())
+        p.stderr.close()
+        return out.decode("utf-8")
+
+    def test_today_is_in_reverse_video_on_a_terminal_unless_no_color_or_dumb(self):
+        day = datetime.datetime.now(datetime.timezone.utc).day
+        self.assertIn(f"\x1b[7m[{day}]\x1b[0m", self.on_a_terminal(TERM="xterm", NO_COLOR=None))
+        for env in ({"TERM": "xterm", "NO_COLOR": "1"}, {"TERM": "dumb", "NO_COLOR": None}):
+            out = self.on_a_terminal(**env)
+            self.assertNotIn("\x1b", out, env)
+            self.assertIn(f"[{day}]", out)
+
     def test_bad_month_is_refused_with_exit_2(self):
         for month, message in (("2026-13", "--month '2026-13': month 13 does not exist (01..12)"),
                                ("foo", "--month must be YYYY-MM, e.g. 2026-12, not 'foo'")):
@@ -172,6 +205,21 @@ class Calendar(ps.PostTestCase):
         march = self.ics("--month", "2030-03", *BERLIN).replace(b"\r\n ", b"").decode("utf-8")
         self.assertEqual(sorted(l for l in march.split("\r\n") if l.startswith("UID:")),
                          sorted(f"UID:{self.ids[k]}@growth" for k in ("mar1", "mar15", "mar31")))
+
+    def test_more_posts_than_one_page_are_all_shown(self):
+        # post.list pages hold at most 1000 posts: 1010 in one month cross a page boundary.
+        client = self.sandbox.connect()
+        extra = set()
+        for k in range(1010):
+            at = f"2030-05-{1 + k % 31:02}T{k % 24:02}:{k // 744 * 30 % 60:02}:{k % 60:02}Z"
+            extra.add(client.result("post.schedule", {"at": at, "to": ["mastodon"], "text": f"bulk {k}"})["id"])
+        j = json.loads(self.calendar("--month", "2030-05", "--tz", "UTC", "--json").stdout)
+        self.assertEqual({p for d in j["days"] for p in d["posts"]}, extra)
+        grid = self.calendar("--month", "2030-05", "--tz", "UTC").stdout.splitlines()
+        self.assertEqual(grid[-1], "1010 posts in May 2030")
+        uids = [l for l in self.ics().decode("utf-8").split("\r\n") if l.startswith("UID:")]
+        self.assertEqual(len(uids), 1010 + 4)
+        self.assertEqual(len(set(uids)), len(uids))
 
     def test_ics_reads_back_with_ical_js_and_keeps_uids_across_a_reschedule(self):
         if not ensure_ical():

@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -66,6 +66,8 @@ complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a cancel -d '
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a reschedule -d 'Move a scheduled post'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a when -d 'Show what a --at expression means'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a calendar -d 'Show a month of posts, or export iCalendar'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a quota -d 'Show the posting budgets of each account'
+complete -c growthctl -n "__fish_seen_subcommand_from quota" -l account -x -d 'Only this account'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l month -x -d 'The month to show (YYYY-MM)'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l ics -d 'Print an iCalendar file'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l at -x -d 'When to publish'

@@ -46,6 +46,10 @@ class BashCompletionTest(harness.TestCase):
         self.assertIn("--ics", self.complete("growthctl", "calendar", "--"))
         self.assertEqual(self.complete("growthctl", "calendar", "--tz", "Europe/Berl"), ["Europe/Berlin"])
 
+    def test_quota_and_its_options(self):
+        self.assertEqual(self.complete("growthctl", "quo"), ["quota"])
+        self.assertEqual(self.complete("growthctl", "quota", "--acc"), ["--account"])
+
     def test_resolve_and_its_options(self):
         self.assertEqual(self.complete("growthctl", "reso"), ["resolve"])
         self.assertEqual(self.complete("growthctl", "resolve", "ID", "--not"), ["--not-published"])

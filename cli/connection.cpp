@@ -134,6 +134,13 @@ void DaemonConnection::handshake() {
     }
 }
 
+rpc::Json DaemonConnection::next_notification() {
+    for (;;) {
+        rpc::Json message = read_message();
+        if (message.is_object() && !message.contains("id") && message.contains("method")) return message;
+    }
+}
+
 rpc::Json DaemonConnection::call(const std::string& method, const rpc::Json& params) {
     require_utf8_params(params, "");
     const rpc::Json id = next_id_++;

@@ -39,6 +39,10 @@ public:
     /// Failure(unreachable) when the connection breaks.
     rpc::Json call(const std::string& method, const rpc::Json& params = nullptr);
 
+    /// Blocks for the next notification the daemon sends (e.g. after events.watch) and returns
+    /// it whole. Throws Failure(unreachable) when the connection breaks.
+    rpc::Json next_notification();
+
     const std::filesystem::path& socket() const noexcept { return socket_; }
 
 private:

@@ -12,6 +12,7 @@
 #include "cli/schedule.hpp"
 #include "cli/rpc_verb.hpp"
 #include "cli/status.hpp"
+#include "cli/watch.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"growthctl - publish and schedule social-media posts", "growthctl"};
@@ -27,5 +28,6 @@ int main(int argc, char** argv) {
     growth::cli::add_schedule_commands(app, global, exit_code);
     growth::cli::add_calendar_command(app, global, exit_code);
     growth::cli::add_quota_command(app, global, exit_code);
+    growth::cli::add_watch_command(app, global, exit_code);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota"
+    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch"
     local when_opts="--at --tz --fold --catch-up"
 
     case $prev in
@@ -102,6 +102,8 @@ _growthctl() {
             COMPREPLY=($(compgen -W "$globals --tz --fold" -- "$cur")) ;;
         calendar)
             COMPREPLY=($(compgen -W "$globals --month --tz --ics" -- "$cur")) ;;
+        watch)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         quota)
             if [[ $prev == --account ]]; then
                 COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))

@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -68,6 +68,7 @@ complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a when -d 'Sh
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a calendar -d 'Show a month of posts, or export iCalendar'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a quota -d 'Show the posting budgets of each account'
 complete -c growthctl -n "__fish_seen_subcommand_from quota" -l account -x -d 'Only this account'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a watch -d 'Print state changes of posts as they happen'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l month -x -d 'The month to show (YYYY-MM)'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l ics -d 'Print an iCalendar file'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l at -x -d 'When to publish'

@@ -86,6 +86,10 @@ Daemon::Daemon(DaemonOptions options)
                                                                  config_.catch_up_ms});
     publishing_->on_settled([this] { reschedule(); });
     publishing_->set_budgets(config_.budgets);
+    events_ = std::make_unique<EventHub>([this](std::uint64_t id, const std::string& line) {
+        return server_ && server_->push(id, line);
+    });
+    publishing_->on_event([this](rpc::Json event) { events_->emit(std::move(event)); });
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
@@ -93,6 +97,7 @@ Daemon::Daemon(DaemonOptions options)
     add_schedule_methods(methods_, *post_services_);
     add_post_wait_method(methods_, *publishing_);
     add_daemon_methods(methods_, *this);
+    add_event_methods(methods_, *events_);
     ServerOptions server_options;
     server_options.allowed_uid = ::geteuid();
     server_options.max_connections = static_cast<std::size_t>(config_.max_connections);
@@ -213,6 +218,7 @@ rpc::Json Daemon::status() {
                          {"waiting", publishing_->waiting()},
                          {"http_in_flight", transport_->in_flight()},
                          {"http_queued", transfers_->queued()}};
+    out["events"] = {{"watchers", events_->subscribers()}};
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();
     c["posts"] = counts.posts;

@@ -84,10 +84,11 @@ void add_post_methods(rpc::MethodTable& table, PostServices& services) {
                                                          [] { return static_cast<std::uint32_t>(random()); });
             pipeline::PostRecord post = pipeline::load_post(services.store, id);
             for (auto& t : post.targets) services.publishing.start_target(std::move(t), plan.options.media_url);
+            rpc::Json view = services.publishing.announce(id);
             if (params.value("wait", true)) {
                 services.publishing.when_settled(id, reply);
             } else {
-                reply.result(services.publishing.show(id));
+                reply.result(std::move(view));
             }
         });
     table.add({"post.show", "A post's state, and each target's parts with their URLs or errors.",

@@ -67,6 +67,8 @@ public:
 
     const std::string& post_id() const noexcept { return target_.post_id; }
     std::optional<std::int64_t> account_id() const noexcept { return target_.account_id; }
+    const std::string& account_name() const noexcept { return target_.account; }
+    publish::Platform platform() const noexcept { return target_.platform; }
 
     /// Starts the first unpublished part, or finishes when there is none.
     void next() {
@@ -473,6 +475,10 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
     (void)target_state;
     const auto ran = runs_.find(target_id);
     const std::optional<std::int64_t> account = ran == runs_.end() ? std::nullopt : ran->second->account_id();
+    if (on_event_ && ran != runs_.end()) {
+        on_event_({{"type", "target"}, {"post", post_id}, {"account", ran->second->account_name()},
+                   {"platform", std::string(platform_name(ran->second->platform()))}, {"state", target_state}});
+    }
     runs_.erase(target_id);
     if (account) {
         account_runs_.erase(*account);
@@ -503,6 +509,7 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
             states.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
         }
         pipeline::set_post_states(store_, post_id, states, view["state"].get<std::string>(), millis(now()));
+        if (on_event_) on_event_({{"type", "post"}, {"post", post_id}, {"state", std::string(pipeline::list_state(view["state"].get<std::string>()))}, {"due", view.value("due", rpc::Json())}});
         for (const auto& r : ready) r.result(view);
     } catch (...) {
         log(LogLevel::error, "post {}: cannot record its state", post_id);
@@ -608,6 +615,12 @@ void PublishService::answer_waiters(const std::string& post_id) {
 
 rpc::Json PublishService::show(const std::string& post_id) {
     return pipeline::post_json(pipeline::load_post(store_, post_id), running_ids());
+}
+
+rpc::Json PublishService::announce(const std::string& post_id) {
+    rpc::Json view = show(post_id);
+    if (on_event_) on_event_({{"type", "post"}, {"post", post_id}, {"state", std::string(pipeline::list_state(view["state"].get<std::string>()))}, {"due", view.value("due", rpc::Json())}});
+    return view;
 }
 
 void PublishService::recover() {

@@ -64,6 +64,14 @@ public:
     /// post.show's result for `post_id`. Throws growth::Error("post_not_found", "store_*").
     rpc::Json show(const std::string& post_id);
 
+    /// show(), after telling the event subscribers the post's state (it was scheduled, moved,
+    /// canceled or fired). Throws as show().
+    rpc::Json announce(const std::string& post_id);
+
+    /// Where state changes go (events.watch): {"type":"post","post","state","due"} and
+    /// {"type":"target","post","account","platform","state"}. Throws nothing.
+    void on_event(std::function<void(rpc::Json)> f) noexcept { on_event_ = std::move(f); }
+
     /// Resumes targets a crash or stop interrupted (a part left `prepared` or `sending`): a part
     /// in `sending` is checked through the platform before anything is re-sent; a target whose
     /// next part is `prepared` while its post was recorded more than 15 minutes ago
@@ -145,6 +153,7 @@ private:
     int recover_failures_ = 0;
     std::function<void()> on_settled_;
     pipeline::Budgets budgets_;
+    std::function<void(rpc::Json)> on_event_;
 };
 
 }  // namespace growth::daemon

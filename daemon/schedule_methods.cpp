@@ -143,7 +143,7 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
                   const std::string id = pipeline::insert_post(services.store, plan, now,
                                                                [] { return static_cast<std::uint32_t>(random()); });
                   services.queue_changed();
-                  return services.publishing.show(id);
+                  return services.publishing.announce(id);
               });
     table.add({"post.reschedule", "Moves a scheduled post to another time. Result as post.show.",
                {ParamSpec{"id", ParamType::string, true, "the post id"}, when_params[0], when_params[1],
@@ -157,7 +157,7 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
                   const pipeline::Schedule when = schedule_from(params, services, now_ms());
                   pipeline::reschedule_post(services.store, id, when, now_ms());
                   services.queue_changed();
-                  return services.publishing.show(id);
+                  return services.publishing.announce(id);
               });
     table.add_deferred(
         {"post.cancel",
@@ -180,9 +180,9 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
             if (nothing_waits && stopping == 0) std::rethrow_exception(nothing_waits);
             services.queue_changed();
             if (stopping > 0) {
-                services.publishing.when_settled(id, reply);
+                services.publishing.when_settled(id, reply);  // its settling is announced
             } else {
-                reply.result(services.publishing.show(id));
+                reply.result(services.publishing.announce(id));
             }
         });
     table.add({"account.quota",

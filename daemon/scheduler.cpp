@@ -40,9 +40,11 @@ bool Scheduler::fire_due(pipeline::Millis now) {
                 log(LogLevel::info, "post {}: due, publishing to {} account(s)", id, post.targets.size());
                 const std::string media_url = post.options.value("media_url", std::string());
                 for (const auto& t : post.targets) publishing_.start_target(t, media_url);
+                publishing_.announce(id);
                 break;
             }
             case pipeline::Fired::missed:
+                publishing_.announce(id);
                 log(LogLevel::warning, "post {}: missed (due {} min ago, later than its catch-up window); "
                     "growthctl retry {} publishes it", id, (now - pipeline::load_post(store_, id).due_at.value_or(now)) / 60'000, id);
                 break;

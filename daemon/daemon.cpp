@@ -89,7 +89,12 @@ Daemon::Daemon(DaemonOptions options)
     events_ = std::make_unique<EventHub>([this](std::uint64_t id, const std::string& line) {
         return server_ && server_->push(id, line);
     });
-    publishing_->on_event([this](rpc::Json event) { events_->emit(std::move(event)); });
+    hooks_ = std::make_unique<Hooks>(loop_);
+    hooks_->set(config_.hooks);
+    publishing_->on_event([this](rpc::Json event) {
+        hooks_->on_event(event);
+        events_->emit(std::move(event));
+    });
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
@@ -262,6 +267,7 @@ void Daemon::apply(const Config& config) {
     post_services_->zone = config_.schedule_zone;
     post_services_->catch_up_ms = config_.catch_up_ms;
     publishing_->set_budgets(config_.budgets);
+    hooks_->set(config_.hooks);
 }
 
 void Daemon::reschedule() {

@@ -19,6 +19,7 @@
 #include "daemon/methods.hpp"
 #include "daemon/post_methods.hpp"
 #include "daemon/events.hpp"
+#include "daemon/hooks.hpp"
 #include "daemon/publish_service.hpp"
 #include "daemon/publish_timer.hpp"
 #include "daemon/server.hpp"
@@ -92,6 +93,7 @@ private:
     std::unique_ptr<TransferLimiter> transfers_;  ///< every request goes through it (per account)
     std::unique_ptr<AccountServices> account_services_;
     std::unique_ptr<EventHub> events_;  ///< outlives publishing_, which emits into it
+    std::unique_ptr<Hooks> hooks_;      ///< the same
     std::unique_ptr<PublishService> publishing_;
     std::unique_ptr<PostServices> post_services_;
     std::unique_ptr<Scheduler> scheduler_;  ///< last: it starts runs on publishing_

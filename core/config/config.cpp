@@ -174,13 +174,25 @@ std::optional<std::string> apply_budget(const toml::node& value, Config& config)
     return std::nullopt;
 }
 
+constexpr std::array<std::string_view, 5> hook_states = {"published", "failed", "unknown", "missed", "needs_auth"};
+
+// [hooks] on_STATE = "command": run with sh -c when a post settles in STATE.
+template <std::size_t n>
+std::optional<std::string> apply_hook(const toml::node& value, Config& config) {
+    const auto* s = value.as_string();
+    if (!s) return fmt::format("hooks.on_{} must be a command line (a string), got {}", hook_states[n], a_type(value.type()));
+    if (s->get().find('\0') != std::string::npos) return fmt::format("hooks.on_{} must not hold a NUL byte", hook_states[n]);
+    config.hooks[std::string(hook_states[n])] = s->get();
+    return std::nullopt;
+}
+
 #define GROWTH_LIMIT(type, name, min, max)                                                  \
     {"limits", #name, [](const toml::node& v, Config& c) {                                  \
          return apply_limit<type, &Config::name, min, max>(v, c, #name);                    \
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 17> schema = {{
+constexpr std::array<KeySpec, 22> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -198,16 +210,23 @@ constexpr std::array<KeySpec, 17> schema = {{
     {"budgets", "threads", apply_budget<Platform::threads>},
     {"budgets", "mastodon", apply_budget<Platform::mastodon>},
     {"budgets", "bluesky", apply_budget<Platform::bluesky>},
+    {"hooks", "on_published", apply_hook<0>},
+    {"hooks", "on_failed", apply_hook<1>},
+    {"hooks", "on_unknown", apply_hook<2>},
+    {"hooks", "on_missed", apply_hook<3>},
+    {"hooks", "on_needs_auth", apply_hook<4>},
 }};
 #undef GROWTH_LIMIT
-constexpr std::array<std::string_view, 4> table_names = {"daemon", "limits", "schedule", "budgets"};
-constexpr std::array<std::string_view, 17> dotted_names = {
+constexpr std::array<std::string_view, 5> table_names = {"daemon", "limits", "schedule", "budgets", "hooks"};
+constexpr std::array<std::string_view, 22> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
     "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
     "schedule.catch_up",         "budgets.x",                  "budgets.linkedin",
     "budgets.facebook",          "budgets.instagram",          "budgets.threads",
-    "budgets.mastodon",          "budgets.bluesky"};
+    "budgets.mastodon",          "budgets.bluesky",            "hooks.on_published",
+    "hooks.on_failed",           "hooks.on_unknown",           "hooks.on_missed",
+    "hooks.on_needs_auth"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;

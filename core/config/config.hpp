@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <map>
 #include <string>
 
 #include "core/pipeline/budget.hpp"
@@ -35,6 +36,10 @@ struct Config {
 
     // [budgets]: each platform's posting budget per account ("100/15m", a list of them, or "off")
     pipeline::Budgets budgets = pipeline::default_budgets();
+
+    // [hooks]: a command (run with sh -c) per post state: published, failed, unknown, missed,
+    // needs_auth; by state name.
+    std::map<std::string, std::string> hooks;
 };
 
 /// The config spelling of a level ("debug", "info", ...). Never throws.

@@ -6,6 +6,7 @@ Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_watch
 """
 
 import json
+import os
 import queue
 import subprocess
 import threading
@@ -72,3 +73,33 @@ class Watch(ps.PostTestCase):
 
     def _subscribed(self):
         return self.sandbox.result("daemon.status")["events"]["watchers"] >= 1
+
+
+class Hooks(ps.PostTestCase):
+    def test_a_hook_runs_on_published_with_the_details_and_never_a_token(self):
+        out = self.sandbox.root + "/hook.out"
+        self.sandbox.write_config('[hooks]\non_published = "env | grep ^GROWTH_ | sort > %s.tmp; mv %s.tmp %s"\n'
+                                  'on_failed = "exit 3"\n' % (out, out, out))
+        self.assertTrue(self.sandbox.result("daemon.reload")["reloaded"])
+        self.add_account("mastodon")
+        r = self.ctl("post", "--json", "--to", "mastodon", "A post that runs a hook.")
+        self.assertEqual(r.returncode, 0, r)
+        post_id = json.loads(r.stdout)["id"]
+        harness.wait_for(lambda: os.path.exists(out), timeout=10, what="the hook's output")
+        with open(out, encoding="utf-8") as f:
+            env = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+        self.assertEqual(env["GROWTH_POST_ID"], post_id)
+        self.assertEqual(env["GROWTH_STATE"], "published")
+        self.assertEqual(env["GROWTH_DUE"], "")
+        self.assertEqual(json.loads(env["GROWTH_EVENT"])["post"], post_id)
+        token = ps.SEED["mastodon"]["token"]
+        with open(out, encoding="utf-8") as f:
+            self.assertNotIn(token, f.read())
+        # growthd kept serving and logged the hook's end.
+        harness.wait_for(lambda: "hook on_published for post " + post_id + ": done" in self.daemon.log(),
+                         timeout=10, what="the hook to be reaped")
+
+    def test_a_hook_that_is_not_a_string_is_refused_by_the_reload(self):
+        self.sandbox.write_config("[hooks]\non_published = 1\n")
+        reply = self.sandbox.call("daemon.reload", {})
+        self.assertIn("hooks.on_published must be a command line (a string), got an integer", reply["error"]["message"])

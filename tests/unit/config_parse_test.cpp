@@ -176,7 +176,7 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 17);
+    REQUIRE(keys.size() == 22);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
@@ -185,6 +185,8 @@ TEST_CASE("config: the key list names every accepted key") {
     CHECK(keys[9] == "schedule.catch_up");
     CHECK(keys[10] == "budgets.x");
     CHECK(keys[16] == "budgets.bluesky");
+    CHECK(keys[17] == "hooks.on_published");
+    CHECK(keys[21] == "hooks.on_needs_auth");
 }
 
 TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors") {

@@ -13,7 +13,7 @@ A few requests are stalled in the sandbox (applied after the stall even if the c
 kills often land between a request and its answer or between the answer and its commit.
 
 The run is reproducible from its seed: it is printed, and GROWTH_STORM_SEED=N replays it.
-Knobs: GROWTH_STORM_POSTS (default 240), GROWTH_STORM_SPAN (seconds the due times spread over, 15).
+Knobs: GROWTH_STORM_POSTS (default 300), GROWTH_STORM_SPAN (seconds the due times spread over, 15).
 
 Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_schedule_storm
 """
@@ -96,7 +96,7 @@ class ScheduleStorm(ps.PostTestCase):
 
     # -- the storm -----------------------------------------------------------------------------
     def test_kill_9_at_random_while_hundreds_of_posts_come_due_nothing_lost_nothing_twice(self):
-        n_posts = int(os.environ.get("GROWTH_STORM_POSTS", "240"))
+        n_posts = int(os.environ.get("GROWTH_STORM_POSTS", "300"))
         span = float(os.environ.get("GROWTH_STORM_SPAN", "15"))
         rng = self.rng
         accounts = {p: [self.add_storm_account(p, k) for k in range(1, ACCOUNTS + 1)] for p in PLATFORMS}

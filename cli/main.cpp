@@ -3,9 +3,11 @@
 
 #include "cli/account.hpp"
 #include "cli/app.hpp"
+#include "cli/calendar.hpp"
 #include "cli/global_options.hpp"
 #include "cli/post.hpp"
 #include "cli/preview.hpp"
+#include "cli/quota.hpp"
 #include "cli/resolve.hpp"
 #include "cli/schedule.hpp"
 #include "cli/rpc_verb.hpp"
@@ -23,5 +25,7 @@ int main(int argc, char** argv) {
     growth::cli::add_post_commands(app, global, exit_code);
     growth::cli::add_resolve_command(app, global, exit_code);
     growth::cli::add_schedule_commands(app, global, exit_code);
+    growth::cli::add_calendar_command(app, global, exit_code);
+    growth::cli::add_quota_command(app, global, exit_code);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

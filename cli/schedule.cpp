@@ -48,14 +48,22 @@ std::size_t terminal_width() {
 
 /// The due time in the viewer's zone, for the table: "2026-12-03 09:00".
 std::string local_short(const std::string& iso) {
+    const std::string full = local_time(iso);
+    return full == iso ? iso : full.substr(0, 16);
+}
+
+}  // namespace
+
+std::string local_time(const std::string& iso) {
     try {
         const auto when = timeexpr::parse_when(iso, {now_seconds(), "", timeexpr::Fold::none});
-        const std::string full = timeexpr::format_local(when.instant, timeexpr::find_zone(""));
-        return full.substr(0, 16);
+        return timeexpr::format_local(when.instant, timeexpr::find_zone(""));
     } catch (const Error&) {
         return iso;
     }
 }
+
+namespace {
 
 int run_list(const rpc::Json& params, const GlobalOptions& global, bool json) {
     auto connection = connect_daemon(global);

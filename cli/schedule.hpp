@@ -41,6 +41,10 @@ void add_schedule_commands(CLI::App& app, const GlobalOptions& global, int& exit
 /// Throws std::bad_alloc.
 std::string describe_due(const rpc::Json& post);
 
+/// An RFC 3339 instant in the viewer's zone ("2026-12-03 09:00:00 CET"); `iso` itself when it
+/// cannot be read. Throws std::bad_alloc.
+std::string local_time(const std::string& iso);
+
 /// Prints post.schedule's result: one line with the id, due time and accounts (or the JSON
 /// object). Returns 0. Throws std::bad_alloc.
 int report_scheduled(const rpc::Json& result, bool json);

@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when"
+    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota"
     local when_opts="--at --tz --fold --catch-up"
 
     case $prev in
@@ -38,7 +38,7 @@ _growthctl() {
         --to)
             COMPREPLY=($(compgen -W "$(_growthctl_accounts) x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
             return ;;
-        --media-url|--at|--catch-up|--from|--cursor|--limit)
+        --media-url|--at|--catch-up|--from|--cursor|--limit|--month)
             return ;;
         --tz)
             COMPREPLY=($(compgen -W "$(cd /usr/share/zoneinfo 2>/dev/null && find . -type f -name '[A-Z]*' | sed 's|^\./||' | grep -v '^posix/\|^right/')" -- "$cur"))
@@ -100,6 +100,14 @@ _growthctl() {
             COMPREPLY=($(compgen -W "$globals $when_opts" -- "$cur")) ;;
         when)
             COMPREPLY=($(compgen -W "$globals --tz --fold" -- "$cur")) ;;
+        calendar)
+            COMPREPLY=($(compgen -W "$globals --month --tz --ics" -- "$cur")) ;;
+        quota)
+            if [[ $prev == --account ]]; then
+                COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$globals --account" -- "$cur"))
+            fi ;;
         show)
             COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         retry)

@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -65,8 +65,13 @@ complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a list -d 'Li
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a cancel -d 'Cancel what of a post has not gone out'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a reschedule -d 'Move a scheduled post'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a when -d 'Show what a --at expression means'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a calendar -d 'Show a month of posts, or export iCalendar'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a quota -d 'Show the posting budgets of each account'
+complete -c growthctl -n "__fish_seen_subcommand_from quota" -l account -x -d 'Only this account'
+complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l month -x -d 'The month to show (YYYY-MM)'
+complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l ics -d 'Print an iCalendar file'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l at -x -d 'When to publish'
-complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule list when" -l tz -x -d 'Time zone of a local time'
+complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule list when calendar" -l tz -x -d 'Time zone of a local time'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule when" -l fold -x -a 'earlier later' -d 'A local time that happens twice'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l catch-up -x -d 'How late it may still go out'
 complete -c growthctl -n "__fish_seen_subcommand_from schedule" -l to -x -a '(__growthctl_accounts)' -d 'Account or platform'

@@ -85,6 +85,7 @@ Daemon::Daemon(DaemonOptions options)
                                                                  [this] { reschedule(); }, config_.schedule_zone,
                                                                  config_.catch_up_ms});
     publishing_->on_settled([this] { reschedule(); });
+    publishing_->set_budgets(config_.budgets);
 
     add_account_methods(methods_, *account_services_);
     add_post_methods(methods_, *post_services_);
@@ -209,6 +210,7 @@ rpc::Json Daemon::status() {
     out["connections"] = server_->connections();
     out["replies"] = {{"owed", server_->owed()}, {"refused", server_->refused()}};
     out["publishing"] = {{"targets", publishing_->running()},
+                         {"waiting", publishing_->waiting()},
                          {"http_in_flight", transport_->in_flight()},
                          {"http_queued", transfers_->queued()}};
     out["schema_version"] = store_->user_version();
@@ -253,6 +255,7 @@ void Daemon::apply(const Config& config) {
     post_services_->bounds = post_bounds(config_);
     post_services_->zone = config_.schedule_zone;
     post_services_->catch_up_ms = config_.catch_up_ms;
+    publishing_->set_budgets(config_.budgets);
 }
 
 void Daemon::reschedule() {

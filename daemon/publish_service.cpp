@@ -13,6 +13,7 @@
 #include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/progress.hpp"
+#include "core/pipeline/schedule.hpp"
 #include "core/publish/publisher.hpp"
 #include "daemon/log.hpp"
 #include "daemon/publish_timer.hpp"
@@ -65,6 +66,7 @@ public:
         : service_(service), target_(std::move(target)), media_url_(std::move(media_url)) {}
 
     const std::string& post_id() const noexcept { return target_.post_id; }
+    std::optional<std::int64_t> account_id() const noexcept { return target_.account_id; }
 
     /// Starts the first unpublished part, or finishes when there is none.
     void next() {
@@ -75,6 +77,7 @@ public:
                 // The last remote id joins this round's group commit.
                 return commit_pending_then([self = shared_from_this()] { self->finish(); });
             }
+            if (cancel_) return cancel_rest(*i);
             index_ = *i;
             auto& part = target_.parts[index_];
             if (!target_.account_id) {
@@ -98,6 +101,11 @@ public:
                 pipeline::mark_uncertain(service_.store_, part.id, millis(service_.now()));
                 part.verify_on_retry = true;
             }
+            if (!budget_checked_) {
+                // Once per run, before its first part: the whole rest of the thread must fit.
+                budget_checked_ = true;
+                if (auto wait = over_budget()) return fail(*wait);
+            }
             machine_ = publish::make_part_publisher(*view_, pipeline::part_to_send(target_, index_, media_url_));
             marked_sending_ = false;
             step(machine_->start(service_.now()));
@@ -110,6 +118,15 @@ public:
         }
     }
 
+    /// growthctl cancel: nothing more of this target goes out after the part on the wire (at once
+    /// when it waits for a short retry). Throws std::bad_alloc.
+    void cancel() {
+        cancel_ = true;
+        if (!timer_) return;
+        timer_.reset();
+        service_.loop_.defer([self = shared_from_this()] { self->next(); });
+    }
+
     /// A graceful stop began: a commit waiting for its retry is tried once more at once, without
     /// the next part's `sending` (that part is not started).
     void drain_now() {
@@ -119,6 +136,43 @@ public:
     }
 
 private:
+    /// A failure that waits for room when the rest of the thread does not fit the account's
+    /// posting budget now.
+    std::optional<publish::Failure> over_budget() {
+        const auto& rules = service_.budgets_[static_cast<std::size_t>(target_.platform)];
+        if (rules.empty() || !target_.account_id) return std::nullopt;
+        const auto t = millis(service_.now());
+        const auto published = pipeline::published_since(service_.store_, *target_.account_id,
+                                                         t - pipeline::longest_window(rules));
+        const int need = static_cast<int>(target_.parts.size() - index_);
+        const auto at = pipeline::budget_free_at(rules, published, need, t);
+        if (at <= t) return std::nullopt;
+        std::string budget;
+        for (const auto& u : pipeline::quota_use(rules, published, t)) {
+            budget += fmt::format("{}{} ({} used)", budget.empty() ? "" : ", ", pipeline::describe(u.rule), u.used);
+        }
+        publish::Failure f = make_failure(publish::FailureClass::rate_limited, "budget",
+                                          fmt::format("waiting for {}'s posting budget: {}; {} part(s) go out at {}",
+                                                      target_.account, budget, need, pipeline::iso_millis(at)));
+        f.retry_at = publish::Instant(std::chrono::milliseconds(at));
+        return f;
+    }
+
+    /// Cancels the parts from `first` on that wait; a part whose outcome is uncertain stays as it
+    /// is (growthctl resolve decides it).
+    void cancel_rest(std::size_t first) {
+        const int n = pipeline::cancel_waiting_parts(service_.store_, target_.id, millis(service_.now()));
+        for (std::size_t k = first; k < target_.parts.size(); ++k) {
+            auto& p = target_.parts[k];
+            if (p.state == PartState::prepared || p.state == PartState::retry_wait ||
+                p.state == PartState::missed || p.state == PartState::needs_auth || p.state == PartState::scheduled) {
+                p.state = PartState::canceled;
+            }
+        }
+        log(LogLevel::info, "post {} {}: canceled; {} part(s) not sent", target_.post_id, target_.account, n);
+        commit_pending_then([self = shared_from_this()] { self->finish(); });
+    }
+
     void step(publish::PartStep s) {
         try {
             auto& part = target_.parts[index_];
@@ -348,6 +402,8 @@ private:
     std::size_t index_ = 0;
     bool marked_sending_ = false;
     bool final_commit_ = false;
+    bool cancel_ = false;
+    bool budget_checked_ = false;
     int short_retries_ = 0;
     int commit_failures_ = 0;
 };
@@ -372,9 +428,18 @@ void PublishService::start_target(std::int64_t target_id) {
 
 void PublishService::start_target(pipeline::TargetRecord target, const std::string& media_url) {
     const std::int64_t target_id = target.id;
-    if (runs_.count(target_id) != 0 || draining_) return;
+    if (runs_.count(target_id) != 0 || waiting_ids_.count(target_id) != 0 || draining_) return;
     // A part waiting for its time, or cancelled, never goes out from here.
     if (!pipeline::startable(target)) return;
+    if (target.account_id) {
+        if (account_runs_.count(*target.account_id) != 0) {
+            // Its turn comes when the account's running target settles; it is read again then.
+            waiting_[*target.account_id].push_back({target_id, target.post_id});
+            waiting_ids_.insert(target_id);
+            return;
+        }
+        account_runs_.emplace(*target.account_id, target_id);
+    }
     auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
     runs_.emplace(target_id, run);
     // Start from the loop, not from inside the caller's handler.
@@ -384,6 +449,15 @@ void PublishService::start_target(pipeline::TargetRecord target, const std::stri
 void PublishService::drain(std::function<void()> idle) {
     draining_ = true;
     on_idle_ = std::move(idle);
+    // Waiting targets stay `prepared` for recover() at the next start; their callers get the post
+    // as it is once nothing of it runs.
+    std::set<std::string> waiting_posts;
+    for (const auto& [account, queue] : waiting_) {
+        for (const auto& w : queue) waiting_posts.insert(w.post_id);
+    }
+    waiting_.clear();
+    waiting_ids_.clear();
+    for (const auto& post_id : waiting_posts) answer_waiters(post_id);
     if (recover_timer_) {
         recover_timer_.reset();
         log(LogLevel::warning, "stopping before every interrupted target could be resumed; the next start tries again");
@@ -396,7 +470,14 @@ void PublishService::drain(std::function<void()> idle) {
 
 void PublishService::finished(std::int64_t target_id, const std::string& post_id,
                               const std::string& target_state) {
+    (void)target_state;
+    const auto ran = runs_.find(target_id);
+    const std::optional<std::int64_t> account = ran == runs_.end() ? std::nullopt : ran->second->account_id();
     runs_.erase(target_id);
+    if (account) {
+        account_runs_.erase(*account);
+        start_waiting(*account);
+    }
     if (runs_.empty() && on_idle_) {
         loop_.defer([this] {
             if (on_idle_ && runs_.empty()) std::exchange(on_idle_, nullptr)();
@@ -404,10 +485,7 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
     }
     // Other targets of this post still going: the states are written when the last one settles
     // (a target's state is derived from its parts, which are already on disk).
-    for (const auto& [id, run] : runs_) {
-        if (run->post_id() == post_id) return;
-    }
-    (void)target_state;
+    if (busy(post_id)) return;
     // A part may now wait for a retry time: the scheduler arms for it.
     if (on_settled_) loop_.defer([this] {
         if (on_settled_) on_settled_();
@@ -459,6 +537,53 @@ std::set<std::int64_t> PublishService::running_ids() const {
     return ids;
 }
 
+std::set<std::int64_t> PublishService::busy_ids() const {
+    std::set<std::int64_t> ids = running_ids();
+    ids.insert(waiting_ids_.begin(), waiting_ids_.end());
+    return ids;
+}
+
+int PublishService::stop_after_current(const std::string& post_id) {
+    int asked = 0;
+    for (const auto& [id, run] : runs_) {
+        if (run->post_id() != post_id) continue;
+        run->cancel();
+        ++asked;
+    }
+    return asked;
+}
+
+bool PublishService::busy(const std::string& post_id) const {
+    for (const auto& [id, run] : runs_) {
+        if (run->post_id() == post_id) return true;
+    }
+    for (const auto& [account, queue] : waiting_) {
+        for (const auto& w : queue) {
+            if (w.post_id == post_id) return true;
+        }
+    }
+    return false;
+}
+
+void PublishService::start_waiting(std::int64_t account_id) {
+    auto it = waiting_.find(account_id);
+    while (it != waiting_.end() && !it->second.empty() && account_runs_.count(account_id) == 0 && !draining_) {
+        const Waiting next = it->second.front();
+        it->second.pop_front();
+        waiting_ids_.erase(next.target_id);
+        try {
+            start_target(next.target_id);
+        } catch (const std::exception& e) {
+            // Its parts stay as they are on disk (prepared: resumed at the next start).
+            log(LogLevel::error, "post {}: cannot start its waiting target now ({})", next.post_id, e.what());
+        }
+        // One that did not start (canceled meanwhile) leaves the account free for the next; its
+        // callers get their answer now.
+        if (runs_.count(next.target_id) == 0) answer_waiters(next.post_id);
+    }
+    if (it != waiting_.end() && it->second.empty()) waiting_.erase(it);
+}
+
 void PublishService::when_settled(const std::string& post_id, rpc::Responder reply) {
     // A waiter whose client has gone is dropped now, not kept until its post settles.
     std::erase_if(waiters_, [](const auto& waiter) { return waiter.second.abandoned(); });
@@ -467,9 +592,7 @@ void PublishService::when_settled(const std::string& post_id, rpc::Responder rep
 }
 
 void PublishService::answer_waiters(const std::string& post_id) {
-    for (const auto& [id, run] : runs_) {
-        if (run->post_id() == post_id) return;
-    }
+    if (busy(post_id)) return;
     auto [first, last] = waiters_.equal_range(post_id);
     if (first == last) return;
     std::vector<rpc::Responder> ready;
@@ -545,9 +668,7 @@ bool PublishService::recover_pass() {
     }
     for (const auto& post_id : missed_posts) {
         try {
-            bool running = false;
-            for (const auto& [id, run] : runs_) running = running || run->post_id() == post_id;
-            if (running) continue;  // its state is written when its last target settles
+            if (busy(post_id)) continue;  // its state is written when its last target settles
             const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
             const rpc::Json view = pipeline::post_json(post, {});
             std::vector<std::pair<std::int64_t, std::string>> states;

@@ -4,6 +4,7 @@
 // answers the calls waiting for a post. Loop thread only; never blocks the loop.
 
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/http/transport.hpp"
+#include "core/pipeline/budget.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/records.hpp"
 #include "core/publish/types.hpp"
@@ -26,7 +28,9 @@
 
 namespace growth::daemon {
 
-/// Runs targets. One TargetRun per target at most; targets run in parallel.
+/// Runs targets. One TargetRun per target at most; targets of different accounts run in
+/// parallel, and an account runs one target at a time (a thread is never interleaved with another
+/// post on the same account): a target whose account is busy waits, in the order started.
 class PublishService {
 public:
     /// The wall clock the service stamps and decides with (a fixed one in tests).
@@ -41,11 +45,17 @@ public:
     PublishService& operator=(const PublishService&) = delete;
 
     /// Starts (or continues) target `target_id` from its first unpublished part, unless it is
-    /// already running. Throws growth::Error("store_*").
+    /// already running or waiting; it waits while another target of its account runs, and is
+    /// read again from the store when its turn comes. Throws growth::Error("store_*").
     void start_target(std::int64_t target_id);
 
     /// Same, for a target already read (with its post's media URL). Throws std::bad_alloc.
     void start_target(pipeline::TargetRecord target, const std::string& media_url);
+
+    /// Asks every running target of `post_id` to stop after its current part: what waits of it
+    /// becomes `canceled` (pipeline::cancel_waiting_parts) and it settles. Returns how many were
+    /// asked. Throws std::bad_alloc.
+    int stop_after_current(const std::string& post_id);
 
     /// Answers `reply` with post.show's result once no target of `post_id` is running (at once
     /// when none is). Throws std::bad_alloc.
@@ -73,8 +83,22 @@ public:
     /// Targets running now. Throws nothing.
     std::size_t running() const noexcept { return runs_.size(); }
 
+    /// Targets waiting for their account. Throws nothing.
+    std::size_t waiting() const noexcept { return waiting_ids_.size(); }
+
     /// The ids of the targets running now. Throws std::bad_alloc.
     std::set<std::int64_t> running_ids() const;
+
+    /// The ids of the targets running or waiting for their account: starting them again does
+    /// nothing. Throws std::bad_alloc.
+    std::set<std::int64_t> busy_ids() const;
+
+    /// The posting budgets a target's run checks before its first part (a thread waits whole, in
+    /// retry_wait, until it fits). Throws std::bad_alloc.
+    void set_budgets(pipeline::Budgets budgets) { budgets_ = std::move(budgets); }
+
+    /// The budgets in force. Throws nothing.
+    const pipeline::Budgets& budgets() const noexcept { return budgets_; }
 
     /// Runs `f` (from the loop) whenever a post has settled: the scheduler re-arms for the retry
     /// times its parts may now have. Throws nothing.
@@ -87,6 +111,10 @@ private:
     bool recover_pass();
     friend class TargetRun;
     void finished(std::int64_t target_id, const std::string& post_id, const std::string& target_state);
+    /// Whether a target of `post_id` runs or waits for its account.
+    bool busy(const std::string& post_id) const;
+    /// Starts the next waiting target of `account_id`, if any can start.
+    void start_waiting(std::int64_t account_id);
     void answer_waiters(const std::string& post_id);
     /// Queues `step` for the group commit at the end of this loop round; `then` runs after it
     /// (with the error when the commit failed). Throws std::bad_alloc.
@@ -100,6 +128,14 @@ private:
     Clock clock_;
     std::mt19937 random_;
     std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
+    /// Running target by account id, and the targets waiting for each account, oldest first.
+    std::map<std::int64_t, std::int64_t> account_runs_;
+    struct Waiting {
+        std::int64_t target_id;
+        std::string post_id;
+    };
+    std::map<std::int64_t, std::deque<Waiting>> waiting_;
+    std::set<std::int64_t> waiting_ids_;
     std::multimap<std::string, rpc::Responder> waiters_;
     std::vector<pipeline::ProgressStep> batch_;
     bool draining_ = false;
@@ -108,6 +144,7 @@ private:
     std::unique_ptr<OneShotTimer> recover_timer_;
     int recover_failures_ = 0;
     std::function<void()> on_settled_;
+    pipeline::Budgets budgets_;
 };
 
 }  // namespace growth::daemon

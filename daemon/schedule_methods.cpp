@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <exception>
 #include <random>
 
+#include "core/accounts/accounts.hpp"
 #include "core/error.hpp"
+#include "core/pipeline/budget.hpp"
 #include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/schedule.hpp"
@@ -156,16 +159,64 @@ void add_schedule_methods(rpc::MethodTable& table, PostServices& services) {
                   services.queue_changed();
                   return services.publishing.show(id);
               });
-    table.add({"post.cancel",
-               "Cancels what of a post has not gone out: a scheduled post, or the parts of a published-in-part "
-               "post that wait (prepared, retry_wait, missed, needs_auth) on targets not publishing now. "
-               "Published parts stay published. Result as post.show.",
-               {ParamSpec{"id", ParamType::string, true, "the post id"}}, true},
+    table.add_deferred(
+        {"post.cancel",
+         "Cancels what of a post has not gone out: a scheduled post, the parts that wait (prepared, "
+         "retry_wait, missed, needs_auth), and the rest of a target publishing now after its current part "
+         "(the answer comes once it has stopped). Published parts stay published. Result as post.show.",
+         {ParamSpec{"id", ParamType::string, true, "the post id"}},
+         true},
+        [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+            const std::string id = params["id"].get<std::string>();
+            std::exception_ptr nothing_waits;
+            try {
+                pipeline::cancel_post(services.store, id, services.publishing.running_ids(), now_ms());
+            } catch (const Error& e) {
+                // Nothing waited, but a target publishing now can still stop after its part.
+                if (e.kind() != "not_cancelable") throw;
+                nothing_waits = std::current_exception();
+            }
+            const int stopping = services.publishing.stop_after_current(id);
+            if (nothing_waits && stopping == 0) std::rethrow_exception(nothing_waits);
+            services.queue_changed();
+            if (stopping > 0) {
+                services.publishing.when_settled(id, reply);
+            } else {
+                reply.result(services.publishing.show(id));
+            }
+        });
+    table.add({"account.quota",
+               "Each account's posting budgets now: {\"accounts\":[{\"account\",\"platform\",\"budgets\":"
+               "[{\"limit\",\"window_seconds\",\"used\",\"remaining\",\"frees_at\"}]}]}; frees_at (RFC 3339 UTC, "
+               "null when nothing is used) is when the oldest counted part leaves the window.",
+               {ParamSpec{"account", ParamType::string, false, "only this account"}},
+               false},
               [&services](const Json& params) {
-                  const std::string id = params["id"].get<std::string>();
-                  pipeline::cancel_post(services.store, id, services.publishing.running_ids(), now_ms());
-                  services.queue_changed();
-                  return services.publishing.show(id);
+                  std::vector<accounts::Account> list;
+                  if (params.contains("account")) {
+                      list.push_back(accounts::get(services.store, params["account"].get<std::string>()));
+                  } else {
+                      list = accounts::list(services.store);
+                  }
+                  const pipeline::Millis now = now_ms();
+                  Json out = Json::array();
+                  for (const auto& a : list) {
+                      const auto& rules = services.publishing.budgets()[static_cast<std::size_t>(a.platform)];
+                      const auto published =
+                          pipeline::published_since(services.store, a.id, now - pipeline::longest_window(rules));
+                      Json budgets = Json::array();
+                      for (const auto& u : pipeline::quota_use(rules, published, now)) {
+                          budgets.push_back({{"limit", u.rule.count},
+                                             {"window_seconds", u.rule.window_ms / 1000},
+                                             {"used", u.used},
+                                             {"remaining", u.remaining},
+                                             {"frees_at", u.frees_at ? Json(pipeline::iso_millis(*u.frees_at)) : Json()}});
+                      }
+                      out.push_back({{"account", a.name},
+                                     {"platform", std::string(platform_name(a.platform))},
+                                     {"budgets", budgets}});
+                  }
+                  return Json{{"accounts", out}};
               });
     table.add({"post.list",
                "Posts, newest due (or recorded) first, by pages: {\"posts\":[{\"id\",\"state\",\"due\",\"tz\","

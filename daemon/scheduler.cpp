@@ -50,15 +50,15 @@ bool Scheduler::fire_due(pipeline::Millis now) {
         }
     }
     const auto targets = pipeline::retry_due_targets(store_, now, batch);
-    const auto running = publishing_.running_ids();
+    const auto running = publishing_.busy_ids();
     int resumed = 0;
     for (const auto id : targets) {
         if (running.count(id) != 0) continue;
         publishing_.start_target(id);
         ++resumed;
     }
-    // A full batch may hide more; a target that could not start (running) is armed for again
-    // when it settles.
+    // A full batch may hide more; a target that could not start (running, or waiting for its
+    // account) is armed for again when it settles.
     return static_cast<int>(posts.size()) == batch || resumed == batch;
 }
 

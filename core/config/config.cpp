@@ -146,13 +146,41 @@ std::optional<std::string> apply_catch_up(const toml::node& value, Config& confi
     return std::nullopt;
 }
 
+// [budgets] PLATFORM = "N/DURATION" | ["N/DURATION", ...] | "off".
+template <Platform p>
+std::optional<std::string> apply_budget(const toml::node& value, Config& config) {
+    const std::string key = fmt::format("budgets.{}", platform_name(p));
+    std::vector<pipeline::BudgetRule> rules;
+    auto add = [&](const toml::node& n) -> std::optional<std::string> {
+        const auto* s = n.as_string();
+        if (!s) return fmt::format("{} must be \"COUNT/DURATION\", a list of them, or \"off\"; got {}", key, a_type(n.type()));
+        if (s->get() == "off") return std::nullopt;
+        try {
+            rules.push_back(pipeline::parse_budget_rule(s->get()));
+        } catch (const Error& e) {
+            return fmt::format("{}: {}", key, e.what());
+        }
+        return std::nullopt;
+    };
+    if (const auto* list = value.as_array()) {
+        if (list->size() > 8) return fmt::format("{} may hold at most 8 budgets, got {}", key, list->size());
+        for (const auto& n : *list) {
+            if (auto problem = add(n)) return problem;
+        }
+    } else if (auto problem = add(value)) {
+        return problem;
+    }
+    config.budgets[static_cast<std::size_t>(p)] = std::move(rules);
+    return std::nullopt;
+}
+
 #define GROWTH_LIMIT(type, name, min, max)                                                  \
     {"limits", #name, [](const toml::node& v, Config& c) {                                  \
          return apply_limit<type, &Config::name, min, max>(v, c, #name);                    \
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 10> schema = {{
+constexpr std::array<KeySpec, 17> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -163,14 +191,23 @@ constexpr std::array<KeySpec, 10> schema = {{
     GROWTH_LIMIT(int, max_transfers_per_account, 1, 64),
     {"schedule", "zone", apply_zone},
     {"schedule", "catch_up", apply_catch_up},
+    {"budgets", "x", apply_budget<Platform::x>},
+    {"budgets", "linkedin", apply_budget<Platform::linkedin>},
+    {"budgets", "facebook", apply_budget<Platform::facebook>},
+    {"budgets", "instagram", apply_budget<Platform::instagram>},
+    {"budgets", "threads", apply_budget<Platform::threads>},
+    {"budgets", "mastodon", apply_budget<Platform::mastodon>},
+    {"budgets", "bluesky", apply_budget<Platform::bluesky>},
 }};
 #undef GROWTH_LIMIT
-constexpr std::array<std::string_view, 3> table_names = {"daemon", "limits", "schedule"};
-constexpr std::array<std::string_view, 10> dotted_names = {
+constexpr std::array<std::string_view, 4> table_names = {"daemon", "limits", "schedule", "budgets"};
+constexpr std::array<std::string_view, 17> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
     "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
-    "schedule.catch_up"};
+    "schedule.catch_up",         "budgets.x",                  "budgets.linkedin",
+    "budgets.facebook",          "budgets.instagram",          "budgets.threads",
+    "budgets.mastodon",          "budgets.bluesky"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;

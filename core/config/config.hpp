@@ -7,6 +7,8 @@
 #include <optional>
 #include <span>
 #include <string>
+
+#include "core/pipeline/budget.hpp"
 #include <string_view>
 
 namespace growth {
@@ -30,6 +32,9 @@ struct Config {
     // [schedule]
     std::string schedule_zone;  ///< IANA zone of local times without --tz; "" = the system zone
     std::int64_t catch_up_ms = 15 * 60 * 1000;  ///< how late a due post may still go out by itself
+
+    // [budgets]: each platform's posting budget per account ("100/15m", a list of them, or "off")
+    pipeline::Budgets budgets = pipeline::default_budgets();
 };
 
 /// The config spelling of a level ("debug", "info", ...). Never throws.

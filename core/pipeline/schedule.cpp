@@ -24,9 +24,28 @@ std::optional<Millis> single_int(SQLite::Database& db, const char* sql) {
     return q.getColumn(0).getInt64();
 }
 
-// Sets every part of post `id` in one of `from` (an SQL list of quoted states) to `to`.
+// Sets every part of target `target_id` in one of `from` (an SQL list of quoted states) to `to`.
 // `+state` keeps SQLite off the state index, which holds every queued part (it would walk a
-// million 'scheduled' rows per post fired); the (target_id, idx) key finds the post's few parts.
+// million 'scheduled' rows per post fired); the (target_id, idx) key finds the target's few parts.
+int move_target_parts(SQLite::Database& db, std::int64_t target_id, const char* from, const char* to,
+                      const std::string& error_kind, const std::string& message, Millis now) {
+    SQLite::Statement u(db, fmt::format("UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
+                                        "next_attempt_at = NULL, updated_at = ?4 "
+                                        "WHERE target_id = ?5 AND +state IN ({})",
+                                        from));
+    u.bind(1, to);
+    if (error_kind.empty()) {
+        u.bind(2);
+        u.bind(3);
+    } else {
+        u.bind(2, error_kind);
+        u.bind(3, message);
+    }
+    u.bind(4, static_cast<std::int64_t>(now));
+    u.bind(5, static_cast<std::int64_t>(target_id));
+    return u.exec();
+}
+
 int move_parts(SQLite::Database& db, const std::string& id, const char* from, const char* to,
                const std::string& error_kind, const std::string& message, Millis now,
                const std::set<std::int64_t>& skip_targets = {}) {
@@ -36,25 +55,13 @@ int move_parts(SQLite::Database& db, const std::string& id, const char* from, co
     std::vector<std::int64_t> ids;
     while (targets.executeStep()) ids.push_back(targets.getColumn(0).getInt64());
     for (const auto t : ids) {
-        if (skip_targets.count(t) != 0) continue;
-        SQLite::Statement u(db, fmt::format("UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
-                                            "next_attempt_at = NULL, updated_at = ?4 "
-                                            "WHERE target_id = ?5 AND +state IN ({})",
-                                            from));
-        u.bind(1, to);
-        if (error_kind.empty()) {
-            u.bind(2);
-            u.bind(3);
-        } else {
-            u.bind(2, error_kind);
-            u.bind(3, message);
-        }
-        u.bind(4, static_cast<std::int64_t>(now));
-        u.bind(5, static_cast<std::int64_t>(t));
-        changed += u.exec();
+        if (skip_targets.count(t) == 0) changed += move_target_parts(db, t, from, to, error_kind, message, now);
     }
     return changed;
 }
+
+constexpr const char* cancelable_states = "'scheduled', 'prepared', 'retry_wait', 'missed', 'needs_auth'";
+constexpr const char* canceled_message = "canceled by growthctl cancel";
 
 // The next occurrence of recurring `post` due at `due`, as a plan: the same text, options and
 // threads on the accounts that still exist, scheduled, with one occurrence fewer.
@@ -175,7 +182,7 @@ Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBit
         if (late) {
             write_summary_states(store, id, now);
         } else {
-            // `+state`: by the (post_id, account) key, not the state index (see move_parts).
+            // `+state`: by the (post_id, account) key, not the state index (see move_target_parts).
             SQLite::Statement t(store.db(), "UPDATE targets SET state = 'prepared', updated_at = ? "
                                             "WHERE post_id = ? AND +state = 'scheduled'");
             t.bind(1, static_cast<std::int64_t>(now));
@@ -196,8 +203,7 @@ Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::i
         WriteTransaction tx(store);
         stored_state(store, id);  // post_not_found first
         Cancelled out;
-        out.parts = move_parts(store.db(), id, "'scheduled', 'prepared', 'retry_wait', 'missed', 'needs_auth'",
-                               "canceled", "canceled", "canceled by growthctl cancel", now, running);
+        out.parts = move_parts(store.db(), id, cancelable_states, "canceled", "canceled", canceled_message, now, running);
         if (out.parts == 0) {
             const PostRecord post = load_post(store, id);
             bool publishing = false;
@@ -212,6 +218,12 @@ Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::i
         tx.commit();
         out.post_state = after.state;
         return out;
+    });
+}
+
+int cancel_waiting_parts(Store& store, std::int64_t target_id, Millis now) {
+    return guarded(store, [&] {
+        return move_target_parts(store.db(), target_id, cancelable_states, "canceled", "canceled", canceled_message, now);
     });
 }
 

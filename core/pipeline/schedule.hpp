@@ -63,6 +63,11 @@ struct Cancelled {
 /// naming why when nothing is left to cancel (all published, or publishing now); ("store_*").
 Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::int64_t>& running, Millis now);
 
+/// Cancels the parts of target `target_id` that wait (scheduled, prepared, retry_wait, missed,
+/// needs_auth), as cancel_post does for a target not running: a running target stops so after
+/// its current part. Returns how many became `canceled`. Throws growth::Error("store_*").
+int cancel_waiting_parts(Store& store, std::int64_t target_id, Millis now);
+
 /// Moves scheduled post `id` to `when` (due time, zone, catch-up window). Throws
 /// growth::Error("post_not_found"); ("not_scheduled") when it is no longer scheduled; ("store_*").
 void reschedule_post(Store& store, const std::string& id, const Schedule& when, Millis now);

@@ -55,6 +55,7 @@ std::span<const Migration> builtin_migrations() noexcept {
         Migration{2, "part resume facts", schema::migration_0002},
         Migration{3, "row counters", schema::migration_0003},
         Migration{4, "post list order", schema::migration_0004},
+        Migration{5, "parts by publish time", schema::migration_0005},
     };
     return builtin;
 }

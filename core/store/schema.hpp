@@ -12,5 +12,7 @@ extern const std::string_view migration_0002;
 extern const std::string_view migration_0003;
 /// The post list's index (coalesce(due_at, created_at), id).
 extern const std::string_view migration_0004;
+/// Parts by published_at, for the posting budgets.
+extern const std::string_view migration_0005;
 
 }  // namespace growth::schema

@@ -40,6 +40,16 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "list", "--state", "sch"), ["scheduled"])
         self.assertEqual(self.complete("growthctl", "schedule", "--tz", "Europe/Berl"), ["Europe/Berlin"])
 
+    def test_calendar_and_its_options(self):
+        self.assertEqual(self.complete("growthctl", "cal"), ["calendar"])
+        self.assertEqual(sorted(self.complete("growthctl", "calendar", "--m")), ["--month"])
+        self.assertIn("--ics", self.complete("growthctl", "calendar", "--"))
+        self.assertEqual(self.complete("growthctl", "calendar", "--tz", "Europe/Berl"), ["Europe/Berlin"])
+
+    def test_quota_and_its_options(self):
+        self.assertEqual(self.complete("growthctl", "quo"), ["quota"])
+        self.assertEqual(self.complete("growthctl", "quota", "--acc"), ["--account"])
+
     def test_resolve_and_its_options(self):
         self.assertEqual(self.complete("growthctl", "reso"), ["resolve"])
         self.assertEqual(self.complete("growthctl", "resolve", "ID", "--not"), ["--not-published"])

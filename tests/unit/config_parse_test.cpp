@@ -176,13 +176,15 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 10);
+    REQUIRE(keys.size() == 17);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
     CHECK(keys[7] == "limits.max_transfers_per_account");
     CHECK(keys[8] == "schedule.zone");
     CHECK(keys[9] == "schedule.catch_up");
+    CHECK(keys[10] == "budgets.x");
+    CHECK(keys[16] == "budgets.bluesky");
 }
 
 TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors") {
@@ -205,6 +207,28 @@ TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors"
     CHECK(error_of("[schedule]\ncatch_up = \"8d\"\n") == "config.toml:2:12: schedule.catch_up must be at most 7 days, got \"8d\"");
     CHECK(error_of("[schedule]\ncatch_up = \"soon\"\n").find("config.toml:2:12: schedule.catch_up: ") == 0);
     CHECK(error_of("[schedul]\nzone = \"UTC\"\n").find("did you mean") != std::string::npos);
+}
+
+TEST_CASE("config: [budgets] set, list or switch off a platform's posting budget") {
+    const Config c = parse_config("[budgets]\nmastodon = \"30/1h\"\nbluesky = [\"10/1m\", \"100/1d\"]\nx = \"off\"\n",
+                                  "config.toml");
+    const auto at = [&c](growth::Platform p) { return c.budgets[static_cast<std::size_t>(p)]; };
+    CHECK(at(growth::Platform::mastodon) == std::vector<growth::pipeline::BudgetRule>{{30, 3'600'000}});
+    CHECK(at(growth::Platform::bluesky).size() == 2);
+    CHECK(at(growth::Platform::x).empty());
+    CHECK(at(growth::Platform::threads) == growth::pipeline::default_budgets()[static_cast<std::size_t>(growth::Platform::threads)]);
+    const auto error_of = [](const std::string& text) {
+        try {
+            parse_config(text, "config.toml");
+        } catch (const growth::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(error_of("[budgets]\nmastodon = 300\n") ==
+          "config.toml:2:12: budgets.mastodon must be \"COUNT/DURATION\", a list of them, or \"off\"; got an integer");
+    CHECK(error_of("[budgets]\nx = \"100\"\n").find("config.toml:2:5: budgets.x: '100' is not a budget") == 0);
+    CHECK(error_of("[budgets]\nmastodn = \"1/1h\"\n").find("did you mean") != std::string::npos);
 }
 
 TEST_CASE("config: [limits] keys are read, range-checked and named in errors") {

@@ -166,6 +166,99 @@ TEST_CASE("publish service: while another connection holds the write lock (busy)
     CHECK(f.service.show(id)["state"] == "published");
 }
 
+TEST_CASE("publish service: an account publishes one post at a time; the next waits and goes out in turn") {
+    Fixture f;
+    const auto x = f.add_x();
+    const std::string first = f.publish(two_parts, x);
+    const std::string second = f.publish("Another post, due at the same time.", x);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.service.running() == 1);
+    CHECK(f.service.waiting() == 1);
+    // Starting the waiting one again (the scheduler, post.retry) changes nothing.
+    f.service.start_target(f.part(second, 0).target_id);
+    CHECK(f.service.waiting() == 1);
+    CHECK(f.service.busy_ids().size() == 2);
+    // The whole thread goes out before the other post: never interleaved.
+    f.transport.answer(201, tweet("1001"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.transport.held.front().request.body.find(R"("in_reply_to_tweet_id":"1001")") != std::string::npos);
+    CHECK(f.part(second, 0).state == PartState::prepared);
+    f.transport.answer(201, tweet("1002"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.service.show(first)["state"] == "published");
+    CHECK(f.transport.held.front().request.body.find("Another post") != std::string::npos);
+    CHECK(f.service.waiting() == 0);
+    f.transport.answer(201, tweet("1003"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    CHECK(f.service.show(second)["state"] == "published");
+    CHECK(f.transport.sent == 3);
+}
+
+TEST_CASE("publish service: cancel stops a thread after the part on the wire; the rest is canceled") {
+    Fixture f;
+    const std::string id = f.publish("Part one.\n---\nPart two.\n---\nPart three.", f.add_x());
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    CHECK(f.service.stop_after_current(id) == 1);
+    f.transport.answer(201, tweet("1001"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    CHECK(f.transport.sent == 1);
+    CHECK(f.part(id, 0).state == PartState::published);
+    CHECK(f.part(id, 0).remote_id == "1001");
+    CHECK(f.part(id, 1).state == PartState::canceled);
+    CHECK(f.part(id, 2).state == PartState::canceled);
+    CHECK(f.service.stop_after_current(id) == 0);
+}
+
+TEST_CASE("publish service: cancel during a short retry wait stops at once without sending again") {
+    Fixture f;
+    const std::string id = f.publish(two_parts, f.add_x());
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    f.transport.answer(429, R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})");
+    REQUIRE(f.pump_until([&] { return f.part(id, 0).state == PartState::retry_wait; }));
+    CHECK(f.service.running() == 1);  // waiting for its short retry
+    CHECK(f.service.stop_after_current(id) == 1);
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }, 1000));
+    CHECK(f.transport.sent == 1);
+    CHECK(f.part(id, 0).state == PartState::canceled);
+    CHECK(f.part(id, 1).state == PartState::canceled);
+}
+
+TEST_CASE("publish service: a thread that does not fit the account's budget waits whole in retry_wait") {
+    Fixture f;
+    pipeline::Budgets budgets;
+    budgets[static_cast<std::size_t>(Platform::x)] = {{3, 10 * 60'000}};
+    f.service.set_budgets(budgets);
+    const auto x = f.add_x();
+    const std::string first = f.publish(two_parts, x);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    f.transport.answer(201, tweet("1001"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    f.transport.answer(201, tweet("1002"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    // Two of three used: a second two-part thread does not fit, and nothing of it is sent.
+    f.clock += 60'000;
+    const std::string second = f.publish(two_parts, x);
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    CHECK(f.transport.sent == 2);
+    const auto waiting = f.part(second, 0);
+    CHECK(waiting.state == PartState::retry_wait);
+    CHECK(waiting.last_error_kind == "budget");
+    CHECK(waiting.attempts == 0);
+    // Free once the first part leaves the 10-minute window.
+    CHECK(waiting.next_attempt_at >= start_ms + 10 * 60'000);
+    CHECK(waiting.last_error.find("3 per 10 minutes (2 used)") != std::string::npos);
+    CHECK(f.part(second, 1).state == PartState::prepared);
+    // Later, it fits and goes out whole.
+    f.clock = *waiting.next_attempt_at;
+    f.service.start_target(waiting.target_id);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    f.transport.answer(201, tweet("1003"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    f.transport.answer(201, tweet("1004"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    CHECK(f.service.show(second)["state"] == "published");
+}
+
 TEST_CASE("publish service: a full disk at the last part's commit is retried until there is room") {
     Fixture f;
     test::StoreFaults faults(f.store);

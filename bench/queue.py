@@ -20,7 +20,9 @@ Each figure is printed beside its goal (issue 8) or a reference measured in the 
               status) over --idle seconds with nothing due and no client (goal 0).
 
 The fill: growthd is stopped (SIGTERM), then one SQL transaction (Python's sqlite3, synchronous=OFF)
-copies a post scheduled through the RPC into as many posts as needed, each with its target and part,
+copies a post scheduled through the RPC into as many posts as needed, each with its target and part
+(the targets spread round-robin over the accounts the lateness figures use, so per-account work
+such as the posting-budget check meets a long queue),
 due one second apart from 30 days ahead: ids in growth's format (the time-sortable Crockford base32
 of core/pipeline/post_id.cpp, from distinct created_at values), a unique UUID-shaped Mastodon
 Idempotency-Key per part, states 'scheduled'. The triggers of migration 3 keep the counters exact.
@@ -186,9 +188,10 @@ class Bench:
         return total
 
 
-def fill(db_path, sample_id, total):
+def fill(db_path, sample_id, total, accounts):
     """Copies post `sample_id` (scheduled, one target, one part) until the store holds `total`
-    scheduled posts; returns the number added."""
+    scheduled posts, their targets spread round-robin over the growth account names `accounts`;
+    returns the number added."""
     db = sqlite3.connect(db_path, isolation_level=None)
     db.execute("PRAGMA synchronous = OFF")
     have = db.execute("SELECT count(*) FROM posts WHERE state = 'scheduled'").fetchone()[0]
@@ -200,6 +203,8 @@ def fill(db_path, sample_id, total):
     alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
     # post_id.cpp: nine base32 digits of the creation time in ms, then two of randomness ("00").
     digits = " || ".join(f"substr('{alphabet}', ((c.ms >> {5 * (8 - i)}) & 31) + 1, 1)" for i in range(9))
+    ids = dict(db.execute("SELECT name, id FROM accounts"))
+    accts = ", ".join(f"({k}, {ids[name]}, '{name}')" for k, name in enumerate(accounts))
     db.execute("BEGIN")
     db.execute(f"""
         WITH RECURSIVE c(i, ms) AS (SELECT 0, {created0} UNION ALL SELECT i + 1, ms + 1 FROM c WHERE i + 1 < {add})
@@ -207,9 +212,11 @@ def fill(db_path, sample_id, total):
         SELECT {digits} || '00', s.text, 'scheduled', {far} + c.i * 1000, s.tz, s.options, c.ms, c.ms
         FROM c, (SELECT * FROM posts WHERE id = ?) s""", (sample_id,))
     db.execute(f"""
+        WITH a(k, id, name) AS (VALUES {accts})
         INSERT INTO targets (post_id, account_id, account, platform, state, options, created_at, updated_at)
-        SELECT p.id, t.account_id, t.account, t.platform, 'scheduled', t.options, p.created_at, p.created_at
-        FROM posts p, (SELECT * FROM targets WHERE post_id = ?) t WHERE p.created_at >= {created0}""",
+        SELECT p.id, a.id, a.name, t.platform, 'scheduled', t.options, p.created_at, p.created_at
+        FROM posts p, (SELECT * FROM targets WHERE post_id = ?) t, a
+        WHERE p.created_at >= {created0} AND a.k = (p.created_at - {created0}) % {len(accounts)}""",
                (sample_id,))
     db.execute(f"""
         INSERT INTO parts (target_id, idx, text, state, idempotency_key, created_at, updated_at)
@@ -297,7 +304,7 @@ def main():
         b.stop()
 
         t0 = time.perf_counter()
-        added = fill(b.db_path, sample_id, a.posts)
+        added = fill(b.db_path, sample_id, a.posts, ["fill", "solo"] + [f"burst{k}" for k in range(BURST_ACCOUNTS)])
         fill_s = time.perf_counter() - t0
         start_full = b.start()
         c = Client(b.sock)
@@ -307,7 +314,8 @@ def main():
         status_full = b.ctl_seconds("status", runs=a.runs)
         queued = a.ctl_sample + a.sample + added
         print(f"store: {queued} scheduled posts ({a.ctl_sample} via growthctl, {a.sample} via pipelined RPC, "
-              f"{added} copied with SQL while growthd was stopped, in {fill_s:.1f} s); "
+              f"{added} copied with SQL while growthd was stopped, in {fill_s:.1f} s, spread over the accounts "
+              f"fill, solo and burst0-{BURST_ACCOUNTS - 1}); "
               f"{os.path.getsize(b.db_path) / 2**20:.0f} MiB; daemon.status counts {status.get('counts')}")
         print(f"  {'figure':<56} {'measured':<28} goal / reference")
         row("daemon start (spawn -> ping answered)", f"{start_full * 1000:.0f} ms", f"first start, creating the store: {start_empty * 1000:.0f} ms")

@@ -1,6 +1,6 @@
-// The scheduler's pass (next_wakeup, due_posts, fire_post) costs the same whatever the number of
-// posts queued behind the due one: its statements find rows by index, never by scanning every
-// scheduled row. Cost is counted in SQLite virtual-machine instructions (a progress handler), so
+// The scheduler's pass (next_wakeup, due_posts, fire_post) and the posting-budget check
+// (published_since) cost the same whatever the number of posts queued behind the due one: their
+// statements find rows by index, never by scanning every scheduled row or every target of the account. Cost is counted in SQLite virtual-machine instructions (a progress handler), so
 // the test is exact and not timed. A statement that searches by the state index (millions of
 // 'scheduled' rows) instead of the post's or target's own key fails it.
 #include <doctest/doctest.h>
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/pipeline/budget.hpp"
 #include "core/pipeline/post_store.hpp"
 #include "core/pipeline/schedule.hpp"
 #include "store_test_support.hpp"
@@ -65,6 +66,7 @@ std::int64_t pass_cost(int queued) {
     REQUIRE(due_posts(*t.store, due, 100) == std::vector<std::string>{id});
     REQUIRE(fire_post(*t.store, id, due + 1, bits) == Fired::started);
     REQUIRE(next_wakeup(*t.store, due + 1) == due + day);
+    CHECK(published_since(*t.store, a.id, due - day).empty());
     sqlite3_progress_handler(t.db().getHandle(), 0, nullptr, nullptr);
     CHECK(load_post(*t.store, id).targets[0].parts[1].state == PartState::prepared);
     return steps;

@@ -29,30 +29,32 @@ Idempotency-Key per part, states 'scheduled'. The triggers of migration 3 keep t
 
 Usage: bench/queue.py [BUILD_DIR] [--posts N] [--sample N] [--solo N] [--burst N] [--idle S] [--runs N]
 
-Measured 2026-12-02, 1,000,000 queued (2 vCPUs shared with two other builds, load average 4.9-5.7,
-RelWithDebInfo build; 549 MiB store, filled in 24 s):
-  daemon start (spawn -> ping answered)       20 ms       first start, creating the store: 63 ms
-  growthctl list (first page)                 9.1 ms      2,100 posts: 13.2 ms
-  growthctl status                            6.2 ms      2,100 posts: 5.6 ms
-  schedule via growthctl                      77 posts/s  (126/s at load ~1)
-  schedule via pipelined RPC                  341 posts/s (1,887/s at load ~1)
-  idle wake-ups over 60 s                     0           goal 0
-  lateness, one post alone (n=30)             p50 7.6, p99 15.6 ms    goal p99 <= 5 ms; Python
-                                              timer p50 2.4, p99 6.9 ms (quiet machine, 1 post
-                                              queued: 3.3-3.8 ms)
-  lateness, 1,000 in one second, 10 accounts  p50 4292, p99 5578 ms   goal p50 <= 5, p99 <= 50 ms;
-                                              10 Python threads p50 221, p99 425 ms
+Measured 2026-12-02, 1,000,000 queued over 12 accounts (2 vCPUs shared with other work, load
+average 2.1; RelWithDebInfo build of main 2026-12-02 with per-account serialization and budgets;
+558 MiB store, filled in 20 s):
+  daemon start (spawn -> ping answered)       15 ms        first start, creating the store: 37 ms
+  growthctl list (first page)                 10.0 ms      2,100 posts: 9.8 ms
+  growthctl status                            5.2 ms       2,100 posts: 6.3 ms
+  schedule via growthctl                      77 posts/s   (one process per post)
+  schedule via pipelined RPC                  941 posts/s  (one fdatasync'd transaction per post)
+  idle wake-ups over 60 s                     0            goal 0
+  lateness, one post alone (n=30)             p50 4.5, p99 7.5 ms      goal p99 <= 5 ms; Python
+                                              timer p50 1.5, p99 8.7 ms (the machine's own noise)
+  lateness, 1,000 in one second, 10 accounts  p50 1860, p99 3323 ms    goal p50 <= 5, p99 <= 50 ms;
+                                              10 Python threads p50 232, p99 467 ms
 Before commit "fire_post: find a post's parts and targets by their own keys", a lone post was
 186 ms late (p50; p99 273 ms) with 1M queued: fire_post's two UPDATEs walked the state index (every
-'scheduled' row) per post fired, and a batch of 100 stalled the loop ~18 s.
-Why the burst misses its goal (strace of growthd, 300 due at once, empty store): each fire_post is
-its own write transaction with an fdatasync (synchronous=FULL), and after a full batch of 100 the
-scheduler re-arms its timer for "now", which the loop serves before the sockets the batch opened:
-all 300 posts were fired (308 fdatasyncs, 1.26 s) before the first request went out. Firing a batch
-in one transaction and letting I/O run between batches would remove that head start; after it, the
-burst is bounded by publishing throughput (about 6 ms per post here: the part's commits around its
-request) and, with per-account serialization, by 100 sequential requests per account (the Python
-reference's figure is that floor for this sandbox).
+'scheduled' row) per post fired, and a batch of 100 stalled the loop ~18 s. The budget check
+(published_since) likewise walked every target of the account until "+t.account_id".
+Why the burst misses its goal (strace of growthd, 300 due at once): each fire_post is its own
+write transaction with an fdatasync (synchronous=FULL), and after a full batch of 100 the scheduler
+re-arms its timer for "now", which the loop serves before the sockets the batch opened: all 300
+posts were fired (307 fdatasyncs) before the first request went out (1,000 posts: the earliest
+request 209 ms late). Then each post costs growthd ~3 ms (2.4 fdatasyncs per post in all), so 1,000
+go out over ~3 s, while the sandbox takes the same 1,000 creates from 10 threads in 0.47 s. Firing a
+batch in one transaction, letting I/O run between batches, and fewer commits per single-part post
+would be the levers; p50 <= 5 ms for 1,000 at once is out of reach with one request at a time per
+account (100 sequential requests per account: the reference's figure is that floor here).
 """
 
 import argparse

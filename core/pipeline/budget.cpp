@@ -120,8 +120,10 @@ BudgetMillis longest_window(const std::vector<BudgetRule>& rules) noexcept {
 
 std::vector<BudgetMillis> published_since(Store& store, std::int64_t account_id, BudgetMillis since) {
     return guarded(store, [&] {
+        // `+t.account_id`: driven by parts_by_published_at (the window's parts), not by
+        // targets_by_account, which walks every target of the account, queued ones included.
         SQLite::Statement q(store.db(), "SELECT p.published_at FROM parts p JOIN targets t ON t.id = p.target_id "
-                                        "WHERE p.published_at >= ? AND t.account_id = ? ORDER BY p.published_at");
+                                        "WHERE p.published_at >= ? AND +t.account_id = ? ORDER BY p.published_at");
         q.bind(1, static_cast<std::int64_t>(since));
         q.bind(2, static_cast<std::int64_t>(account_id));
         std::vector<BudgetMillis> out;

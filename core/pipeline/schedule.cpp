@@ -24,12 +24,14 @@ std::optional<Millis> single_int(SQLite::Database& db, const char* sql) {
     return q.getColumn(0).getInt64();
 }
 
-// Sets every part of post `id` in one of `from` (an SQL list of quoted states) to `to`.
+// Sets every part of target `target_id` in one of `from` (an SQL list of quoted states) to `to`.
+// `+state` keeps SQLite off the state index, which holds every queued part (it would walk a
+// million 'scheduled' rows per post fired); the (target_id, idx) key finds the target's few parts.
 int move_target_parts(SQLite::Database& db, std::int64_t target_id, const char* from, const char* to,
                       const std::string& error_kind, const std::string& message, Millis now) {
     SQLite::Statement u(db, fmt::format("UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
                                         "next_attempt_at = NULL, updated_at = ?4 "
-                                        "WHERE target_id = ?5 AND state IN ({})",
+                                        "WHERE target_id = ?5 AND +state IN ({})",
                                         from));
     u.bind(1, to);
     if (error_kind.empty()) {
@@ -180,8 +182,9 @@ Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBit
         if (late) {
             write_summary_states(store, id, now);
         } else {
+            // `+state`: by the (post_id, account) key, not the state index (see move_target_parts).
             SQLite::Statement t(store.db(), "UPDATE targets SET state = 'prepared', updated_at = ? "
-                                            "WHERE post_id = ? AND state = 'scheduled'");
+                                            "WHERE post_id = ? AND +state = 'scheduled'");
             t.bind(1, static_cast<std::int64_t>(now));
             t.bind(2, id);
             t.exec();

@@ -33,8 +33,10 @@ Scheduler::Scheduler(EventLoop& loop, Store& store, PublishService& publishing, 
 
 bool Scheduler::fire_due(pipeline::Millis now) {
     const auto posts = pipeline::due_posts(store_, now, batch);
-    for (const auto& id : posts) {
-        switch (pipeline::fire_post(store_, id, now, [this] { return static_cast<std::uint32_t>(random_()); })) {
+    const auto fired = pipeline::fire_posts(store_, posts, now, [this] { return static_cast<std::uint32_t>(random_()); });
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        const std::string& id = posts[i];
+        switch (fired[i]) {
             case pipeline::Fired::started: {
                 const pipeline::PostRecord post = pipeline::load_post(store_, id);
                 log(LogLevel::info, "post {}: due, publishing to {} account(s)", id, post.targets.size());

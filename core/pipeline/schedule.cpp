@@ -163,38 +163,55 @@ std::optional<Millis> next_occurrence(const PostRecord& post, Millis now) {
     }
 }
 
+namespace {
+
+// fire_post's work, inside the caller's transaction.
+Fired fire_in(Store& store, const std::string& id, Millis now, const RandomBits& random) {
+    if (stored_state(store, id) != "scheduled") return Fired::skipped;
+    const PostRecord post = load_post(store, id);
+    // The series goes on in the same transaction: a crash fires neither or both.
+    if (const auto next = next_occurrence(post, now)) {
+        if (auto plan = occurrence_plan(post, *next)) insert_post_rows(store, *plan, now, random);
+    }
+    const bool late = missed_window(due_of(post), now, catch_up_of(post));
+    if (late) {
+        move_parts(store.db(), id, "'scheduled'", "missed", "missed", missed_message(post), now);
+    } else {
+        move_parts(store.db(), id, "'scheduled'", "prepared", "", "", now);
+    }
+    // 'prepared' until the publish service writes what it becomes; missed as its parts are.
+    if (late) {
+        write_summary_states(store, id, now);
+    } else {
+        // `+state`: by the (post_id, account) key, not the state index (see move_target_parts).
+        SQLite::Statement t(store.db(), "UPDATE targets SET state = 'prepared', updated_at = ? "
+                                        "WHERE post_id = ? AND +state = 'scheduled'");
+        t.bind(1, static_cast<std::int64_t>(now));
+        t.bind(2, id);
+        t.exec();
+        SQLite::Statement p(store.db(), "UPDATE posts SET state = 'prepared', updated_at = ? WHERE id = ?");
+        p.bind(1, static_cast<std::int64_t>(now));
+        p.bind(2, id);
+        p.exec();
+    }
+    return late ? Fired::missed : Fired::started;
+}
+
+}  // namespace
+
 Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBits& random) {
+    return fire_posts(store, {id}, now, random).at(0);
+}
+
+std::vector<Fired> fire_posts(Store& store, const std::vector<std::string>& ids, Millis now, const RandomBits& random) {
+    if (ids.empty()) return {};
     return guarded(store, [&] {
         WriteTransaction tx(store);
-        if (stored_state(store, id) != "scheduled") return Fired::skipped;
-        const PostRecord post = load_post(store, id);
-        // The series goes on in the same transaction: a crash fires neither or both.
-        if (const auto next = next_occurrence(post, now)) {
-            if (auto plan = occurrence_plan(post, *next)) insert_post_rows(store, *plan, now, random);
-        }
-        const bool late = missed_window(due_of(post), now, catch_up_of(post));
-        if (late) {
-            move_parts(store.db(), id, "'scheduled'", "missed", "missed", missed_message(post), now);
-        } else {
-            move_parts(store.db(), id, "'scheduled'", "prepared", "", "", now);
-        }
-        // 'prepared' until the publish service writes what it becomes; missed as its parts are.
-        if (late) {
-            write_summary_states(store, id, now);
-        } else {
-            // `+state`: by the (post_id, account) key, not the state index (see move_target_parts).
-            SQLite::Statement t(store.db(), "UPDATE targets SET state = 'prepared', updated_at = ? "
-                                            "WHERE post_id = ? AND +state = 'scheduled'");
-            t.bind(1, static_cast<std::int64_t>(now));
-            t.bind(2, id);
-            t.exec();
-            SQLite::Statement p(store.db(), "UPDATE posts SET state = 'prepared', updated_at = ? WHERE id = ?");
-            p.bind(1, static_cast<std::int64_t>(now));
-            p.bind(2, id);
-            p.exec();
-        }
+        std::vector<Fired> out;
+        out.reserve(ids.size());
+        for (const auto& id : ids) out.push_back(fire_in(store, id, now, random));
         tx.commit();
-        return late ? Fired::missed : Fired::started;
+        return out;
     });
 }
 

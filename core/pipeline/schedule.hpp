@@ -44,6 +44,10 @@ enum class Fired {
 /// no longer scheduled. Throws growth::Error("post_not_found", "store_*").
 Fired fire_post(Store& store, const std::string& id, Millis now, const RandomBits& random);
 
+/// fire_post for each of `ids` in one transaction (one disk sync for a batch due together):
+/// all of them fire, or none. Throws as fire_post.
+std::vector<Fired> fire_posts(Store& store, const std::vector<std::string>& ids, Millis now, const RandomBits& random);
+
 /// The due time of the occurrence after `post` (options "every", "until_ms", "count"), in the
 /// post's zone, fired at `now`: the first elapse after its due time, or after the start of its
 /// catch-up window when that is later (after a long downtime the missed post stands for the

@@ -194,21 +194,13 @@ TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors"
     CHECK(c.schedule_zone == "America/New_York");
     CHECK(c.catch_up_ms == 2 * 3600 * 1000);
     CHECK(Config{}.catch_up_ms == 15 * 60 * 1000);
-    const auto error_of = [](const std::string& text) {
-        try {
-            parse_config(text, "config.toml");
-        } catch (const growth::Error& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    };
-    CHECK(error_of("[schedule]\nzone = \"Europe/Berln\"\n").find("config.toml:2:8: schedule.zone: unknown time zone") == 0);
-    CHECK(error_of("[schedule]\nzone = \"Europe/Berln\"\n").find("Europe/Berlin") != std::string::npos);
-    CHECK(error_of("[schedule]\ncatch_up = 15\n") ==
+    CHECK(error_for("[schedule]\nzone = \"Europe/Berln\"\n").find("config.toml:2:8: schedule.zone: unknown time zone") == 0);
+    CHECK(error_for("[schedule]\nzone = \"Europe/Berln\"\n").find("Europe/Berlin") != std::string::npos);
+    CHECK(error_for("[schedule]\ncatch_up = 15\n") ==
           "config.toml:2:12: schedule.catch_up must be a duration such as \"15m\", got an integer");
-    CHECK(error_of("[schedule]\ncatch_up = \"8d\"\n") == "config.toml:2:12: schedule.catch_up must be at most 7 days, got \"8d\"");
-    CHECK(error_of("[schedule]\ncatch_up = \"soon\"\n").find("config.toml:2:12: schedule.catch_up: ") == 0);
-    CHECK(error_of("[schedul]\nzone = \"UTC\"\n").find("did you mean") != std::string::npos);
+    CHECK(error_for("[schedule]\ncatch_up = \"8d\"\n") == "config.toml:2:12: schedule.catch_up must be at most 7 days, got \"8d\"");
+    CHECK(error_for("[schedule]\ncatch_up = \"soon\"\n").find("config.toml:2:12: schedule.catch_up: ") == 0);
+    CHECK(error_for("[schedul]\nzone = \"UTC\"\n").find("did you mean") != std::string::npos);
 }
 
 TEST_CASE("config: [budgets] set, list or switch off a platform's posting budget") {
@@ -219,18 +211,10 @@ TEST_CASE("config: [budgets] set, list or switch off a platform's posting budget
     CHECK(at(growth::Platform::bluesky).size() == 2);
     CHECK(at(growth::Platform::x).empty());
     CHECK(at(growth::Platform::threads) == growth::pipeline::default_budgets()[static_cast<std::size_t>(growth::Platform::threads)]);
-    const auto error_of = [](const std::string& text) {
-        try {
-            parse_config(text, "config.toml");
-        } catch (const growth::Error& e) {
-            return std::string(e.what());
-        }
-        return std::string();
-    };
-    CHECK(error_of("[budgets]\nmastodon = 300\n") ==
+    CHECK(error_for("[budgets]\nmastodon = 300\n") ==
           "config.toml:2:12: budgets.mastodon must be \"COUNT/DURATION\", a list of them, or \"off\"; got an integer");
-    CHECK(error_of("[budgets]\nx = \"100\"\n").find("config.toml:2:5: budgets.x: '100' is not a budget") == 0);
-    CHECK(error_of("[budgets]\nmastodn = \"1/1h\"\n").find("did you mean") != std::string::npos);
+    CHECK(error_for("[budgets]\nx = \"100\"\n").find("config.toml:2:5: budgets.x: '100' is not a budget") == 0);
+    CHECK(error_for("[budgets]\nmastodn = \"1/1h\"\n").find("did you mean") != std::string::npos);
 }
 
 TEST_CASE("config: [limits] keys are read, range-checked and named in errors") {

@@ -20,11 +20,6 @@ using growth::test::TempStore;
 
 namespace {
 
-std::uint32_t bits() {
-    static std::uint32_t n = 0;
-    return ++n * 2654435761U;
-}
-
 constexpr Millis due = 1806134400000;  // 2027-03-27 08:00:00 UTC
 constexpr Millis day = 86'400'000;
 
@@ -52,19 +47,19 @@ std::int64_t pass_cost(int queued) {
         for (int k = 0; k < queued; ++k) {
             s.due_at = due + day + k * 1000;
             plan.schedule = s;
-            insert_post_rows(*t.store, plan, due - day + k, bits);
+            insert_post_rows(*t.store, plan, due - day + k, test::next_bits);
         }
         tx.commit();
     }
     s.due_at = due;
     plan.schedule = s;
-    const std::string id = insert_post(*t.store, plan, due - 2 * day, bits);
+    const std::string id = insert_post(*t.store, plan, due - 2 * day, test::next_bits);
 
     std::int64_t steps = 0;
     sqlite3_progress_handler(t.db().getHandle(), 1, on_progress, &steps);
     REQUIRE(next_wakeup(*t.store, due - 1000) == due);
     REQUIRE(due_posts(*t.store, due, 100) == std::vector<std::string>{id});
-    REQUIRE(fire_post(*t.store, id, due + 1, bits) == Fired::started);
+    REQUIRE(fire_post(*t.store, id, due + 1, test::next_bits) == Fired::started);
     REQUIRE(next_wakeup(*t.store, due + 1) == due + day);
     CHECK(published_since(*t.store, a.id, due - day).empty());
     sqlite3_progress_handler(t.db().getHandle(), 0, nullptr, nullptr);

@@ -16,11 +16,6 @@ using growth::test::TempStore;
 
 namespace {
 
-std::uint32_t counter() {
-    static std::uint32_t n = 0;
-    return ++n * 2654435761U;
-}
-
 constexpr Millis minute = 60'000;
 constexpr Millis hour = 60 * minute;
 // 2027-03-27 08:00:00 UTC (09:00 in Berlin, CET), the day before clocks go forward.
@@ -47,7 +42,7 @@ std::string schedule(Store& store, const accounts::Account& a, Millis due, const
     s.every = every;
     s.count = count;
     plan.schedule = s;
-    return insert_post(store, plan, due - 10 * hour, counter);
+    return insert_post(store, plan, due - 10 * hour, test::next_bits);
 }
 
 std::string state_of(Store& store, const std::string& id) { return load_post(store, id).state; }
@@ -63,9 +58,9 @@ TEST_CASE("schedule: a post waits in scheduled, is found by its due time and fir
     CHECK(next_wakeup(*t.store, mar27_0800z - hour) == mar27_0800z);
     CHECK(due_posts(*t.store, mar27_0800z - 1, 10).empty());
     REQUIRE(due_posts(*t.store, mar27_0800z, 10) == std::vector<std::string>{id});
-    CHECK(fire_post(*t.store, id, mar27_0800z + 500, counter) == Fired::started);
+    CHECK(fire_post(*t.store, id, mar27_0800z + 500, test::next_bits) == Fired::started);
     CHECK(load_post(*t.store, id).targets[0].parts[0].state == PartState::prepared);
-    CHECK(fire_post(*t.store, id, mar27_0800z + 600, counter) == Fired::skipped);
+    CHECK(fire_post(*t.store, id, mar27_0800z + 600, test::next_bits) == Fired::skipped);
     CHECK(due_posts(*t.store, mar27_0800z + hour, 10).empty());
     CHECK_FALSE(next_wakeup(*t.store, mar27_0800z).has_value());
 }
@@ -74,9 +69,9 @@ TEST_CASE("schedule: later than the catch-up window it is missed, not sent") {
     TempStore t;
     const auto a = account(*t.store, "m");
     const std::string id = schedule(*t.store, a, mar27_0800z, "", std::nullopt, 5 * minute);
-    CHECK(fire_post(*t.store, id, mar27_0800z + 5 * minute, counter) == Fired::started);
+    CHECK(fire_post(*t.store, id, mar27_0800z + 5 * minute, test::next_bits) == Fired::started);
     const std::string late = schedule(*t.store, a, mar27_0800z, "", std::nullopt, 5 * minute);
-    CHECK(fire_post(*t.store, late, mar27_0800z + 5 * minute + 1, counter) == Fired::missed);
+    CHECK(fire_post(*t.store, late, mar27_0800z + 5 * minute + 1, test::next_bits) == Fired::missed);
     const auto post = load_post(*t.store, late);
     CHECK(post.state == "missed");
     CHECK(post.targets[0].parts[0].last_error ==
@@ -88,7 +83,7 @@ TEST_CASE("schedule: a recurring post records its next occurrence in its zone, a
     TempStore t;
     const auto a = account(*t.store, "m");
     const std::string first = schedule(*t.store, a, mar27_0800z, "*-*-* 09:00:00", 3);
-    REQUIRE(fire_post(*t.store, first, mar27_0800z, counter) == Fired::started);
+    REQUIRE(fire_post(*t.store, first, mar27_0800z, test::next_bits) == Fired::started);
     auto due = due_posts(*t.store, mar27_0800z + 48 * hour, 10);
     REQUIRE(due.size() == 1);
     const auto second = load_post(*t.store, due[0]);
@@ -99,12 +94,12 @@ TEST_CASE("schedule: a recurring post records its next occurrence in its zone, a
     CHECK(second.options["count"] == 2);
     CHECK(second.targets[0].parts[0].state == PartState::scheduled);
     CHECK(second.targets[0].parts[0].idempotency_key != load_post(*t.store, first).targets[0].parts[0].idempotency_key);
-    REQUIRE(fire_post(*t.store, second.id, *second.due_at, counter) == Fired::started);
+    REQUIRE(fire_post(*t.store, second.id, *second.due_at, test::next_bits) == Fired::started);
     due = due_posts(*t.store, mar27_0800z + 72 * hour, 10);
     REQUIRE(due.size() == 1);
     const auto third = load_post(*t.store, due[0]);
     CHECK(third.options["count"] == 1);
-    REQUIRE(fire_post(*t.store, third.id, *third.due_at, counter) == Fired::started);
+    REQUIRE(fire_post(*t.store, third.id, *third.due_at, test::next_bits) == Fired::started);
     // count 3: the series ends with the third.
     CHECK(due_posts(*t.store, mar27_0800z + 30 * 24 * hour, 10).empty());
 }
@@ -116,11 +111,11 @@ TEST_CASE("schedule: after a long downtime a recurring post is missed once and i
     // growthd comes back 10 hours late: one missed record, and the next occurrence still ahead
     // of the catch-up window's start, not nine more missed ones.
     const Millis back = mar27_0800z + 10 * hour + 5 * minute;
-    REQUIRE(fire_post(*t.store, first, back, counter) == Fired::missed);
+    REQUIRE(fire_post(*t.store, first, back, test::next_bits) == Fired::missed);
     const auto due = due_posts(*t.store, back + hour, 10);
     REQUIRE(due.size() == 1);
     CHECK(load_post(*t.store, due[0]).due_at == mar27_0800z + 10 * hour);
-    CHECK(fire_post(*t.store, due[0], back, counter) == Fired::started);
+    CHECK(fire_post(*t.store, due[0], back, test::next_bits) == Fired::started);
 }
 
 TEST_CASE("schedule: cancel and reschedule") {
@@ -137,7 +132,7 @@ TEST_CASE("schedule: cancel and reschedule") {
     const auto c = cancel_post(*t.store, id, {}, mar27_0800z);
     CHECK(c.parts == 1);
     CHECK(c.post_state == "canceled");
-    CHECK(fire_post(*t.store, id, mar27_0800z + hour, counter) == Fired::skipped);
+    CHECK(fire_post(*t.store, id, mar27_0800z + hour, test::next_bits) == Fired::skipped);
     try {
         cancel_post(*t.store, id, {}, mar27_0800z);
         FAIL("a second cancel must be refused");

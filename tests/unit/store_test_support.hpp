@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -31,5 +32,11 @@ struct TempStore {
     TempStore& operator=(const TempStore&) = delete;
     SQLite::Database& db() { return store->db(); }
 };
+
+/// Deterministic "random" bits for post ids and keys (pipeline::RandomBits) in tests.
+inline std::uint32_t next_bits() {
+    static std::uint32_t n = 0;
+    return ++n * 2654435761U;
+}
 
 }  // namespace growth::test

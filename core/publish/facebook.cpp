@@ -126,6 +126,11 @@ class Publisher final : public PartPublisher {
                 f.code = "duplicate_after_lost";
                 f.message += "; the earlier attempt was most likely published: check the Page "
                              "and resolve it";
+                if (!duplicate_) {
+                    // It may have been applied only after the feed was read: read it once more.
+                    duplicate_ = std::move(f);
+                    return read_back(duplicate_->message, r.status);
+                }
             }
             return f;
         }
@@ -183,6 +188,7 @@ class Publisher final : public PartPublisher {
             case pd::Verdict::found:
                 return published(found.id);
             case pd::Verdict::absent:
+                if (duplicate_) return *duplicate_;
                 if (resuming_) return create();
                 return pd::absent_failure(first_, part_.index > 1 ? "comment" : "post", status_);
             case pd::Verdict::unknown:
@@ -213,6 +219,9 @@ class Publisher final : public PartPublisher {
     Stage stage_ = Stage::idle;
     int status_ = 0;
     bool resuming_ = false;
+    /// Graph called the resumed re-send a duplicate: what the part ends with unless the second
+    /// read-back finds it.
+    std::optional<Failure> duplicate_;
 };
 
 class Who final : public WhoAmI {

@@ -162,11 +162,17 @@ class Publisher final : public PartPublisher {
             auto f = classify_error(r, now, "X post", account_.access_token, true);
             if (f.code == "duplicate_content" && resuming_) {
                 // The timeline did not show it, but X remembers the text: the earlier attempt
-                // most likely went through (platforms.md §1.6).
+                // most likely went through (platforms.md §1.6), perhaps only after the timeline
+                // was read (a create stalled across a restart). Read it once more; still absent,
+                // the outcome is for the person to resolve.
                 f.cls = FailureClass::ambiguous;
                 f.code = "duplicate_after_lost";
                 f.message += "; the earlier attempt was most likely published: check the "
                              "account and resolve it";
+                if (!duplicate_) {
+                    duplicate_ = std::move(f);
+                    return read_back(duplicate_->message, r.status);
+                }
             }
             return f;
         }
@@ -255,6 +261,7 @@ class Publisher final : public PartPublisher {
             case detail::Verdict::found:
                 return published(found.id);
             case detail::Verdict::absent:
+                if (duplicate_) return *duplicate_;
                 if (resuming_) return create();
                 return detail::absent_failure(first_, "post", status_);
             case detail::Verdict::unknown:
@@ -279,6 +286,9 @@ class Publisher final : public PartPublisher {
     Stage stage_ = Stage::idle;
     int status_ = 0;
     bool resuming_ = false;
+    /// X called the resumed re-send a duplicate: what the part ends with unless the second
+    /// timeline read finds it.
+    std::optional<Failure> duplicate_;
 };
 
 }  // namespace

@@ -247,9 +247,25 @@ TEST_CASE("facebook: a resumed post refused as a duplicate after the read-back i
     auto pub = make_part_publisher(account(), p);
     auto f = as_failure(run(
         *pub, response(200, R"({"data":[]})"),
-        response(400, R"({"error":{"message":"Duplicate status message","type":"OAuthException","code":506}})")));
+        response(400, R"({"error":{"message":"Duplicate status message","type":"OAuthException","code":506}})"),
+        response(200, R"({"data":[]})")));
     CHECK(f.cls == FailureClass::ambiguous);
     CHECK(f.code == "duplicate_after_lost");
+}
+
+TEST_CASE("facebook: a resumed post refused as a duplicate is read back once more and found") {
+    auto p = part(1);
+    p.resume = true;
+    auto pub = make_part_publisher(account(), p);
+    CHECK(as_send(pub->start(now())).request.method == "GET");
+    CHECK(as_send(pub->feed(response(200, R"({"data":[]})"), now())).request.method == "POST");
+    auto again = as_send(pub->feed(
+        response(400, R"({"error":{"message":"Duplicate status message","type":"OAuthException","code":506}})"),
+        now()));
+    CHECK(again.request.method == "GET");
+    const std::string listed = R"({"data":[{"id":"1234567890_777","message":")" + p.text +
+                               R"(","created_time":"2026-01-01T12:00:00+0000"}]})";
+    CHECK(as_published(pub->feed(response(200, listed), now())).remote_id == "1234567890_777");
 }
 
 TEST_CASE("facebook: a reply without the root reference is bad input") {

@@ -306,9 +306,22 @@ TEST_CASE("x: a resend refused as a duplicate after the read-back is unknown, no
     auto pub = make_part_publisher(account(), part);
     auto f = as_failure(run(
         *pub, response(200, kMe), response(200, R"({"meta":{"result_count":0}})"),
-        response(403, R"({"detail":"You are not allowed to create a Tweet with duplicate content.","title":"Forbidden","status":403})")));
+        response(403, R"({"detail":"You are not allowed to create a Tweet with duplicate content.","title":"Forbidden","status":403})"),
+        response(200, kMe), response(200, R"({"meta":{"result_count":0}})")));
     CHECK(f.cls == FailureClass::ambiguous);
     CHECK(f.code == "duplicate_after_lost");
+}
+
+TEST_CASE("x: a resend refused as a duplicate is read back once more: an attempt applied late is found") {
+    // A create stalled across a restart lands after the first read-back (test_schedule_storm saw it).
+    auto part = first_part();
+    part.resume = true;
+    auto pub = make_part_publisher(account(), part);
+    auto p = as_published(run(
+        *pub, response(200, kMe), response(200, R"({"meta":{"result_count":0}})"),
+        response(403, R"({"detail":"You are not allowed to create a Tweet with duplicate content.","title":"Forbidden","status":403})"),
+        response(200, kMe), response(200, timeline(R"({"id":"7","text":"Hello world"})"))));
+    CHECK(p.remote_id == "7");
 }
 
 TEST_CASE("x: no access token needs a login") {

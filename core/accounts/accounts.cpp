@@ -33,9 +33,9 @@ std::vector<Account> query(Store& store, const std::string& where,
                            std::optional<std::string_view> arg) {
     std::vector<Account> out;
     try {
-        SQLite::Statement q(store.db(), std::string(select_columns) + where + " ORDER BY name");
-        if (arg) q.bind(1, std::string(*arg));
-        while (q.executeStep()) out.push_back(from_row(q));
+        auto q = store.statement(std::string(select_columns) + where + " ORDER BY name");
+        if (arg) q->bind(1, std::string(*arg));
+        while (q->executeStep()) out.push_back(from_row(*q));
     } catch (const SQLite::Exception& e) {
         throw store_error_from(e, store.path().string());
     }

@@ -122,12 +122,12 @@ std::vector<BudgetMillis> published_since(Store& store, std::int64_t account_id,
     return guarded(store, [&] {
         // `+t.account_id`: driven by parts_by_published_at (the window's parts), not by
         // targets_by_account, which walks every target of the account, queued ones included.
-        SQLite::Statement q(store.db(), "SELECT p.published_at FROM parts p JOIN targets t ON t.id = p.target_id "
+        auto q = store.statement("SELECT p.published_at FROM parts p JOIN targets t ON t.id = p.target_id "
                                         "WHERE p.published_at >= ? AND +t.account_id = ? ORDER BY p.published_at");
-        q.bind(1, static_cast<std::int64_t>(since));
-        q.bind(2, static_cast<std::int64_t>(account_id));
+        q->bind(1, static_cast<std::int64_t>(since));
+        q->bind(2, static_cast<std::int64_t>(account_id));
         std::vector<BudgetMillis> out;
-        while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+        while (q->executeStep()) out.push_back(q->getColumn(0).getInt64());
         return out;
     });
 }

@@ -16,6 +16,14 @@ std::string iso_millis(Millis at) {
                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, at % 1000);
 }
 
+PostStates summary_states(const PostRecord& post, const rpc::Json& view) {
+    PostStates out{post.id, {}, view["state"].get<std::string>()};
+    for (std::size_t i = 0; i < post.targets.size(); ++i) {
+        out.targets.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
+    }
+    return out;
+}
+
 rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& running) {
     rpc::Json targets = rpc::Json::array();
     std::vector<std::string> states;

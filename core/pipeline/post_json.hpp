@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <set>
 
+#include "core/pipeline/post_store.hpp"
 #include "core/pipeline/records.hpp"
 
 namespace growth::pipeline {
@@ -17,6 +18,10 @@ namespace growth::pipeline {
 /// and "count" (occurrences left, this one included) when its series is bounded. `running` holds the ids of targets still being published.
 /// Throws std::bad_alloc.
 rpc::Json post_json(const PostRecord& post, const std::set<std::int64_t>& running = {});
+
+/// The summary states to record for `post` from its view (post_json's result). Throws
+/// std::bad_alloc.
+PostStates summary_states(const PostRecord& post, const rpc::Json& view);
 
 /// An instant in milliseconds as "YYYY-MM-DDTHH:MM:SS.mmmZ". Throws std::bad_alloc.
 std::string iso_millis(Millis at);

@@ -43,39 +43,38 @@ void bind_text_or_null(SQLite::Statement& s, int i, const std::string& v) {
     else s.bind(i, v);
 }
 
-std::vector<PartRecord> load_parts(SQLite::Database& db, std::int64_t target_id) {
-    SQLite::Statement q(db,
-                        "SELECT id, idx, text, state, idempotency_key, record_key, container_id, "
+std::vector<PartRecord> load_parts(Store& store, std::int64_t target_id) {
+    auto q = store.statement("SELECT id, idx, text, state, idempotency_key, record_key, container_id, "
                         "remote_id, remote_cid, remote_url, attempts, next_attempt_at, "
                         "first_attempt_at, last_error_kind, last_error, verify_on_retry "
                         "FROM parts WHERE target_id = ? ORDER BY idx");
-    q.bind(1, static_cast<std::int64_t>(target_id));
+    q->bind(1, static_cast<std::int64_t>(target_id));
     std::vector<PartRecord> parts;
-    while (q.executeStep()) {
+    while (q->executeStep()) {
         PartRecord p;
-        p.id = q.getColumn(0).getInt64();
+        p.id = q->getColumn(0).getInt64();
         p.target_id = target_id;
-        p.index = q.getColumn(1).getInt();
-        p.text = q.getColumn(2).getString();
-        p.state = parse_part_state(q.getColumn(3).getString()).value_or(PartState::failed);
-        p.idempotency_key = text_of(q.getColumn(4));
-        p.record_key = text_of(q.getColumn(5));
-        p.container_id = text_of(q.getColumn(6));
-        p.remote_id = text_of(q.getColumn(7));
-        p.remote_cid = text_of(q.getColumn(8));
-        p.remote_url = text_of(q.getColumn(9));
-        p.attempts = q.getColumn(10).getInt();
-        p.next_attempt_at = opt_int(q.getColumn(11));
-        p.first_attempt_at = opt_int(q.getColumn(12));
-        p.last_error_kind = text_of(q.getColumn(13));
-        p.last_error = text_of(q.getColumn(14));
-        p.verify_on_retry = q.getColumn(15).getInt() != 0;
+        p.index = q->getColumn(1).getInt();
+        p.text = q->getColumn(2).getString();
+        p.state = parse_part_state(q->getColumn(3).getString()).value_or(PartState::failed);
+        p.idempotency_key = text_of(q->getColumn(4));
+        p.record_key = text_of(q->getColumn(5));
+        p.container_id = text_of(q->getColumn(6));
+        p.remote_id = text_of(q->getColumn(7));
+        p.remote_cid = text_of(q->getColumn(8));
+        p.remote_url = text_of(q->getColumn(9));
+        p.attempts = q->getColumn(10).getInt();
+        p.next_attempt_at = opt_int(q->getColumn(11));
+        p.first_attempt_at = opt_int(q->getColumn(12));
+        p.last_error_kind = text_of(q->getColumn(13));
+        p.last_error = text_of(q->getColumn(14));
+        p.verify_on_retry = q->getColumn(15).getInt() != 0;
         parts.push_back(std::move(p));
     }
     return parts;
 }
 
-TargetRecord target_from_row(SQLite::Database& db, SQLite::Statement& q) {
+TargetRecord target_from_row(Store& store, SQLite::Statement& q) {
     TargetRecord t;
     t.id = q.getColumn(0).getInt64();
     t.post_id = q.getColumn(1).getString();
@@ -83,7 +82,7 @@ TargetRecord target_from_row(SQLite::Database& db, SQLite::Statement& q) {
     t.account = q.getColumn(3).getString();
     t.platform = publish::parse_platform(q.getColumn(4).getString()).value_or(publish::Platform::x);
     t.state = q.getColumn(5).getString();
-    t.parts = load_parts(db, t.id);
+    t.parts = load_parts(store, t.id);
     return t;
 }
 
@@ -92,9 +91,9 @@ constexpr const char* target_columns = "SELECT id, post_id, account_id, account,
 void exec_part_update(Store& store, const char* sql, const std::function<void(SQLite::Statement&)>& bind) {
     guarded(store, [&] {
         WriteTransaction tx(store);
-        SQLite::Statement s(store.db(), sql);
-        bind(s);
-        s.exec();
+        auto s = store.statement(sql);
+        bind(*s);
+        s->exec();
         tx.commit();
         return 0;
     });
@@ -117,9 +116,9 @@ std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, con
         std::string id;
         for (int attempt = 0;; ++attempt) {
             id = make_post_id(publish::Instant(std::chrono::milliseconds(now)), random());
-            SQLite::Statement exists(db, "SELECT 1 FROM posts WHERE id = ?");
-            exists.bind(1, id);
-            if (!exists.executeStep()) break;
+            auto exists = store.statement("SELECT 1 FROM posts WHERE id = ?");
+            exists->bind(1, id);
+            if (!exists->executeStep()) break;
             if (attempt > 100) throw Error("store_error", "cannot find a free post id");
         }
         rpc::Json options = rpc::Json::object();
@@ -136,38 +135,38 @@ std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, con
                 if (plan.schedule->count) options["count"] = *plan.schedule->count;
             }
         }
-        SQLite::Statement post(db, "INSERT INTO posts (id, text, state, options, due_at, tz, created_at, updated_at) "
+        auto post = store.statement("INSERT INTO posts (id, text, state, options, due_at, tz, created_at, updated_at) "
                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        post.bind(1, id);
-        post.bind(2, plan.text);
-        post.bind(3, state);
-        post.bind(4, options.dump());
-        bind_opt(post, 5, plan.schedule ? std::optional<Millis>(plan.schedule->due_at) : std::nullopt);
-        bind_text_or_null(post, 6, plan.schedule ? plan.schedule->tz : std::string());
-        post.bind(7, static_cast<std::int64_t>(now));
-        post.bind(8, static_cast<std::int64_t>(now));
-        post.exec();
+        post->bind(1, id);
+        post->bind(2, plan.text);
+        post->bind(3, state);
+        post->bind(4, options.dump());
+        bind_opt(*post, 5, plan.schedule ? std::optional<Millis>(plan.schedule->due_at) : std::nullopt);
+        bind_text_or_null(*post, 6, plan.schedule ? plan.schedule->tz : std::string());
+        post->bind(7, static_cast<std::int64_t>(now));
+        post->bind(8, static_cast<std::int64_t>(now));
+        post->exec();
         const auto clock_id = static_cast<std::uint16_t>(random() % 1024);
         for (const auto& t : plan.targets) {
-            SQLite::Statement target(db, "INSERT INTO targets (post_id, account_id, account, platform, "
+            auto target = store.statement("INSERT INTO targets (post_id, account_id, account, platform, "
                                          "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            target.bind(1, id);
-            target.bind(2, static_cast<std::int64_t>(t.account.id));
-            target.bind(3, t.account.name);
-            target.bind(4, std::string(publish::platform_name(t.account.platform)));
-            target.bind(5, state);
-            target.bind(6, static_cast<std::int64_t>(now));
-            target.bind(7, static_cast<std::int64_t>(now));
-            target.exec();
+            target->bind(1, id);
+            target->bind(2, static_cast<std::int64_t>(t.account.id));
+            target->bind(3, t.account.name);
+            target->bind(4, std::string(publish::platform_name(t.account.platform)));
+            target->bind(5, state);
+            target->bind(6, static_cast<std::int64_t>(now));
+            target->bind(7, static_cast<std::int64_t>(now));
+            target->exec();
             const std::int64_t target_id = db.getLastInsertRowid();
             int index = 1;
             for (const auto& p : t.parts) {
-                SQLite::Statement part(db, "INSERT INTO parts (target_id, idx, text, state, idempotency_key, "
+                auto part = store.statement("INSERT INTO parts (target_id, idx, text, state, idempotency_key, "
                                            "record_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-                part.bind(1, static_cast<std::int64_t>(target_id));
-                part.bind(2, index++);
-                part.bind(3, p.text);
-                part.bind(4, state);
+                part->bind(1, static_cast<std::int64_t>(target_id));
+                part->bind(2, index++);
+                part->bind(3, p.text);
+                part->bind(4, state);
                 std::string key, rkey;
                 if (t.account.platform == publish::Platform::mastodon) key = random_key(random);
                 if (t.account.platform == publish::Platform::bluesky) {
@@ -175,11 +174,11 @@ std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, con
                     // The unique index on idempotency_key spans every platform: prefix it.
                     key = "bsky:" + std::to_string(target_id) + ":" + rkey;
                 }
-                bind_text_or_null(part, 5, key);
-                bind_text_or_null(part, 6, rkey);
-                part.bind(7, static_cast<std::int64_t>(now));
-                part.bind(8, static_cast<std::int64_t>(now));
-                part.exec();
+                bind_text_or_null(*part, 5, key);
+                bind_text_or_null(*part, 6, rkey);
+                part->bind(7, static_cast<std::int64_t>(now));
+                part->bind(8, static_cast<std::int64_t>(now));
+                part->exec();
             }
         }
         return id;
@@ -188,33 +187,31 @@ std::string insert_post_rows(Store& store, const PostPlan& plan, Millis now, con
 
 PostRecord load_post(Store& store, std::string_view id) {
     return guarded(store, [&] {
-        auto& db = store.db();
-        SQLite::Statement q(db, "SELECT id, text, state, options, created_at, due_at, tz FROM posts WHERE id = ?");
-        q.bind(1, std::string(id));
-        if (!q.executeStep()) throw Error("post_not_found", "no post with id '" + std::string(id) + "'");
+        auto q = store.statement("SELECT id, text, state, options, created_at, due_at, tz FROM posts WHERE id = ?");
+        q->bind(1, std::string(id));
+        if (!q->executeStep()) throw Error("post_not_found", "no post with id '" + std::string(id) + "'");
         PostRecord post;
-        post.id = q.getColumn(0).getString();
-        post.text = q.getColumn(1).getString();
-        post.state = q.getColumn(2).getString();
-        post.options = rpc::Json::parse(q.getColumn(3).getString(), nullptr, false);
+        post.id = q->getColumn(0).getString();
+        post.text = q->getColumn(1).getString();
+        post.state = q->getColumn(2).getString();
+        post.options = rpc::Json::parse(q->getColumn(3).getString(), nullptr, false);
         if (!post.options.is_object()) post.options = rpc::Json::object();
-        post.created_at = q.getColumn(4).getInt64();
-        post.due_at = opt_int(q.getColumn(5));
-        post.tz = text_of(q.getColumn(6));
-        SQLite::Statement t(db, std::string(target_columns) + "WHERE post_id = ? ORDER BY id");
-        t.bind(1, post.id);
-        while (t.executeStep()) post.targets.push_back(target_from_row(db, t));
+        post.created_at = q->getColumn(4).getInt64();
+        post.due_at = opt_int(q->getColumn(5));
+        post.tz = text_of(q->getColumn(6));
+        auto t = store.statement(std::string(target_columns) + "WHERE post_id = ? ORDER BY id");
+        t->bind(1, post.id);
+        while (t->executeStep()) post.targets.push_back(target_from_row(store, *t));
         return post;
     });
 }
 
 TargetRecord load_target(Store& store, std::int64_t target_id) {
     return guarded(store, [&] {
-        auto& db = store.db();
-        SQLite::Statement t(db, std::string(target_columns) + "WHERE id = ?");
-        t.bind(1, static_cast<std::int64_t>(target_id));
-        if (!t.executeStep()) throw Error("post_not_found", "no target " + std::to_string(target_id));
-        return target_from_row(db, t);
+        auto t = store.statement(std::string(target_columns) + "WHERE id = ?");
+        t->bind(1, static_cast<std::int64_t>(target_id));
+        if (!t->executeStep()) throw Error("post_not_found", "no target " + std::to_string(target_id));
+        return target_from_row(store, *t);
     });
 }
 
@@ -229,29 +226,27 @@ void save_container(Store& store, std::int64_t part_id, const std::string& conta
 
 namespace {
 
-void sending_in(SQLite::Database& db, std::int64_t part_id, Millis now) {
-    SQLite::Statement s(db,
-                        "UPDATE parts SET state = 'sending', attempts = attempts + 1, "
+void sending_in(Store& store, std::int64_t part_id, Millis now) {
+    auto s = store.statement("UPDATE parts SET state = 'sending', attempts = attempts + 1, "
                         "last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), "
                         "verify_on_retry = CASE WHEN state IN ('sending', 'unknown') THEN 1 "
                         "ELSE verify_on_retry END, next_attempt_at = NULL, updated_at = ?1 WHERE id = ?2");
-    s.bind(1, static_cast<std::int64_t>(now));
-    s.bind(2, static_cast<std::int64_t>(part_id));
-    s.exec();
+    s->bind(1, static_cast<std::int64_t>(now));
+    s->bind(2, static_cast<std::int64_t>(part_id));
+    s->exec();
 }
 
-void published_in(SQLite::Database& db, std::int64_t part_id, const publish::Published& published,
+void published_in(Store& store, std::int64_t part_id, const publish::Published& published,
                   Millis now) {
-    SQLite::Statement s(db,
-                        "UPDATE parts SET state = 'published', remote_id = ?1, remote_cid = ?2, "
+    auto s = store.statement("UPDATE parts SET state = 'published', remote_id = ?1, remote_cid = ?2, "
                         "remote_url = ?3, published_at = ?4, updated_at = ?4, last_error_kind = NULL, "
                         "last_error = NULL, next_attempt_at = NULL, verify_on_retry = 0 WHERE id = ?5");
-    s.bind(1, published.remote_id.empty() ? published.ref.id : published.remote_id);
-    bind_text_or_null(s, 2, published.ref.cid);
-    bind_text_or_null(s, 3, published.url.empty() ? published.ref.url : published.url);
-    s.bind(4, static_cast<std::int64_t>(now));
-    s.bind(5, static_cast<std::int64_t>(part_id));
-    s.exec();
+    s->bind(1, published.remote_id.empty() ? published.ref.id : published.remote_id);
+    bind_text_or_null(*s, 2, published.ref.cid);
+    bind_text_or_null(*s, 3, published.url.empty() ? published.ref.url : published.url);
+    s->bind(4, static_cast<std::int64_t>(now));
+    s->bind(5, static_cast<std::int64_t>(part_id));
+    s->exec();
 }
 
 }  // namespace
@@ -269,8 +264,8 @@ void commit_progress(Store& store, const PublishedPart* published,
                      std::optional<std::int64_t> sending_part_id, Millis now) {
     guarded(store, [&] {
         WriteTransaction tx(store);
-        if (published != nullptr) published_in(store.db(), published->part_id, published->published, now);
-        if (sending_part_id) sending_in(store.db(), *sending_part_id, now);
+        if (published != nullptr) published_in(store, published->part_id, published->published, now);
+        if (sending_part_id) sending_in(store, *sending_part_id, now);
         tx.commit();
         return 0;
     });
@@ -280,19 +275,18 @@ void commit_progress_batch(Store& store, const std::vector<ProgressStep>& steps,
     guarded(store, [&] {
         WriteTransaction tx(store);
         for (const auto& step : steps) {
-            if (step.published) published_in(store.db(), step.published->part_id, step.published->published, now);
+            if (step.published) published_in(store, step.published->part_id, step.published->published, now);
             if (step.sending_part_id) {
-                sending_in(store.db(), *step.sending_part_id, now);
+                sending_in(store, *step.sending_part_id, now);
                 if (step.parent && step.root) {
-                    SQLite::Statement r(store.db(),
-                                        "UPDATE parts SET reply_parent_id = ?, reply_parent_cid = ?, "
+                    auto r = store.statement("UPDATE parts SET reply_parent_id = ?, reply_parent_cid = ?, "
                                         "reply_root_id = ?, reply_root_cid = ? WHERE id = ?");
-                    r.bind(1, step.parent->id);
-                    bind_text_or_null(r, 2, step.parent->cid);
-                    r.bind(3, step.root->id);
-                    bind_text_or_null(r, 4, step.root->cid);
-                    r.bind(5, static_cast<std::int64_t>(*step.sending_part_id));
-                    r.exec();
+                    r->bind(1, step.parent->id);
+                    bind_text_or_null(*r, 2, step.parent->cid);
+                    r->bind(3, step.root->id);
+                    bind_text_or_null(*r, 4, step.root->cid);
+                    r->bind(5, static_cast<std::int64_t>(*step.sending_part_id));
+                    r->exec();
                 }
             }
         }
@@ -369,23 +363,26 @@ void set_states(Store& store, std::int64_t target_id, const std::string& target_
     });
 }
 
-void set_post_states(Store& store, const std::string& post_id,
-                     const std::vector<std::pair<std::int64_t, std::string>>& target_states,
-                     const std::string& post_state, Millis now) {
+void set_post_states(Store& store, const std::vector<PostStates>& posts, Millis now) {
+    if (posts.empty()) return;
     guarded(store, [&] {
         WriteTransaction tx(store);
-        for (const auto& [target_id, state] : target_states) {
-            SQLite::Statement t(store.db(), "UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
-            t.bind(1, state);
-            t.bind(2, static_cast<std::int64_t>(now));
-            t.bind(3, static_cast<std::int64_t>(target_id));
-            t.exec();
+        auto t = store.statement("UPDATE targets SET state = ?, updated_at = ? WHERE id = ?");
+        auto p = store.statement("UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
+        for (const auto& post : posts) {
+            for (const auto& [target_id, state] : post.targets) {
+                t->bind(1, state);
+                t->bind(2, static_cast<std::int64_t>(now));
+                t->bind(3, static_cast<std::int64_t>(target_id));
+                t->exec();
+                t->reset();
+            }
+            p->bind(1, post.state);
+            p->bind(2, static_cast<std::int64_t>(now));
+            p->bind(3, post.post_id);
+            p->exec();
+            p->reset();
         }
-        SQLite::Statement p(store.db(), "UPDATE posts SET state = ?, updated_at = ? WHERE id = ?");
-        p.bind(1, post_state);
-        p.bind(2, static_cast<std::int64_t>(now));
-        p.bind(3, post_id);
-        p.exec();
         tx.commit();
         return 0;
     });

@@ -95,11 +95,16 @@ int mark_missed(Store& store, std::int64_t target_id, const std::string& message
 void set_states(Store& store, std::int64_t target_id, const std::string& target_state,
                 const std::string& post_id, const std::string& post_state, Millis now);
 
-/// Records every target's state and the post's, in one transaction (`target_states` by target
-/// id). Throws growth::Error("store_*").
-void set_post_states(Store& store, const std::string& post_id,
-                     const std::vector<std::pair<std::int64_t, std::string>>& target_states,
-                     const std::string& post_state, Millis now);
+/// A post's summary state and its targets' (by target id).
+struct PostStates {
+    std::string post_id;
+    std::vector<std::pair<std::int64_t, std::string>> targets;
+    std::string state;
+};
+
+/// Records the states of every post in `posts`, in one transaction (one disk sync for the posts
+/// that settled together). Throws growth::Error("store_*").
+void set_post_states(Store& store, const std::vector<PostStates>& posts, Millis now);
 
 /// Recomputes and writes every target's and the post's summary state from their parts (as a
 /// settled publish writes them: no target running), inside the caller's write transaction.

@@ -18,44 +18,44 @@ namespace growth::pipeline {
 
 namespace {
 
-std::optional<Millis> single_int(SQLite::Database& db, const char* sql) {
-    SQLite::Statement q(db, sql);
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getInt64();
+std::optional<Millis> single_int(Store& store, const char* sql) {
+    auto q = store.statement(sql);
+    if (!q->executeStep() || q->getColumn(0).isNull()) return std::nullopt;
+    return q->getColumn(0).getInt64();
 }
 
 // Sets every part of target `target_id` in one of `from` (an SQL list of quoted states) to `to`.
 // `+state` keeps SQLite off the state index, which holds every queued part (it would walk a
 // million 'scheduled' rows per post fired); the (target_id, idx) key finds the target's few parts.
-int move_target_parts(SQLite::Database& db, std::int64_t target_id, const char* from, const char* to,
+int move_target_parts(Store& store, std::int64_t target_id, const char* from, const char* to,
                       const std::string& error_kind, const std::string& message, Millis now) {
-    SQLite::Statement u(db, fmt::format("UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
+    auto u = store.statement(fmt::format("UPDATE parts SET state = ?1, last_error_kind = ?2, last_error = ?3, "
                                         "next_attempt_at = NULL, updated_at = ?4 "
                                         "WHERE target_id = ?5 AND +state IN ({})",
                                         from));
-    u.bind(1, to);
+    u->bind(1, to);
     if (error_kind.empty()) {
-        u.bind(2);
-        u.bind(3);
+        u->bind(2);
+        u->bind(3);
     } else {
-        u.bind(2, error_kind);
-        u.bind(3, message);
+        u->bind(2, error_kind);
+        u->bind(3, message);
     }
-    u.bind(4, static_cast<std::int64_t>(now));
-    u.bind(5, static_cast<std::int64_t>(target_id));
-    return u.exec();
+    u->bind(4, static_cast<std::int64_t>(now));
+    u->bind(5, static_cast<std::int64_t>(target_id));
+    return u->exec();
 }
 
-int move_parts(SQLite::Database& db, const std::string& id, const char* from, const char* to,
+int move_parts(Store& store, const std::string& id, const char* from, const char* to,
                const std::string& error_kind, const std::string& message, Millis now,
                const std::set<std::int64_t>& skip_targets = {}) {
     int changed = 0;
-    SQLite::Statement targets(db, "SELECT id FROM targets WHERE post_id = ?");
-    targets.bind(1, id);
+    auto targets = store.statement("SELECT id FROM targets WHERE post_id = ?");
+    targets->bind(1, id);
     std::vector<std::int64_t> ids;
-    while (targets.executeStep()) ids.push_back(targets.getColumn(0).getInt64());
+    while (targets->executeStep()) ids.push_back(targets->getColumn(0).getInt64());
     for (const auto t : ids) {
-        if (skip_targets.count(t) == 0) changed += move_target_parts(db, t, from, to, error_kind, message, now);
+        if (skip_targets.count(t) == 0) changed += move_target_parts(store, t, from, to, error_kind, message, now);
     }
     return changed;
 }
@@ -96,23 +96,22 @@ std::optional<PostPlan> occurrence_plan(const PostRecord& post, Millis due) {
 }
 
 std::string stored_state(Store& store, const std::string& id) {
-    SQLite::Statement q(store.db(), "SELECT state FROM posts WHERE id = ?");
-    q.bind(1, id);
-    if (!q.executeStep()) throw Error("post_not_found", "no post with id '" + id + "'");
-    return q.getColumn(0).getString();
+    auto q = store.statement("SELECT state FROM posts WHERE id = ?");
+    q->bind(1, id);
+    if (!q->executeStep()) throw Error("post_not_found", "no post with id '" + id + "'");
+    return q->getColumn(0).getString();
 }
 
 }  // namespace
 
 std::optional<Millis> next_wakeup(Store& store, Millis after) {
     return guarded(store, [&]() -> std::optional<Millis> {
-        auto& db = store.db();
         // Each MIN() is one step down its index.
-        const auto post = single_int(db, "SELECT min(due_at) FROM posts WHERE state = 'scheduled'");
-        SQLite::Statement q(db, "SELECT min(next_attempt_at) FROM parts WHERE state = 'retry_wait' AND next_attempt_at > ?");
-        q.bind(1, static_cast<std::int64_t>(after));
+        const auto post = single_int(store, "SELECT min(due_at) FROM posts WHERE state = 'scheduled'");
+        auto q = store.statement("SELECT min(next_attempt_at) FROM parts WHERE state = 'retry_wait' AND next_attempt_at > ?");
+        q->bind(1, static_cast<std::int64_t>(after));
         std::optional<Millis> retry;
-        if (q.executeStep() && !q.getColumn(0).isNull()) retry = q.getColumn(0).getInt64();
+        if (q->executeStep() && !q->getColumn(0).isNull()) retry = q->getColumn(0).getInt64();
         if (post && retry) return std::min(*post, *retry);
         return post ? post : retry;
     });
@@ -120,12 +119,12 @@ std::optional<Millis> next_wakeup(Store& store, Millis after) {
 
 std::vector<std::string> due_posts(Store& store, Millis now, int limit) {
     return guarded(store, [&] {
-        SQLite::Statement q(store.db(), "SELECT id FROM posts WHERE state = 'scheduled' AND due_at <= ? "
+        auto q = store.statement("SELECT id FROM posts WHERE state = 'scheduled' AND due_at <= ? "
                                         "ORDER BY due_at, id LIMIT ?");
-        q.bind(1, static_cast<std::int64_t>(now));
-        q.bind(2, limit);
+        q->bind(1, static_cast<std::int64_t>(now));
+        q->bind(2, limit);
         std::vector<std::string> ids;
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+        while (q->executeStep()) ids.push_back(q->getColumn(0).getString());
         return ids;
     });
 }
@@ -134,12 +133,12 @@ std::vector<std::int64_t> retry_due_targets(Store& store, Millis now, int limit)
     return guarded(store, [&] {
         // A target waits on its first unpublished part only: later parts are never in retry_wait
         // while an earlier one is not published, so every retry_wait part is that first one.
-        SQLite::Statement q(store.db(), "SELECT DISTINCT target_id FROM parts WHERE state = 'retry_wait' "
+        auto q = store.statement("SELECT DISTINCT target_id FROM parts WHERE state = 'retry_wait' "
                                         "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
-        q.bind(1, static_cast<std::int64_t>(now));
-        q.bind(2, limit);
+        q->bind(1, static_cast<std::int64_t>(now));
+        q->bind(2, limit);
         std::vector<std::int64_t> ids;
-        while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+        while (q->executeStep()) ids.push_back(q->getColumn(0).getInt64());
         return ids;
     });
 }
@@ -175,24 +174,24 @@ Fired fire_in(Store& store, const std::string& id, Millis now, const RandomBits&
     }
     const bool late = missed_window(due_of(post), now, catch_up_of(post));
     if (late) {
-        move_parts(store.db(), id, "'scheduled'", "missed", "missed", missed_message(post), now);
+        move_parts(store, id, "'scheduled'", "missed", "missed", missed_message(post), now);
     } else {
-        move_parts(store.db(), id, "'scheduled'", "prepared", "", "", now);
+        move_parts(store, id, "'scheduled'", "prepared", "", "", now);
     }
     // 'prepared' until the publish service writes what it becomes; missed as its parts are.
     if (late) {
         write_summary_states(store, id, now);
     } else {
         // `+state`: by the (post_id, account) key, not the state index (see move_target_parts).
-        SQLite::Statement t(store.db(), "UPDATE targets SET state = 'prepared', updated_at = ? "
+        auto t = store.statement("UPDATE targets SET state = 'prepared', updated_at = ? "
                                         "WHERE post_id = ? AND +state = 'scheduled'");
-        t.bind(1, static_cast<std::int64_t>(now));
-        t.bind(2, id);
-        t.exec();
-        SQLite::Statement p(store.db(), "UPDATE posts SET state = 'prepared', updated_at = ? WHERE id = ?");
-        p.bind(1, static_cast<std::int64_t>(now));
-        p.bind(2, id);
-        p.exec();
+        t->bind(1, static_cast<std::int64_t>(now));
+        t->bind(2, id);
+        t->exec();
+        auto p = store.statement("UPDATE posts SET state = 'prepared', updated_at = ? WHERE id = ?");
+        p->bind(1, static_cast<std::int64_t>(now));
+        p->bind(2, id);
+        p->exec();
     }
     return late ? Fired::missed : Fired::started;
 }
@@ -220,7 +219,7 @@ Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::i
         WriteTransaction tx(store);
         stored_state(store, id);  // post_not_found first
         Cancelled out;
-        out.parts = move_parts(store.db(), id, cancelable_states, "canceled", "canceled", canceled_message, now, running);
+        out.parts = move_parts(store, id, cancelable_states, "canceled", "canceled", canceled_message, now, running);
         if (out.parts == 0) {
             const PostRecord post = load_post(store, id);
             bool publishing = false;
@@ -240,7 +239,7 @@ Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::i
 
 int cancel_waiting_parts(Store& store, std::int64_t target_id, Millis now) {
     return guarded(store, [&] {
-        return move_target_parts(store.db(), target_id, cancelable_states, "canceled", "canceled", canceled_message, now);
+        return move_target_parts(store, target_id, cancelable_states, "canceled", "canceled", canceled_message, now);
     });
 }
 

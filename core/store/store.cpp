@@ -121,8 +121,42 @@ void Store::open() {
 }
 
 Store::Store(Store&&) noexcept = default;
-Store& Store::operator=(Store&&) noexcept = default;
+
+Store& Store::operator=(Store&& other) noexcept {
+    // The statements go before the connection they were prepared on.
+    statements_.clear();
+    path_ = std::move(other.path_);
+    db_ = std::move(other.db_);
+    statements_ = std::move(other.statements_);
+    return *this;
+}
+
 Store::~Store() = default;
+
+CachedStatement::~CachedStatement() {
+    if (owned_) return;
+    statement_->tryReset();
+    try {
+        statement_->clearBindings();
+    } catch (...) {
+        // sqlite3_clear_bindings cannot fail on a valid statement.
+    }
+    *in_use_ = false;
+}
+
+CachedStatement Store::statement(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        it = statements_.emplace(sql, Cached{std::make_unique<SQLite::Statement>(*db_, sql), false}).first;
+    }
+    if (it->second.in_use) {
+        auto owned = std::make_unique<SQLite::Statement>(*db_, sql);
+        SQLite::Statement* s = owned.get();
+        return CachedStatement(s, nullptr, std::move(owned));
+    }
+    it->second.in_use = true;
+    return CachedStatement(it->second.statement.get(), &it->second.in_use, nullptr);
+}
 
 int Store::user_version() const {
     try {

@@ -7,10 +7,32 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 namespace growth {
+
+/// A statement from Store::statement(): compiled once per store (the counter triggers are compiled
+/// into every write to the tables, so compiling is what costs), reset with its bindings cleared
+/// when this handle goes. Use it like a SQLite::Statement through -> and *.
+class CachedStatement {
+public:
+    SQLite::Statement& operator*() const noexcept { return *statement_; }
+    SQLite::Statement* operator->() const noexcept { return statement_; }
+    ~CachedStatement();
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+
+private:
+    friend class Store;
+    CachedStatement(SQLite::Statement* statement, bool* in_use, std::unique_ptr<SQLite::Statement> owned) noexcept
+        : statement_(statement), in_use_(in_use), owned_(std::move(owned)) {}
+    SQLite::Statement* statement_;
+    bool* in_use_;                               ///< the cache entry's flag (null when owned)
+    std::unique_ptr<SQLite::Statement> owned_;   ///< a one-off copy while the cached one is in use
+};
 
 /// An open growth.db with WAL, synchronous=FULL, foreign_keys=ON and a busy timeout in effect and
 /// every migration applied. Move-only.
@@ -40,6 +62,10 @@ public:
     /// The underlying connection, for the queries of later issues. Write through WriteTransaction.
     SQLite::Database& db();
 
+    /// `sql` prepared on this connection, kept for later calls (a statement already in use, as in
+    /// a nested call, is prepared afresh for this one). Throws SQLite::Exception.
+    CachedStatement statement(const std::string& sql);
+
     /// The path this store was opened at.
     const std::filesystem::path& path() const noexcept;
 
@@ -55,6 +81,12 @@ private:
 
     std::filesystem::path path_;
     std::unique_ptr<SQLite::Database> db_;
+    struct Cached {
+        std::unique_ptr<SQLite::Statement> statement;
+        bool in_use = false;
+    };
+    /// Destroyed before db_ (declared after it): every statement is finalized before the close.
+    std::unordered_map<std::string, Cached> statements_;
 };
 
 /// RAII write transaction: BEGIN IMMEDIATE on construction (takes the write lock up front so a

@@ -213,3 +213,41 @@ TEST_CASE("mark_missed turns every prepared part of a target missed, with the re
     CHECK(target.parts[1].last_error == "not sent: too late");
     CHECK(interrupted_targets(*t.store).empty());
 }
+
+TEST_CASE("the summary states of posts settled together are written in one call") {
+    TempStore t;
+    const auto m = account(*t.store, "m", publish::Platform::mastodon);
+    const auto x = account(*t.store, "x", publish::Platform::x);
+    const std::string a = insert_post(*t.store, plan_post(two_parts(), {m, x}, {}), 1'764'212'000'000, counter);
+    const std::string b = insert_post(*t.store, plan_post("Alone.", {x}, {}), 1'764'212'000'000, counter);
+    const PostRecord pa = load_post(*t.store, a);
+    const PostRecord pb = load_post(*t.store, b);
+    set_post_states(*t.store,
+                    {{a, {{pa.targets[0].id, "published"}, {pa.targets[1].id, "failed"}}, "partial"},
+                     {b, {{pb.targets[0].id, "published"}}, "published"}},
+                    1'764'212'100'000);
+    const PostRecord ra = load_post(*t.store, a);
+    const PostRecord rb = load_post(*t.store, b);
+    CHECK(ra.state == "partial");
+    CHECK(ra.targets[0].state == "published");
+    CHECK(ra.targets[1].state == "failed");
+    CHECK(rb.state == "published");
+    CHECK(rb.targets[0].state == "published");
+    // The cached statements are left reset: a second call works the same.
+    set_post_states(*t.store, {{b, {{pb.targets[0].id, "failed"}}, "failed"}}, 1'764'212'200'000);
+    CHECK(load_post(*t.store, b).state == "failed");
+}
+
+TEST_CASE("a cached statement in use is prepared afresh for a nested caller") {
+    TempStore t;
+    auto outer = t.store->statement("SELECT 1 UNION ALL SELECT 2");
+    REQUIRE(outer->executeStep());
+    {
+        auto inner = t.store->statement("SELECT 1 UNION ALL SELECT 2");
+        REQUIRE(inner->executeStep());
+        CHECK(inner->getColumn(0).getInt() == 1);
+    }
+    // The outer iteration goes on where it was.
+    REQUIRE(outer->executeStep());
+    CHECK(outer->getColumn(0).getInt() == 2);
+}

@@ -86,6 +86,7 @@ Daemon::Daemon(DaemonOptions options)
                                                                  config_.catch_up_ms});
     publishing_->on_settled([this] { reschedule(); });
     publishing_->set_budgets(config_.budgets);
+    publishing_->set_parallel_per_account(static_cast<std::size_t>(config_.max_transfers_per_account));
     events_ = std::make_unique<EventHub>([this](std::uint64_t id, const std::string& line) {
         return server_ && server_->push(id, line);
     });
@@ -267,6 +268,7 @@ void Daemon::apply(const Config& config) {
     post_services_->zone = config_.schedule_zone;
     post_services_->catch_up_ms = config_.catch_up_ms;
     publishing_->set_budgets(config_.budgets);
+    publishing_->set_parallel_per_account(static_cast<std::size_t>(config_.max_transfers_per_account));
     hooks_->set(config_.hooks);
 }
 

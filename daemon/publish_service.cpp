@@ -69,6 +69,9 @@ public:
     std::optional<std::int64_t> account_id() const noexcept { return target_.account_id; }
     const std::string& account_name() const noexcept { return target_.account; }
     publish::Platform platform() const noexcept { return target_.platform; }
+    bool single() const noexcept { return target_.parts.size() == 1; }
+    /// Parts this run passed the budget check for and has not yet recorded as published.
+    int reserved() const noexcept { return reserved_; }
 
     /// Starts the first unpublished part, or finishes when there is none.
     void next() {
@@ -107,6 +110,7 @@ public:
                 // Once per run, before its first part: the whole rest of the thread must fit.
                 budget_checked_ = true;
                 if (auto wait = over_budget()) return fail(*wait);
+                reserved_ = static_cast<int>(target_.parts.size() - index_);
             }
             machine_ = publish::make_part_publisher(*view_, pipeline::part_to_send(target_, index_, media_url_));
             marked_sending_ = false;
@@ -144,8 +148,10 @@ private:
         const auto& rules = service_.budgets_[static_cast<std::size_t>(target_.platform)];
         if (rules.empty() || !target_.account_id) return std::nullopt;
         const auto t = millis(service_.now());
-        const auto published = pipeline::published_since(service_.store_, *target_.account_id,
-                                                         t - pipeline::longest_window(rules));
+        auto published = pipeline::published_since(service_.store_, *target_.account_id,
+                                                   t - pipeline::longest_window(rules));
+        // What the account's other running targets are about to publish counts as used now.
+        published.insert(published.end(), static_cast<std::size_t>(service_.reserved_parts(*target_.account_id)), t);
         const int need = static_cast<int>(target_.parts.size() - index_);
         const auto at = pipeline::budget_free_at(rules, published, need, t);
         if (at <= t) return std::nullopt;
@@ -261,6 +267,7 @@ private:
     void try_commit() {
         service_.commit_then(*unsaved_, [self = shared_from_this()](std::exception_ptr error) {
             if (error) return self->commit_failed(error);
+            if (self->unsaved_->published && self->reserved_ > 0) --self->reserved_;
             self->unsaved_.reset();
             self->commit_failures_ = 0;
             auto then = std::move(self->unsaved_then_);
@@ -338,11 +345,15 @@ private:
             const auto t = millis(service_.now());
             std::optional<pipeline::Millis> next_at;
             publish::Failure recorded = failure;
+            const std::string too_long = state == PartState::retry_wait ? pipeline::wait_refusal(failure, t) : "";
             if (state == PartState::retry_wait && part.attempts >= pipeline::max_attempts) {
                 // Bounded: the scheduler would otherwise try a broken target forever.
                 state = PartState::failed;
                 recorded.message += fmt::format(" (gave up after {} attempts; growthctl retry {} tries again)",
                                                 part.attempts, target_.post_id);
+            } else if (!too_long.empty()) {
+                state = PartState::failed;
+                recorded.message += fmt::format(" ({}; growthctl retry {} tries again)", too_long, target_.post_id);
             } else if (state == PartState::retry_wait) {
                 next_at = pipeline::next_attempt_at(failure, part.attempts, t, service_.random_);
             }
@@ -408,6 +419,7 @@ private:
     bool budget_checked_ = false;
     int short_retries_ = 0;
     int commit_failures_ = 0;
+    int reserved_ = 0;
 };
 
 PublishService::PublishService(EventLoop& loop, Store& store, secrets::SecretStore& secrets,
@@ -434,14 +446,41 @@ void PublishService::start_target(pipeline::TargetRecord target, const std::stri
     // A part waiting for its time, or cancelled, never goes out from here.
     if (!pipeline::startable(target)) return;
     if (target.account_id) {
-        if (account_runs_.count(*target.account_id) != 0) {
-            // Its turn comes when the account's running target settles; it is read again then.
-            waiting_[*target.account_id].push_back({target_id, target.post_id});
+        const auto queue = waiting_.find(*target.account_id);
+        const bool single = target.parts.size() == 1;
+        if ((queue != waiting_.end() && !queue->second.empty()) || !may_join(*target.account_id, single)) {
+            // Its turn comes when the account's running targets let it; it is read again then.
+            waiting_[*target.account_id].push_back({target_id, target.post_id, media_url, single});
             waiting_ids_.insert(target_id);
             return;
         }
-        account_runs_.emplace(*target.account_id, target_id);
     }
+    launch(std::move(target), media_url);
+}
+
+bool PublishService::may_join(std::int64_t account_id, bool single) const {
+    const auto running = account_runs_.find(account_id);
+    if (running == account_runs_.end() || running->second.empty()) return true;
+    if (!single || running->second.size() >= parallel_per_account_) return false;
+    return std::all_of(running->second.begin(), running->second.end(), [this](std::int64_t id) {
+        const auto run = runs_.find(id);
+        return run == runs_.end() || run->second->single();
+    });
+}
+
+int PublishService::reserved_parts(std::int64_t account_id) const noexcept {
+    const auto running = account_runs_.find(account_id);
+    if (running == account_runs_.end()) return 0;
+    int n = 0;
+    for (const std::int64_t id : running->second) {
+        if (const auto run = runs_.find(id); run != runs_.end()) n += run->second->reserved();
+    }
+    return n;
+}
+
+void PublishService::launch(pipeline::TargetRecord target, const std::string& media_url) {
+    const std::int64_t target_id = target.id;
+    if (target.account_id) account_runs_[*target.account_id].insert(target_id);
     auto run = std::make_shared<TargetRun>(*this, std::move(target), media_url);
     runs_.emplace(target_id, run);
     // Start from the loop, not from inside the caller's handler.
@@ -481,40 +520,63 @@ void PublishService::finished(std::int64_t target_id, const std::string& post_id
     }
     runs_.erase(target_id);
     if (account) {
-        account_runs_.erase(*account);
+        if (const auto running = account_runs_.find(*account); running != account_runs_.end()) {
+            running->second.erase(target_id);
+            if (running->second.empty()) account_runs_.erase(running);
+        }
         start_waiting(*account);
     }
     if (runs_.empty() && on_idle_) {
         loop_.defer([this] {
-            if (on_idle_ && runs_.empty()) std::exchange(on_idle_, nullptr)();
+            if (!on_idle_ || !runs_.empty()) return;
+            settle_all();  // the states of posts settled just now are written before the stop
+            std::exchange(on_idle_, nullptr)();
         });
     }
     // Other targets of this post still going: the states are written when the last one settles
     // (a target's state is derived from its parts, which are already on disk).
     if (busy(post_id)) return;
-    // A part may now wait for a retry time: the scheduler arms for it.
-    if (on_settled_) loop_.defer([this] {
-        if (on_settled_) on_settled_();
-    });
-    // The post has settled: one read gives every state and every waiting call's answer.
+    // The post has settled: one read gives every state and every waiting call's answer; the
+    // states of the posts settled in this loop round are written together (settle_all).
     auto [first, last] = waiters_.equal_range(post_id);
-    std::vector<rpc::Responder> ready;
-    for (auto it = first; it != last; ++it) ready.push_back(it->second);
+    Settled settled;
+    for (auto it = first; it != last; ++it) settled.ready.push_back(it->second);
     waiters_.erase(first, last);
     try {
         const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
-        const rpc::Json view = pipeline::post_json(post, running_ids());
-        std::vector<std::pair<std::int64_t, std::string>> states;
-        for (std::size_t i = 0; i < post.targets.size(); ++i) {
-            states.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
-        }
-        pipeline::set_post_states(store_, post_id, states, view["state"].get<std::string>(), millis(now()));
-        if (on_event_) on_event_({{"type", "post"}, {"post", post_id}, {"state", std::string(pipeline::list_state(view["state"].get<std::string>()))}, {"due", view.value("due", rpc::Json())}});
-        for (const auto& r : ready) r.result(view);
+        settled.view = pipeline::post_json(post, running_ids());
+        settled.states = pipeline::summary_states(post, settled.view);
     } catch (...) {
         log(LogLevel::error, "post {}: cannot record its state", post_id);
-        for (const auto& r : ready) r.error(std::current_exception());
+        for (const auto& r : settled.ready) r.error(std::current_exception());
+        return;
     }
+    if (settled_.empty()) loop_.defer([this] { settle_all(); });
+    settled_.push_back(std::move(settled));
+}
+
+void PublishService::settle_all() {
+    auto settled = std::move(settled_);
+    settled_.clear();
+    std::vector<pipeline::PostStates> states;
+    for (const auto& s : settled) states.push_back(s.states);
+    std::exception_ptr error;
+    try {
+        pipeline::set_post_states(store_, states, millis(now()));
+    } catch (...) {
+        error = std::current_exception();
+        log(LogLevel::error, "cannot record the state of {} settled post(s) ({})", settled.size(), what_of(error));
+    }
+    for (const auto& s : settled) {
+        if (!error && on_event_) {
+            on_event_({{"type", "post"}, {"post", s.states.post_id}, {"state", std::string(pipeline::list_state(s.states.state))},
+                       {"due", s.view.value("due", rpc::Json())}});
+        }
+        for (const auto& r : s.ready) error ? r.error(error) : r.result(s.view);
+    }
+    // A part may now wait for a retry time: the scheduler arms for it (after the states are
+    // written, so a target it starts again is not summed up as settled afterwards).
+    if (!settled.empty() && on_settled_) on_settled_();
 }
 
 void PublishService::commit_then(pipeline::ProgressStep step,
@@ -574,12 +636,14 @@ bool PublishService::busy(const std::string& post_id) const {
 
 void PublishService::start_waiting(std::int64_t account_id) {
     auto it = waiting_.find(account_id);
-    while (it != waiting_.end() && !it->second.empty() && account_runs_.count(account_id) == 0 && !draining_) {
+    while (it != waiting_.end() && !it->second.empty() && !draining_ && may_join(account_id, it->second.front().single)) {
         const Waiting next = it->second.front();
         it->second.pop_front();
         waiting_ids_.erase(next.target_id);
         try {
-            start_target(next.target_id);
+            pipeline::TargetRecord target = pipeline::load_target(store_, next.target_id);
+            // A part waiting for its time, or cancelled meanwhile, never goes out from here.
+            if (pipeline::startable(target)) launch(std::move(target), next.media_url);
         } catch (const std::exception& e) {
             // Its parts stay as they are on disk (prepared: resumed at the next start).
             log(LogLevel::error, "post {}: cannot start its waiting target now ({})", next.post_id, e.what());
@@ -618,8 +682,12 @@ rpc::Json PublishService::show(const std::string& post_id) {
 }
 
 rpc::Json PublishService::announce(const std::string& post_id) {
-    rpc::Json view = show(post_id);
-    if (on_event_) on_event_({{"type", "post"}, {"post", post_id}, {"state", std::string(pipeline::list_state(view["state"].get<std::string>()))}, {"due", view.value("due", rpc::Json())}});
+    return announce(pipeline::load_post(store_, post_id));
+}
+
+rpc::Json PublishService::announce(const pipeline::PostRecord& post) {
+    rpc::Json view = pipeline::post_json(post, running_ids());
+    if (on_event_) on_event_({{"type", "post"}, {"post", post.id}, {"state", std::string(pipeline::list_state(view["state"].get<std::string>()))}, {"due", view.value("due", rpc::Json())}});
     return view;
 }
 
@@ -683,12 +751,7 @@ bool PublishService::recover_pass() {
         try {
             if (busy(post_id)) continue;  // its state is written when its last target settles
             const pipeline::PostRecord post = pipeline::load_post(store_, post_id);
-            const rpc::Json view = pipeline::post_json(post, {});
-            std::vector<std::pair<std::int64_t, std::string>> states;
-            for (std::size_t i = 0; i < post.targets.size(); ++i) {
-                states.emplace_back(post.targets[i].id, view["targets"][i]["state"].get<std::string>());
-            }
-            pipeline::set_post_states(store_, post_id, states, view["state"].get<std::string>(), millis(now()));
+            pipeline::set_post_states(store_, {pipeline::summary_states(post, pipeline::post_json(post, {}))}, millis(now()));
         } catch (const Error& e) {
             // The parts are marked; the summary is derived from them when shown.
             log(LogLevel::error, "post {}: cannot record its state ({})", post_id, e.what());

@@ -29,8 +29,9 @@
 namespace growth::daemon {
 
 /// Runs targets. One TargetRun per target at most; targets of different accounts run in
-/// parallel, and an account runs one target at a time (a thread is never interleaved with another
-/// post on the same account): a target whose account is busy waits, in the order started.
+/// parallel. A thread (a target of several parts) runs alone on its account, so it is never
+/// interleaved with another post; single-part targets of one account run side by side, at most
+/// parallel_per_account() at once. A target that cannot start now waits, in the order started.
 class PublishService {
 public:
     /// The wall clock the service stamps and decides with (a fixed one in tests).
@@ -67,6 +68,9 @@ public:
     /// show(), after telling the event subscribers the post's state (it was scheduled, moved,
     /// canceled or fired). Throws as show().
     rpc::Json announce(const std::string& post_id);
+
+    /// Same, for a post already read. Throws std::bad_alloc.
+    rpc::Json announce(const pipeline::PostRecord& post);
 
     /// Where state changes go (events.watch): {"type":"post","post","state","due"} and
     /// {"type":"target","post","account","platform","state"}. Throws nothing.
@@ -108,6 +112,11 @@ public:
     /// The budgets in force. Throws nothing.
     const pipeline::Budgets& budgets() const noexcept { return budgets_; }
 
+    /// How many single-part targets of one account may run at once (at least 1; the daemon uses
+    /// limits.max_transfers_per_account, so each has its transfer). Throws nothing.
+    void set_parallel_per_account(std::size_t n) noexcept { parallel_per_account_ = n == 0 ? 1 : n; }
+    std::size_t parallel_per_account() const noexcept { return parallel_per_account_; }
+
     /// Runs `f` (from the loop) whenever a post has settled: the scheduler re-arms for the retry
     /// times its parts may now have. Throws nothing.
     void on_settled(std::function<void()> f) noexcept { on_settled_ = std::move(f); }
@@ -121,9 +130,19 @@ private:
     void finished(std::int64_t target_id, const std::string& post_id, const std::string& target_state);
     /// Whether a target of `post_id` runs or waits for its account.
     bool busy(const std::string& post_id) const;
-    /// Starts the next waiting target of `account_id`, if any can start.
+    /// Starts the waiting targets of `account_id` that can start now, oldest first.
     void start_waiting(std::int64_t account_id);
+    /// Whether a target (`single`: of one part) may start beside what `account_id` runs now.
+    bool may_join(std::int64_t account_id, bool single) const;
+    /// Runs `target` now (start_target decided it may). Throws std::bad_alloc.
+    void launch(pipeline::TargetRecord target, const std::string& media_url);
+    /// Parts of `account_id` that running targets will publish (checked against its budget, not
+    /// yet recorded as published): their budget check counts them as used. Throws nothing.
+    int reserved_parts(std::int64_t account_id) const noexcept;
     void answer_waiters(const std::string& post_id);
+    /// Writes the states of the posts that settled in this loop round in one transaction, then
+    /// tells the event subscribers and answers their waiting calls.
+    void settle_all();
     /// Queues `step` for the group commit at the end of this loop round; `then` runs after it
     /// (with the error when the commit failed). Throws std::bad_alloc.
     void commit_then(pipeline::ProgressStep step, std::function<void(std::exception_ptr)> then);
@@ -136,11 +155,13 @@ private:
     Clock clock_;
     std::mt19937 random_;
     std::map<std::int64_t, std::shared_ptr<TargetRun>> runs_;
-    /// Running target by account id, and the targets waiting for each account, oldest first.
-    std::map<std::int64_t, std::int64_t> account_runs_;
+    /// Running targets by account id, and the targets waiting for each account, oldest first.
+    std::map<std::int64_t, std::set<std::int64_t>> account_runs_;
     struct Waiting {
         std::int64_t target_id;
         std::string post_id;
+        std::string media_url;
+        bool single;  ///< of one part: may run beside other single-part targets
     };
     std::map<std::int64_t, std::deque<Waiting>> waiting_;
     std::set<std::int64_t> waiting_ids_;
@@ -149,11 +170,18 @@ private:
     bool draining_ = false;
     std::function<void()> on_idle_;
     std::vector<std::function<void(std::exception_ptr)>> batch_then_;
+    struct Settled {
+        pipeline::PostStates states;
+        rpc::Json view;
+        std::vector<rpc::Responder> ready;
+    };
+    std::vector<Settled> settled_;
     std::unique_ptr<OneShotTimer> recover_timer_;
     int recover_failures_ = 0;
     std::function<void()> on_settled_;
     pipeline::Budgets budgets_;
     std::function<void(rpc::Json)> on_event_;
+    std::size_t parallel_per_account_ = 4;
 };
 
 }  // namespace growth::daemon

@@ -10,7 +10,7 @@ namespace {
 
 /// Posts fired, and targets resumed, per loop round: a thousand due in the same second go out in
 /// rounds, and clients are served between them.
-constexpr int batch = 100;
+constexpr int batch = 25;
 
 /// How long a pass the store refused (busy, full disk) waits before it is tried again.
 constexpr std::chrono::seconds store_retry{1};
@@ -42,7 +42,7 @@ bool Scheduler::fire_due(pipeline::Millis now) {
                 log(LogLevel::info, "post {}: due, publishing to {} account(s)", id, post.targets.size());
                 const std::string media_url = post.options.value("media_url", std::string());
                 for (const auto& t : post.targets) publishing_.start_target(t, media_url);
-                publishing_.announce(id);
+                publishing_.announce(post);
                 break;
             }
             case pipeline::Fired::missed:

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/pipeline/plan.hpp"
+#include "core/pipeline/post_json.hpp"
 #include "core/text/bluesky_facets.hpp"
 
 namespace growth::pipeline {
@@ -125,6 +126,14 @@ Millis next_attempt_at(const publish::Failure& failure, int attempts, Millis now
     Millis at = now + jitter(random);
     if (failure.retry_at) at = std::max(at, failure.retry_at->time_since_epoch().count());
     return at;
+}
+
+std::string wait_refusal(const publish::Failure& failure, Millis now) {
+    if (!failure.retry_at || failure.code == "budget") return {};
+    const Millis at = failure.retry_at->time_since_epoch().count();
+    if (at - now <= max_platform_wait_ms) return {};
+    return fmt::format("the platform asked to wait until {}, more than {} hours ahead", iso_millis(at),
+                       max_platform_wait_ms / 3'600'000);
 }
 
 std::string target_state(const TargetRecord& target, bool running) {

@@ -56,6 +56,16 @@ PartState state_after(publish::FailureClass cls) noexcept;
 Millis next_attempt_at(const publish::Failure& failure, int attempts, Millis now,
                        std::mt19937& random) noexcept;
 
+/// The longest a platform's reset header or Retry-After may park a part: a hostile or broken
+/// server's reset a year ahead must not hold a post silently. Beyond it the part fails. (X's
+/// 24-hour limit resets at most a day ahead; the hour more is for clock skew.)
+constexpr Millis max_platform_wait_ms = 25LL * 60 * 60 * 1000;
+
+/// Why a failure that would wait is given up instead: the platform (not a posting budget, which
+/// the person configured) asked to wait past max_platform_wait_ms from `now`. Empty when it may
+/// wait. Throws std::bad_alloc.
+std::string wait_refusal(const publish::Failure& failure, Millis now);
+
 /// A target's state: "published" when every part is, "sending" while `running`, else the state
 /// of its first unpublished part (so "missed" when the thread was not started in time).
 /// Throws std::bad_alloc.

@@ -1,4 +1,4 @@
-"""Posting budgets and one post at a time per account, end to end: a thread that does not fit the
+"""Posting budgets and threads alone on their account, end to end: a thread that does not fit the
 account's budget waits in retry_wait (nothing sent) and growthctl quota shows the standing; two
 threads due in the same second on one account go out one after the other, never interleaved;
 cancel stops a thread being published after the part on the wire.

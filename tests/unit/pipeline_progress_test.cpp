@@ -52,6 +52,18 @@ TEST_CASE("backoff doubles from 2 s with jitter and never precedes the platform'
     CHECK(next_attempt_at(f, 1, 1000, random) == 600'000);
 }
 
+TEST_CASE("a platform's wait longer than a day is refused, a posting budget's never") {
+    publish::Failure f;
+    f.cls = publish::FailureClass::rate_limited;
+    CHECK(wait_refusal(f, 0).empty());
+    f.retry_at = at_ms(max_platform_wait_ms);
+    CHECK(wait_refusal(f, 0).empty());
+    f.retry_at = at_ms(max_platform_wait_ms + 1);
+    CHECK(wait_refusal(f, 0) == "the platform asked to wait until 1970-01-02T01:00:00.001Z, more than 25 hours ahead");
+    f.code = "budget";
+    CHECK(wait_refusal(f, 0).empty());
+}
+
 TEST_CASE("a later part replies to the previous part and names the root") {
     TargetRecord t;
     t.platform = publish::Platform::x;

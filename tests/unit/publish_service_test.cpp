@@ -121,6 +121,73 @@ const char* two_parts = "First part of the thread.\n---\nSecond part of the thre
 
 }  // namespace
 
+TEST_CASE("publish service: single posts of one account go out side by side; a thread waits for them and runs alone") {
+    Fixture f;
+    f.service.set_parallel_per_account(2);
+    const auto x = f.add_x();
+    const std::string a = f.publish("Single post A.", x);
+    const std::string b = f.publish("Single post B.", x);
+    const std::string c = f.publish("Single post C.", x);
+    const std::string thread = f.publish(two_parts, x);
+    const std::string d = f.publish("Single post D.", x);
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 2; }));
+    f.pump_for(20);
+    CHECK(f.transport.held.size() == 2);  // at most two at once
+    CHECK(f.service.running() == 2);
+    CHECK(f.service.waiting() == 3);
+    auto body = [&](std::size_t i) { return f.transport.held.at(i).request.body; };
+    CHECK(body(0).find("post A") != std::string::npos);
+    CHECK(body(1).find("post B") != std::string::npos);
+    f.transport.answer(201, tweet("1001"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 2 && body(1).find("post C") != std::string::npos; }));
+    f.transport.answer(201, tweet("1002"));
+    f.transport.answer(201, tweet("1003"));
+    // The thread starts once nothing else of the account runs, and D (behind it) waits for it.
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1 && body(0).find("First part") != std::string::npos; }));
+    f.pump_for(20);
+    CHECK(f.transport.held.size() == 1);
+    CHECK(f.service.waiting() == 1);
+    f.transport.answer(201, tweet("1004"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1 && body(0).find("Second part") != std::string::npos; }));
+    CHECK(body(0).find(R"("in_reply_to_tweet_id":"1004")") != std::string::npos);
+    CHECK(f.part(d, 0).state == PartState::prepared);
+    f.transport.answer(201, tweet("1005"));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1 && body(0).find("post D") != std::string::npos; }));
+    f.transport.answer(201, tweet("1006"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    for (const auto& id : {a, b, c, thread, d}) CHECK(f.service.show(id)["state"] == "published");
+    CHECK(f.transport.sent == 6);
+}
+
+TEST_CASE("publish service: posts running side by side reserve their parts of the budget") {
+    Fixture f;
+    pipeline::Budgets budgets;
+    budgets[static_cast<std::size_t>(Platform::x)] = {{3, 10 * 60'000}};
+    f.service.set_budgets(budgets);
+    f.service.set_parallel_per_account(4);
+    const auto x = f.add_x();
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) ids.push_back(f.publish("Budget post " + std::to_string(i) + ".", x));
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 3; }));
+    f.pump_for(20);
+    // Three fit the budget of 3 (none published yet: the ones in flight count); the fourth waits.
+    CHECK(f.transport.held.size() == 3);
+    f.transport.answer(201, tweet("1001"));
+    f.transport.answer(201, tweet("1002"));
+    f.transport.answer(201, tweet("1003"));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    CHECK(f.transport.sent == 3);
+    int published = 0;
+    int waiting = 0;
+    for (const auto& id : ids) {
+        const auto p = f.part(id, 0);
+        if (p.state == PartState::published) ++published;
+        if (p.state == PartState::retry_wait && p.last_error_kind == "budget") ++waiting;
+    }
+    CHECK(published == 3);
+    CHECK(waiting == 2);
+}
+
 TEST_CASE("publish service: a group commit that fails once keeps the remote id; part 2 waits for the retry") {
     Fixture f;
     test::StoreFaults faults(f.store);
@@ -166,7 +233,7 @@ TEST_CASE("publish service: while another connection holds the write lock (busy)
     CHECK(f.service.show(id)["state"] == "published");
 }
 
-TEST_CASE("publish service: an account publishes one post at a time; the next waits and goes out in turn") {
+TEST_CASE("publish service: a thread runs alone on its account; the next post waits and goes out in turn") {
     Fixture f;
     const auto x = f.add_x();
     const std::string first = f.publish(two_parts, x);
@@ -221,6 +288,24 @@ TEST_CASE("publish service: cancel during a short retry wait stops at once witho
     CHECK(f.transport.sent == 1);
     CHECK(f.part(id, 0).state == PartState::canceled);
     CHECK(f.part(id, 1).state == PartState::canceled);
+}
+
+TEST_CASE("publish service: a rate limit that resets more than a day ahead fails the part instead of parking it") {
+    Fixture f;
+    const std::string id = f.publish("Only one part.", f.add_x());
+    REQUIRE(f.pump_until([&] { return f.transport.held.size() == 1; }));
+    http::HttpResponse r;
+    r.status = 429;
+    r.headers.add("Content-Type", "application/json");
+    // A year ahead, as a broken or hostile server may say.
+    r.headers.add("x-rate-limit-reset", std::to_string(start_ms / 1000 + 365 * 86'400));
+    r.body = R"({"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429})";
+    f.transport.answer(http::Outcome(r));
+    REQUIRE(f.pump_until([&] { return f.service.running() == 0; }));
+    const auto part = f.part(id, 0);
+    CHECK(part.state == PartState::failed);
+    CHECK_FALSE(part.next_attempt_at.has_value());
+    CHECK(part.last_error.find("more than 25 hours ahead; growthctl retry " + id + " tries again") != std::string::npos);
 }
 
 TEST_CASE("publish service: a thread that does not fit the account's budget waits whole in retry_wait") {

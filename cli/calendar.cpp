@@ -39,10 +39,6 @@ timeexpr::Seconds now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-std::string str(const rpc::Json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 /// $COLUMNS when set to a number, else the terminal's width, else 80.
 std::size_t output_width() {
     if (const char* c = std::getenv("COLUMNS"); c != nullptr && *c != '\0') {
@@ -64,12 +60,12 @@ bool reverse_video_ok() {
 
 CalendarPost post_of(const rpc::Json& p) {
     CalendarPost post;
-    post.id = str(p, "id");
-    post.state = str(p, "state");
-    post.text = str(p, "text");
-    post.due = timeexpr::parse_when(str(p, "due"), {now_seconds(), "UTC", timeexpr::Fold::none}).instant;
+    post.id = string_field(p, "id");
+    post.state = string_field(p, "state");
+    post.text = string_field(p, "text");
+    post.due = timeexpr::parse_when(string_field(p, "due"), {now_seconds(), "UTC", timeexpr::Fold::none}).instant;
     for (const auto& t : p.value("targets", rpc::Json::array())) {
-        post.targets.push_back({str(t, "account"), str(t, "platform"), str(t, "state")});
+        post.targets.push_back({string_field(t, "account"), string_field(t, "platform"), string_field(t, "state")});
     }
     return post;
 }

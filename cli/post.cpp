@@ -46,10 +46,6 @@ struct PostOptions {
     WhenOptions when;  ///< --at and its companions: scheduled instead of published now
 };
 
-std::string str(const rpc::Json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 void open_url(const std::string& url) {
     // Detached: the browser must not hold up growthctl.
     const char* argv[] = {"xdg-open", url.c_str(), nullptr};
@@ -74,10 +70,10 @@ std::string account_updates(const rpc::Json& post) {
     std::string out;
     for (const auto& t : post.value("targets", rpc::Json::array())) {
         bool auth = false;
-        for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || str(p, "state") == "needs_auth";
+        for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || string_field(p, "state") == "needs_auth";
         if (!auth) continue;
-        out += fmt::format("{}growthctl account update {} {}", out.empty() ? "" : " and ", str(t, "account"),
-                           str(t, "platform") == "bluesky" ? "--app-password-file FILE" : "--token-file FILE");
+        out += fmt::format("{}growthctl account update {} {}", out.empty() ? "" : " and ", string_field(t, "account"),
+                           string_field(t, "platform") == "bluesky" ? "--app-password-file FILE" : "--token-file FILE");
     }
     return out;
 }
@@ -88,11 +84,11 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
     else std::fputs(format_post(post).c_str(), stdout);
     const ExitCode code = exit_code_for_post(post);
     if (code == ExitCode::ok) return 0;
-    const std::string id = str(post, "id");
+    const std::string id = string_field(post, "id");
     int open_targets = 0, total = 0;
     for (const auto& t : post.value("targets", rpc::Json::array())) {
         ++total;
-        if (str(t, "state") != "published") ++open_targets;
+        if (string_field(t, "state") != "published") ++open_targets;
     }
     std::string why;
     switch (code) {
@@ -119,7 +115,7 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
 /// post.show's result. The id comes first on a terminal (stderr), then each target's progress
 /// while it goes out; Ctrl-C says that growthd goes on and how to follow it, and exits 130.
 rpc::Json wait_settled(DaemonConnection& connection, const rpc::Json& recorded) {
-    const std::string id = str(recorded, "id");
+    const std::string id = string_field(recorded, "id");
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     if (terminal) {
         const std::size_t n = recorded.value("targets", rpc::Json::array()).size();
@@ -138,7 +134,7 @@ rpc::Json wait_settled(DaemonConnection& connection, const rpc::Json& recorded) 
         } else {
             ProgressDisplay display(stderr, STDERR_FILENO);
             view = recorded;
-            while (str(view, "state") == "sending") {
+            while (string_field(view, "state") == "sending") {
                 display.draw(progress_lines(view));
                 std::this_thread::sleep_for(progress_interval);
                 view = connection.call("post.show", rpc::Json{{"id", id}});
@@ -188,7 +184,7 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
     if (o.no_wait) {
         if (json) std::printf("%s\n", result.dump().c_str());
         else std::printf("post %s is being published; growthctl show %s tells how it went\n",
-                         str(result, "id").c_str(), str(result, "id").c_str());
+                         string_field(result, "id").c_str(), string_field(result, "id").c_str());
         return 0;
     }
     const rpc::Json settled = wait_settled(*connection, result);
@@ -203,26 +199,26 @@ int run_post(const PostOptions& o, const GlobalOptions& global) {
 }  // namespace
 
 std::string format_post(const rpc::Json& post) {
-    std::string out = fmt::format("post {}: {}\n", str(post, "id"), str(post, "state"));
+    std::string out = fmt::format("post {}: {}\n", string_field(post, "id"), string_field(post, "state"));
     if (post.contains("due")) out += "  due " + describe_due(post) + "\n";
     for (const auto& t : post.value("targets", rpc::Json::array())) {
         const auto parts = t.value("parts", rpc::Json::array());
-        out += fmt::format("  {} ({}): {}, {} part{}\n", str(t, "account"), str(t, "platform"),
-                           str(t, "state"), parts.size(), parts.size() == 1 ? "" : "s");
+        out += fmt::format("  {} ({}): {}, {} part{}\n", string_field(t, "account"), string_field(t, "platform"),
+                           string_field(t, "state"), parts.size(), parts.size() == 1 ? "" : "s");
         for (const auto& p : parts) {
             const int index = p.value("index", 0);
-            const std::string state = str(p, "state");
+            const std::string state = string_field(p, "state");
             if (state == "published") {
-                out += fmt::format("    {:>2}  {}\n", index, str(p, "url").empty() ? str(p, "remote_id") : str(p, "url"));
+                out += fmt::format("    {:>2}  {}\n", index, string_field(p, "url").empty() ? string_field(p, "remote_id") : string_field(p, "url"));
                 continue;
             }
             std::string line = fmt::format("    {:>2}  {}", index, state);
             if (p.contains("error") && p["error"].is_object()) {
-                line += ": " + str(p["error"], "message");
+                line += ": " + string_field(p["error"], "message");
             }
-            if (p.contains("next_attempt_at")) line += " (next attempt after " + str(p, "next_attempt_at") + ")";
+            if (p.contains("next_attempt_at")) line += " (next attempt after " + string_field(p, "next_attempt_at") + ")";
             out += line + "\n";
-            if (p.contains("resolve")) out += "        settle it: " + str(p, "resolve") + "\n";
+            if (p.contains("resolve")) out += "        settle it: " + string_field(p, "resolve") + "\n";
         }
     }
     return out;
@@ -232,11 +228,11 @@ std::string format_dry_run(const rpc::Json& plan) {
     std::string out = "dry run: nothing is stored or sent\n";
     for (const auto& t : plan.value("targets", rpc::Json::array())) {
         const auto parts = t.value("parts", rpc::Json::array());
-        out += fmt::format("\n{} ({}): {} part{}\n", str(t, "account"), str(t, "platform"), parts.size(),
+        out += fmt::format("\n{} ({}): {} part{}\n", string_field(t, "account"), string_field(t, "platform"), parts.size(),
                            parts.size() == 1 ? "" : "s");
         for (const auto& p : parts) {
             out += fmt::format("--- part {} ({} counted)\n{}\n", p.value("index", 0),
-                               p.value("length", 0L), str(p, "text"));
+                               p.value("length", 0L), string_field(p, "text"));
         }
     }
     return out;
@@ -300,9 +296,9 @@ void add_post_commands(CLI::App& app, const GlobalOptions& global, int& exit_cod
         const bool json = global.json || r->json;
         if (r->no_wait) {
             if (json) std::printf("%s\n", started.dump().c_str());
-            else std::printf("post %s: %s; growthctl show %s tells how it went\n", str(started, "id").c_str(),
-                             str(started, "state") == "sending" ? "being published" : str(started, "state").c_str(),
-                             str(started, "id").c_str());
+            else std::printf("post %s: %s; growthctl show %s tells how it went\n", string_field(started, "id").c_str(),
+                             string_field(started, "state") == "sending" ? "being published" : string_field(started, "state").c_str(),
+                             string_field(started, "id").c_str());
             return;
         }
         exit_code = report(wait_settled(*connection, started), json, "retry");

@@ -10,15 +10,6 @@
 
 namespace growth::cli {
 
-namespace {
-
-std::string str(const rpc::Json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
-
 std::vector<std::string> progress_lines(const rpc::Json& post) {
     std::vector<std::string> out;
     const auto targets = post.find("targets");
@@ -30,15 +21,15 @@ std::vector<std::string> progress_lines(const rpc::Json& post) {
         if (parts != t.end() && parts->is_array()) {
             for (const auto& p : *parts) {
                 ++total;
-                if (str(p, "state") == "published") {
+                if (string_field(p, "state") == "published") {
                     ++done;
                 } else if (next == 0) {
                     next = p.value("index", 0);
                 }
             }
         }
-        std::string line = fmt::format("  {} ({}): {}/{} published", str(t, "account"), str(t, "platform"), done, total);
-        const std::string state = str(t, "state");
+        std::string line = fmt::format("  {} ({}): {}/{} published", string_field(t, "account"), string_field(t, "platform"), done, total);
+        const std::string state = string_field(t, "state");
         if (state == "sending" && next > 0) {
             line += fmt::format(", sending part {}", next);
         } else if (state != "published" && !state.empty()) {

@@ -21,10 +21,6 @@ namespace growth::cli {
 
 namespace {
 
-std::string str(const rpc::Json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 timeexpr::Seconds now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -83,13 +79,13 @@ int run_list(const rpc::Json& params, const GlobalOptions& global, bool json) {
         std::string targets;
         for (const auto& t : p.value("targets", rpc::Json::array())) {
             if (!targets.empty()) targets += ",";
-            targets += str(t, "account");
+            targets += string_field(t, "account");
         }
         if (targets.size() > 24) targets = targets.substr(0, 21) + "...";
-        const std::string head = fmt::format("{:<14} {:<16} {:<10} {:<24} ", str(p, "id"), local_short(str(p, "due")),
-                                             str(p, "state"), targets);
+        const std::string head = fmt::format("{:<14} {:<16} {:<10} {:<24} ", string_field(p, "id"), local_short(string_field(p, "due")),
+                                             string_field(p, "state"), targets);
         const std::size_t room = width > head.size() + 8 ? width - head.size() - 1 : 8;
-        std::printf("%s%s\n", head.c_str(), first_words(str(p, "text"), room).c_str());
+        std::printf("%s%s\n", head.c_str(), first_words(string_field(p, "text"), room).c_str());
     }
     if (result.contains("next_cursor") && result["next_cursor"].is_string()) {
         std::printf("more: growthctl list --cursor %s\n", result["next_cursor"].get<std::string>().c_str());
@@ -105,7 +101,7 @@ int run_cancel(const std::vector<std::string>& ids, const GlobalOptions& global,
         try {
             const rpc::Json result = connection->call("post.cancel", rpc::Json{{"id", id}});
             if (json) all.push_back(result);
-            else std::printf("post %s: %s\n", id.c_str(), str(result, "state").c_str());
+            else std::printf("post %s: %s\n", id.c_str(), string_field(result, "state").c_str());
         } catch (const Failure& f) {
             // Each id on its own: one that cannot be cancelled does not keep the others.
             std::fprintf(stderr, "growthctl: error: %s\n", f.what());
@@ -180,11 +176,11 @@ void add_when_options(CLI::App* sub, WhenOptions& o, bool at_required, bool recu
 }
 
 std::string describe_due(const rpc::Json& post) {
-    const std::string due = str(post, "due");
+    const std::string due = string_field(post, "due");
     if (due.empty()) return {};
     try {
         const auto when = timeexpr::parse_when(due, {now_seconds(), "UTC", timeexpr::Fold::none});
-        const std::string zone = str(post, "tz");
+        const std::string zone = string_field(post, "tz");
         return fmt::format("{}, {}", timeexpr::format_local(when.instant, timeexpr::find_zone(zone.empty() ? "UTC" : zone)),
                            timeexpr::format_utc(when.instant));
     } catch (const Error&) {
@@ -200,13 +196,13 @@ int report_scheduled(const rpc::Json& result, bool json) {
     std::string accounts;
     for (const auto& t : result.value("targets", rpc::Json::array())) {
         if (!accounts.empty()) accounts += ", ";
-        accounts += fmt::format("{} ({}, {} part{})", str(t, "account"), str(t, "platform"),
+        accounts += fmt::format("{} ({}, {} part{})", string_field(t, "account"), string_field(t, "platform"),
                                 t.value("parts", rpc::Json::array()).size(),
                                 t.value("parts", rpc::Json::array()).size() == 1 ? "" : "s");
     }
-    const std::string id = str(result, "id");
+    const std::string id = string_field(result, "id");
     std::printf("post %s scheduled for %s\n  to %s\n", id.c_str(), describe_due(result).c_str(), accounts.c_str());
-    if (result.contains("every")) std::printf("  every %s\n", str(result, "every").c_str());
+    if (result.contains("every")) std::printf("  every %s\n", string_field(result, "every").c_str());
     std::printf("growthctl show %s follows it; growthctl cancel %s cancels it\n", id.c_str(), id.c_str());
     return 0;
 }

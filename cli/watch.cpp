@@ -13,20 +13,16 @@ namespace growth::cli {
 
 namespace {
 
-std::string field(const rpc::Json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-}
-
 /// "13:05:02  post 1kdw...  published" / "13:05:02  post 1kdw...  mastodon (mastodon): published".
 std::string describe(const rpc::Json& e) {
-    const std::string at = local_time(field(e, "at"));
+    const std::string at = local_time(string_field(e, "at"));
     const std::string clock = at.size() >= 19 ? at.substr(11, 8) : at;
-    std::string line = fmt::format("{}  post {}  ", clock, field(e, "post"));
-    if (field(e, "type") == "target") {
-        line += fmt::format("{} ({}): {}", field(e, "account"), field(e, "platform"), field(e, "state"));
+    std::string line = fmt::format("{}  post {}  ", clock, string_field(e, "post"));
+    if (string_field(e, "type") == "target") {
+        line += fmt::format("{} ({}): {}", string_field(e, "account"), string_field(e, "platform"), string_field(e, "state"));
     } else {
-        line += field(e, "state");
-        if (field(e, "state") == "scheduled" && !field(e, "due").empty()) line += ", due " + local_time(field(e, "due"));
+        line += string_field(e, "state");
+        if (string_field(e, "state") == "scheduled" && !string_field(e, "due").empty()) line += ", due " + local_time(string_field(e, "due"));
     }
     return line;
 }

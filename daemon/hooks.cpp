@@ -23,10 +23,6 @@ namespace {
 constexpr std::size_t max_running = 8;
 constexpr std::chrono::seconds max_runtime{60};
 
-std::string text_of(const rpc::Json& event, const char* key) {
-    return event.contains(key) && event[key].is_string() ? event[key].get<std::string>() : std::string();
-}
-
 }  // namespace
 
 Hooks::~Hooks() {
@@ -38,11 +34,11 @@ Hooks::~Hooks() {
 
 void Hooks::on_event(const rpc::Json& event) noexcept {
     try {
-        if (commands_.empty() || text_of(event, "type") != "post") return;
-        const std::string state = text_of(event, "state");
+        if (commands_.empty() || string_field(event, "type") != "post") return;
+        const std::string state = string_field(event, "state");
         const auto command = commands_.find(state);
         if (command == commands_.end() || command->second.empty()) return;
-        const std::string post = text_of(event, "post");
+        const std::string post = string_field(event, "post");
         const std::string what = "hook on_" + state + " for post " + post;
         if (children_.size() >= max_running) {
             log(LogLevel::warning, "{} skipped: {} hooks are still running", what, children_.size());
@@ -55,7 +51,7 @@ void Hooks::on_event(const rpc::Json& event) noexcept {
         env.push_back("GROWTH_EVENT=" + event.dump());
         env.push_back("GROWTH_POST_ID=" + post);
         env.push_back("GROWTH_STATE=" + state);
-        env.push_back("GROWTH_DUE=" + text_of(event, "due"));
+        env.push_back("GROWTH_DUE=" + string_field(event, "due"));
         std::vector<char*> envp;
         for (auto& e : env) envp.push_back(e.data());
         envp.push_back(nullptr);

@@ -15,6 +15,9 @@ Measured 2026-12-02 (2 vCPUs shared with five other builds, load ~16, release bu
   owed peak 24146 (bound 25600), 1134 refused too_many_requests; transfers running 4, queued peak 12064,
   1 queued a second after the clients left; VmRSS 15.7 MiB idle, 43.4 MiB flood peak; VmHWM 46.3 MiB.
   On this loaded machine growthd admitted ~600 deferred calls/s, so 10 s did not reach the bound.
+Again later that day on a quiet machine: owed peak 25600 (the bound), 2,526,730 refused
+too_many_requests, transfers running 4, queued peak 12797 and 0 after the clients left; VmRSS
+16.3 MiB idle, 53.1 MiB flood peak, 47.8 MiB once the clients had gone.
 """
 
 import argparse

@@ -15,6 +15,10 @@ Measured 2026-12-02 (2 vCPUs shared with five other builds, load ~16, release bu
           0       0.267 ms   24.755 ms   0.02 ms    0.1 MiB
      300000       0.125 ms    4.094 ms 232.53 ms   41.5 MiB
     1000000       0.166 ms    0.230 ms 812.42 ms  140.4 MiB
+Again later that day on a quiet machine (load ~0.6, schema 5):
+          0       0.189 ms    0.680 ms   0.02 ms    0.1 MiB
+     300000       0.181 ms    0.325 ms  37.72 ms   42.3 MiB
+    1000000       0.188 ms    0.724 ms 115.75 ms  143.0 MiB
 """
 
 import argparse

@@ -45,11 +45,13 @@ bool Scheduler::fire_due(pipeline::Millis now) {
                 publishing_.announce(post);
                 break;
             }
-            case pipeline::Fired::missed:
-                publishing_.announce(id);
+            case pipeline::Fired::missed: {
+                const pipeline::PostRecord post = pipeline::load_post(store_, id);
+                publishing_.announce(post);
                 log(LogLevel::warning, "post {}: missed (due {} min ago, later than its catch-up window); "
-                    "growthctl retry {} publishes it", id, (now - pipeline::load_post(store_, id).due_at.value_or(now)) / 60'000, id);
+                    "growthctl retry {} publishes it", id, (now - post.due_at.value_or(now)) / 60'000, id);
                 break;
+            }
             case pipeline::Fired::skipped: break;
         }
     }

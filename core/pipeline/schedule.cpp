@@ -221,14 +221,9 @@ Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::i
         Cancelled out;
         out.parts = move_parts(store, id, cancelable_states, "canceled", "canceled", canceled_message, now, running);
         if (out.parts == 0) {
-            const PostRecord post = load_post(store, id);
-            bool publishing = false;
-            for (const auto& t : post.targets) publishing = publishing || running.count(t.id) != 0;
-            throw Error("not_cancelable",
-                        publishing ? fmt::format("post {} is being published now; nothing waits to be canceled "
-                                                 "(growthctl show {} follows it)", id, id)
-                                   : fmt::format("post {} is {}: nothing of it waits to go out", id,
-                                                 list_state(post.state)));
+            // (A target running now is stopped after its current part by post.cancel itself.)
+            throw Error("not_cancelable", fmt::format("post {} is {}: nothing of it waits to go out", id,
+                                                      list_state(stored_state(store, id))));
         }
         const PostRecord after = write_summary_states(store, id, now);
         tx.commit();

@@ -64,7 +64,7 @@ struct Cancelled {
 /// Cancels what of post `id` has not gone out: every part in scheduled, prepared, retry_wait,
 /// missed or needs_auth of a target not in `running` becomes `canceled`; published, sending and
 /// unknown parts stay as they are. Throws growth::Error("post_not_found"); ("not_cancelable")
-/// naming why when nothing is left to cancel (all published, or publishing now); ("store_*").
+/// naming the post's state when nothing is left to cancel; ("store_*").
 Cancelled cancel_post(Store& store, const std::string& id, const std::set<std::int64_t>& running, Millis now);
 
 /// Cancels the parts of target `target_id` that wait (scheduled, prepared, retry_wait, missed,

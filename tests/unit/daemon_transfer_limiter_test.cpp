@@ -149,9 +149,11 @@ TEST_CASE("transfer limiter: a request that waits max_wait for a slot is answere
     HeldTransport inner;
     TransferLimiter limiter(loop, inner, 1, 40ms);
     Outcomes out;
+    // Before the sends: the wait is counted from the send, and on a loaded machine (ASan in CI)
+    // time passes between the two sends and a clock read after them.
+    const auto start = std::chrono::steady_clock::now();
     limiter.send(request("stalled", "work-x"), out.recorder("stalled"));
     limiter.send(request("queued", "work-x"), out.recorder("queued"));
-    const auto start = std::chrono::steady_clock::now();
     while (out.lines.empty() && std::chrono::steady_clock::now() - start < 2s) loop.run_once(10);
     CHECK(std::chrono::steady_clock::now() - start >= 40ms);
     CHECK(joined(out.lines) ==

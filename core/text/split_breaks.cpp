@@ -132,12 +132,15 @@ std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_v
 }
 
 std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities) {
-    std::vector<Break> out{{start, start, kForced}};
     const std::string_view seg = text.substr(start, end - start);
+    std::vector<Break> out;
+    out.reserve(seg.size() / 4 + 2);  // about one break a word; growing the vector cost copies
+    out.push_back({start, start, kForced});
     std::size_t ws_start = std::string_view::npos;
     int newlines = 0;
     std::size_t prev_end = 0;          // end of the previous non-space grapheme (segment offsets)
     char32_t prev_last = 0;            // its last code point
+    bool prev_wide = false;            // wide(prev_last), looked up once per grapheme
     bool have_prev = false;
     for_each_grapheme(seg, [&](std::size_t gs, std::size_t ge) {
         std::size_t i = gs;
@@ -152,6 +155,7 @@ std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::si
             if (first == 0x2028 || first == 0x2029) ++newlines;
             return;
         }
+        const bool first_wide = wide(first);
         if (ws_start != std::string_view::npos) {
             int level = kWord;
             if (newlines >= 2) {
@@ -174,14 +178,15 @@ std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::si
             // No entity holds a space: a space always breaks.
             out.push_back({start + ws_start, start + gs, level});
             ws_start = std::string_view::npos;
-        } else if (have_prev && (wide(prev_last) || wide(first)) && !entities.inside(start + gs)) {
+        } else if (have_prev && (prev_wide || first_wide) && !entities.inside(start + gs)) {
             // Between CJK characters, or after full-width punctuation: no space needed to break.
             const int pl = punct_level(prev_last);
-            if (pl != kWord || (wide(prev_last) && wide(first)))
+            if (pl != kWord || (prev_wide && first_wide))
                 out.push_back({start + gs, start + gs, pl});
         }
         std::size_t at;
         prev_last = last_code_point(seg, ge, gs, at);
+        prev_wide = at == gs ? first_wide : wide(prev_last);  // one code point: it is `first`
         prev_end = ge;
         have_prev = true;
     });

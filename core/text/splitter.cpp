@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 #include <set>
@@ -131,6 +132,15 @@ private:
     // The measure of a word or whitespace run of the text, each distinct one measured once (a
     // measure is a function of the string alone; prose repeats its words and its spaces).
     const Acc& piece_acc(std::size_t start, std::size_t end) {
+        if (end == start + 1 && static_cast<unsigned char>(text_[start]) < 0x80) {
+            // One ASCII byte (mostly a space between words): a table, not a hash lookup.
+            const auto c = static_cast<unsigned char>(text_[start]);
+            if (!ascii_known_[c]) {
+                ascii_acc_[c] = measure_acc(text_.substr(start, 1));
+                ascii_known_[c] = true;
+            }
+            return ascii_acc_[c];
+        }
         const std::string_view piece = text_.substr(start, end - start);
         const auto [it, fresh] = pieces_.try_emplace(piece);
         if (fresh) it->second = measure_acc(piece);
@@ -154,34 +164,46 @@ private:
 
     Segment build_segment(std::size_t s, std::size_t e) {
         Segment seg;
-        auto breaks = detail::find_breaks(text_, s, e, entities_);
-        // Over-long words get grapheme-boundary breaks as a last resort.
+        const auto breaks = detail::find_breaks(text_, s, e, entities_);
+        // Over-long words get grapheme-boundary breaks as a last resort. Each word's measure is
+        // looked up once and kept for the prefix sums below.
         const Acc worst_label = opt_.numbering == Numbering::none ? Acc{}
                                 : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
+        std::vector<Acc> word_accs;  // of the word after each break but the last
+        word_accs.reserve(breaks.size());
+        seg.breaks.reserve(breaks.size());
         for (std::size_t t = 0; t + 1 < breaks.size(); ++t) {
             const std::size_t ws = breaks[t].ws_end, we = breaks[t + 1].ws_start;
-            Acc a = piece_acc(ws, we);
+            const Acc word = piece_acc(ws, we);
+            Acc a = word;
             a += worst_label;
+            seg.breaks.push_back(breaks[t]);
             if (acc_within(a, lim_)) {
-                seg.breaks.push_back(breaks[t]);
+                word_accs.push_back(word);
                 continue;
             }
-            seg.breaks.push_back(breaks[t]);
-            for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, entities_))
+            std::size_t from = ws;
+            for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, entities_)) {
+                word_accs.push_back(piece_acc(from, x));
                 seg.breaks.push_back({x, x, detail::kGrapheme});
+                from = x;
+            }
+            word_accs.push_back(piece_acc(from, we));
         }
         seg.breaks.push_back(breaks.back());
-        seg.words.assign(seg.breaks.size(), Acc{});
-        seg.spaces.assign(seg.breaks.size() + 1, Acc{});
+        seg.words.reserve(seg.breaks.size());
+        seg.spaces.reserve(seg.breaks.size() + 1);
+        seg.words.push_back(Acc{});
+        seg.spaces.push_back(Acc{});
         for (std::size_t t = 0; t < seg.breaks.size(); ++t) {
             const auto& b = seg.breaks[t];
-            seg.spaces[t + 1] = seg.spaces[t];
-            if (b.ws_end > b.ws_start) seg.spaces[t + 1] += piece_acc(b.ws_start, b.ws_end);
+            Acc sp = seg.spaces.back();
+            if (b.ws_end > b.ws_start) sp += piece_acc(b.ws_start, b.ws_end);
+            seg.spaces.push_back(sp);
             if (t + 1 < seg.breaks.size()) {
-                const std::size_t ws = b.ws_end, we = seg.breaks[t + 1].ws_start;
-                Acc w = seg.words[t];
-                w += piece_acc(ws, we);
-                seg.words[t + 1] = w;
+                Acc w = seg.words.back();
+                w += word_accs[t];
+                seg.words.push_back(w);
             }
         }
         return seg;
@@ -439,6 +461,8 @@ private:
     std::vector<Acc> label_by_digits_;
     std::set<std::pair<std::size_t, std::size_t>> bad_;
     std::unordered_map<std::string_view, Acc> pieces_;
+    std::array<Acc, 128> ascii_acc_{};  // pieces of one ASCII byte, by that byte
+    std::array<bool, 128> ascii_known_{};
     std::vector<double> block_min_;
     std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;
 };

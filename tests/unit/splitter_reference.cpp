@@ -1,0 +1,558 @@
+// A verbatim copy of core/text/splitter.cpp and of find_breaks (core/text/split_breaks.cpp) at
+// 6aacca8, only the namespace differs: the reference for tests/unit/text_splitter_same_test.cpp.
+// Do not optimise it.
+#include "splitter_reference.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "core/text/grapheme.hpp"
+#include "core/text/post_bounds.hpp"
+#include "core/text/split_breaks.hpp"
+#include "core/text/utf8.hpp"
+#include <utf8proc.h>
+
+namespace growth::text::reference {
+
+namespace {
+
+using detail::Break;
+using namespace detail;  // the break levels
+
+// Characters a line may break at (UAX #14 mandatory and space breaks); no-break spaces excluded.
+bool is_break_space(char32_t c) {
+    switch (c) {
+        case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+        case 0x1680: case 0x2028: case 0x2029: case 0x205F: case 0x3000: return true;
+        default: return c >= 0x2000 && c <= 0x200A && c != 0x2007;
+    }
+}
+
+bool closing(char32_t c) {
+    switch (c) {
+        case '"': case '\'': case ')': case ']': case '}': case 0x201D: case 0x2019: case 0xBB:
+        case 0x300D: case 0x300F: case 0xFF09: case '*': case '_': return true;
+        default: return false;
+    }
+}
+
+int punct_level(char32_t c) {
+    switch (c) {
+        case '.': case '!': case '?': case 0x2026: case 0x3002: case 0xFF01: case 0xFF1F: case 0x203C:
+        case 0x2049: case 0xFF0E: case 0x0964: case 0x061F: return kSentence;
+        case ',': case ';': case ':': case 0x2014: case 0x2013: case 0x3001: case 0xFF0C: case 0xFF1B:
+        case 0xFF1A: case 0x060C: return kClause;
+        default: return kWord;
+    }
+}
+
+char32_t last_code_point(std::string_view s, std::size_t end, std::size_t floor, std::size_t& at) {
+    std::size_t b = end - 1;
+    while (b > floor && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) --b;
+    at = b;
+    std::size_t i = b;
+    return decode_utf8(s, i);
+}
+
+bool wide(char32_t c) {
+    return c >= 0x1100 && utf8proc_charwidth(static_cast<utf8proc_int32_t>(c)) == 2 &&
+           utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->boundclass != UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+std::vector<Break> old_find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities) {
+    std::vector<Break> out{{start, start, kForced}};
+    const std::string_view seg = text.substr(start, end - start);
+    std::size_t ws_start = std::string_view::npos;
+    int newlines = 0;
+    std::size_t prev_end = 0;          // end of the previous non-space grapheme (segment offsets)
+    char32_t prev_last = 0;            // its last code point
+    bool have_prev = false;
+    for_each_grapheme(seg, [&](std::size_t gs, std::size_t ge) {
+        std::size_t i = gs;
+        const char32_t first = decode_utf8(seg, i);
+        const bool space = is_break_space(first) && (i == ge || (first == '\r' && seg[i] == '\n'));
+        if (space) {
+            if (ws_start == std::string_view::npos) {
+                ws_start = gs;
+                newlines = 0;
+            }
+            for (std::size_t k = gs; k < ge; ++k) newlines += seg[k] == '\n';
+            if (first == 0x2028 || first == 0x2029) ++newlines;
+            return;
+        }
+        if (ws_start != std::string_view::npos) {
+            int level = kWord;
+            if (newlines >= 2) {
+                level = kParagraph;
+            } else if (newlines == 1) {
+                level = kLine;
+            } else {
+                // The punctuation before the space, looking through closing quotes/brackets.
+                std::size_t e = ws_start;
+                while (e > 0) {
+                    std::size_t at;
+                    const char32_t c = last_code_point(seg, e, 0, at);
+                    if (!closing(c)) {
+                        level = punct_level(c);
+                        break;
+                    }
+                    e = at;
+                }
+            }
+            // No entity holds a space: a space always breaks.
+            out.push_back({start + ws_start, start + gs, level});
+            ws_start = std::string_view::npos;
+        } else if (have_prev && (wide(prev_last) || wide(first)) && !entities.inside(start + gs)) {
+            // Between CJK characters, or after full-width punctuation: no space needed to break.
+            const int pl = punct_level(prev_last);
+            if (pl != kWord || (wide(prev_last) && wide(first)))
+                out.push_back({start + gs, start + gs, pl});
+        }
+        std::size_t at;
+        prev_last = last_code_point(seg, ge, gs, at);
+        prev_end = ge;
+        have_prev = true;
+    });
+    (void)prev_end;
+    out.push_back({end, end, kForced});
+    return out;
+}
+
+
+// Measures add up across breaks (whitespace separates what each platform counts), so a part's
+// size is estimated from prefix sums and then confirmed by measuring the real part text.
+struct Acc {
+    long length = 0, bytes = 0, hashtags = 0, mentions = 0, links = 0;
+    Acc& operator+=(const Acc& o) {
+        length += o.length;
+        bytes += o.bytes;
+        hashtags += o.hashtags;
+        mentions += o.mentions;
+        links += o.links;
+        return *this;
+    }
+    friend Acc operator-(Acc a, const Acc& b) {
+        a.length -= b.length;
+        a.bytes -= b.bytes;
+        a.hashtags -= b.hashtags;
+        a.mentions -= b.mentions;
+        a.links -= b.links;
+        return a;
+    }
+};
+
+Acc to_acc(const Measure& m) { return {m.length, m.bytes, m.hashtags, m.mentions, m.links}; }
+
+bool acc_within(const Acc& a, const Limits& l) {
+    return a.length > 0 && (!l.length || a.length <= l.length) && (!l.bytes || a.bytes <= l.bytes) &&
+           (!l.hashtags || a.hashtags <= l.hashtags) && (!l.mentions || a.mentions <= l.mentions) &&
+           (!l.links || a.links <= l.links);
+}
+
+int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+        n /= 10;
+        ++d;
+    }
+    return d;
+}
+
+int break_penalty(int level) {
+    switch (level) {
+        case detail::kForced: return 0;
+        case detail::kParagraph: return 0;
+        case detail::kLine: return 10;
+        case detail::kSentence: return 20;
+        case detail::kClause: return 60;
+        case detail::kWord: return 120;
+        default: return 600;
+    }
+}
+
+std::string describe_limits(Platform p, const Limits& l) {
+    std::string s = fmt::format("{} allows {}", platform_name(p), l.length);
+    if (p == Platform::bluesky) s += fmt::format(" graphemes and {} bytes", l.bytes);
+    s += " per part";
+    return s;
+}
+
+class Splitter {
+public:
+    Splitter(Platform p, std::string_view text, const SplitOptions& o)
+        : p_(p), text_(text), opt_(o), lim_(limits(p, o.rules)) {}
+
+    std::vector<Part> run() {
+        const auto segments = detail::explicit_segments(text_);
+        if (segments.empty()) throw Error("bad_input", "the text is empty");
+        // A text that fits whole in one part is not split or numbered.
+        if (segments.size() == 1) {
+            const auto [s, e] = segments[0];
+            const auto body = text_.substr(s, e - s);
+            const Measure m = measure(p_, body);
+            if (within(m, lim_)) return {Part{std::string(body), s, e, {}, m}};
+        }
+        for (const auto& [s, e] : segments) segs_.push_back(build_segment(s, e));
+        // Find n such that splitting with labels "k/n" gives n parts. Label widths depend on the
+        // digits of n only, so try 1, 2, 3... digits.
+        int n = 0;
+        if (opt_.numbering == Numbering::none) {
+            n = greedy_total(0);
+        } else {
+            for (int d = digits(greedy_total(0)); d <= 9; ++d) {
+                int proxy = 1;
+                for (int i = 1; i < d; ++i) proxy *= 10;
+                const int m = greedy_total(std::max(proxy, 2));
+                if (digits(m) <= d) {
+                    n = m;
+                    break;
+                }
+            }
+            // Wider labels never give fewer parts, so the first d whose count has at most d
+            // digits has exactly d digits, and that count is consistent with its own labels.
+        }
+        // Refused before the balancing, the costly half: a too-long thread costs one greedy pass.
+        if (opt_.max_parts > 0 && n > opt_.max_parts) throw too_many_parts(static_cast<std::size_t>(n), opt_.max_parts);
+        return layout(n);
+    }
+
+private:
+    struct Segment {
+        std::vector<Break> breaks;
+        std::vector<Acc> words;  // prefix sums of word measures, size breaks.size()
+        std::vector<Acc> spaces; // prefix sums of whitespace measures
+        std::vector<std::size_t> greedy_ends;  // from the last greedy run
+    };
+
+    Acc measure_acc(std::string_view s) const { return to_acc(measure(p_, s)); }
+
+    // The measure of a word or whitespace run of the text, each distinct one measured once (a
+    // measure is a function of the string alone; prose repeats its words and its spaces).
+    const Acc& piece_acc(std::size_t start, std::size_t end) {
+        const std::string_view piece = text_.substr(start, end - start);
+        const auto [it, fresh] = pieces_.try_emplace(piece);
+        if (fresh) it->second = measure_acc(piece);
+        return it->second;
+    }
+
+    // The label's measure for part k of n, from a table filled per n (labels of the same digit
+    // widths measure the same, so the table is indexed by the digits of k).
+    const Acc& label_acc(int k, int n) {
+        if (n != label_n_) {
+            label_n_ = n;
+            label_by_digits_.assign(11, Acc{});
+            if (opt_.numbering != Numbering::none && n > 1) {
+                int k_of_width = 1;
+                for (int d = 1; d <= digits(n); ++d, k_of_width *= 10)
+                    label_by_digits_[static_cast<std::size_t>(d)] = measure_acc(" " + numbering_label(opt_.numbering, k_of_width, n));
+            }
+        }
+        return label_by_digits_[static_cast<std::size_t>(digits(k))];
+    }
+
+    Segment build_segment(std::size_t s, std::size_t e) {
+        Segment seg;
+        auto breaks = old_find_breaks(text_, s, e, entities_);
+        // Over-long words get grapheme-boundary breaks as a last resort.
+        const Acc worst_label = opt_.numbering == Numbering::none ? Acc{}
+                                : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
+        for (std::size_t t = 0; t + 1 < breaks.size(); ++t) {
+            const std::size_t ws = breaks[t].ws_end, we = breaks[t + 1].ws_start;
+            Acc a = piece_acc(ws, we);
+            a += worst_label;
+            if (acc_within(a, lim_)) {
+                seg.breaks.push_back(breaks[t]);
+                continue;
+            }
+            seg.breaks.push_back(breaks[t]);
+            for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, entities_))
+                seg.breaks.push_back({x, x, detail::kGrapheme});
+        }
+        seg.breaks.push_back(breaks.back());
+        seg.words.assign(seg.breaks.size(), Acc{});
+        seg.spaces.assign(seg.breaks.size() + 1, Acc{});
+        for (std::size_t t = 0; t < seg.breaks.size(); ++t) {
+            const auto& b = seg.breaks[t];
+            seg.spaces[t + 1] = seg.spaces[t];
+            if (b.ws_end > b.ws_start) seg.spaces[t + 1] += piece_acc(b.ws_start, b.ws_end);
+            if (t + 1 < seg.breaks.size()) {
+                const std::size_t ws = b.ws_end, we = seg.breaks[t + 1].ws_start;
+                Acc w = seg.words[t];
+                w += piece_acc(ws, we);
+                seg.words[t + 1] = w;
+            }
+        }
+        return seg;
+    }
+
+    // The part's unused room, 0..1, by length (and bytes where they are capped).
+    double slack_of(const Acc& e) const {
+        double slack = 1.0 - static_cast<double>(e.length) / static_cast<double>(lim_.length);
+        if (lim_.bytes) slack = std::min(slack, 1.0 - static_cast<double>(e.bytes) / static_cast<double>(lim_.bytes));
+        return slack;
+    }
+
+    // The cheapest cost of each block of kBlock consecutive part ends of the previous row.
+    static constexpr std::size_t kBlock = 32;
+    void fill_block_min(const std::vector<double>& prev) {
+        block_min_.assign((prev.size() + kBlock - 1) / kBlock, std::numeric_limits<double>::infinity());
+        for (std::size_t x = 0; x < prev.size(); ++x) block_min_[x / kBlock] = std::min(block_min_[x / kBlock], prev[x]);
+    }
+
+    // Estimated measure of the part from break a to break b (a < b), label included.
+    static Acc estimate_with(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
+        Acc r = s.words[b] - s.words[a];
+        if (b > a + 1) r += s.spaces[b] - s.spaces[a + 1];
+        r += label;
+        return r;
+    }
+    Acc estimate(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        return estimate_with(s, a, b, label_acc(k, n));
+    }
+
+    std::string part_text(const Segment& s, std::size_t a, std::size_t b, int k, int n, std::string* label = nullptr) const {
+        const std::size_t bs = s.breaks[a].ws_end, be = s.breaks[b].ws_start;
+        std::string out(text_.substr(bs, be - bs));
+        if (opt_.numbering != Numbering::none && n > 1) {
+            const auto l = numbering_label(opt_.numbering, k, n);
+            out += ' ';
+            out += l;
+            if (label) *label = l;
+        }
+        return out;
+    }
+
+    // The measure of the real text of the part from break a to break b of segment s, part k of
+    // n; the last ones measured are kept, so that the layout does not measure its parts again.
+    const Measure& exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        const auto key = std::make_tuple(&s, a, b, k, n);
+        auto it = exact_.find(key);
+        if (it == exact_.end()) it = exact_.emplace(key, measure(p_, part_text(s, a, b, k, n))).first;
+        return it->second;
+    }
+    bool fits_exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        return within(exact(s, a, b, k, n), lim_);
+    }
+
+    [[noreturn]] void unsplittable(const Segment& s, std::size_t a) const {
+        const std::size_t ws = s.breaks[a].ws_end, we = s.breaks[a + 1].ws_start;
+        std::string token(text_.substr(ws, we - ws));
+        if (token.size() > 40) {
+            std::size_t cut = 37;
+            while (cut > 0 && (static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80) --cut;
+            token = token.substr(0, cut) + "...";
+        }
+        throw Error("unsplittable", fmt::format("\"{}\" cannot be split and does not fit in one part ({})", token,
+                                                describe_limits(p_, lim_)));
+    }
+
+    // The furthest break b > a whose part fits, for part k of n.
+    std::size_t furthest(const Segment& s, std::size_t a, int k, int n) {
+        const std::size_t last = s.breaks.size() - 1;
+        std::size_t b = a + 1;
+        while (b < last && acc_within(estimate(s, a, b + 1, k, n), lim_)) ++b;
+        while (b > a && !fits_exact(s, a, b, k, n)) --b;
+        if (b == a) unsplittable(s, a);
+        return b;
+    }
+
+    // Parts the greedy packing needs with labels "k/n" (n = 0: no labels).
+    int greedy_total(int n) {
+        const int key = (opt_.numbering == Numbering::none || n <= 1) ? 0 : digits(n);
+        if (key == greedy_key_) return greedy_count_;
+        greedy_key_ = key;
+        int k = 0;
+        for (auto& s : segs_) {
+            s.greedy_ends.clear();
+            std::size_t a = 0;
+            while (a + 1 < s.breaks.size()) {
+                ++k;
+                a = furthest(s, a, k, n);
+                s.greedy_ends.push_back(a);
+            }
+        }
+        greedy_count_ = k;
+        return k;
+    }
+
+    // A balanced layout whose parts the estimate got wrong is searched again without them this
+    // many times at most, then the verified greedy layout stands: the estimate is exact at spaces,
+    // and few texts (links glued to CJK) miss it more than once or twice, but each search is a
+    // pass over the segment.
+    static constexpr int kBalanceAttempts = 4;
+
+    // The best layout of segment `s` in exactly `c` parts numbered from k0 (of n), by dynamic
+    // programming over break positions within the windows the greedy passes allow.
+    std::vector<std::size_t> balance(const Segment& s, std::size_t c, int k0, int n) {
+        const std::size_t last = s.breaks.size() - 1;
+        if (c == 1) return {last};
+        // Forward reach after j parts (greedy) and earliest start leaving c-j parts (backward).
+        std::vector<std::size_t> hi(c + 1), lo(c + 1);
+        hi[0] = 0;
+        for (std::size_t j = 1; j <= c; ++j) hi[j] = s.greedy_ends[j - 1];  // the greedy run's reach
+        lo[c] = last;
+        for (std::size_t j = c; j-- > 0;) {
+            std::size_t a = lo[j + 1];
+            const int k = k0 + static_cast<int>(j);
+            while (a > 0 && acc_within(estimate(s, a - 1, lo[j + 1], k, n), lim_)) --a;
+            lo[j] = std::min(a, lo[j + 1] - 1);
+        }
+        lo[0] = 0;
+        for (std::size_t j = 1; j < c; ++j) {
+            if (lo[j] > hi[j]) return s.greedy_ends;  // estimates disagree; keep the verified greedy
+            // Let a part end move back by at most one greedy part's worth of breaks: the slack of
+            // a long thread would otherwise make the windows (and the work) grow without bound.
+            lo[j] = std::max(lo[j], hi[j] - std::min(hi[j], std::max<std::size_t>(8, hi[j] - hi[j - 1])));
+        }
+        const double inf = std::numeric_limits<double>::infinity();
+        std::vector<std::vector<double>> cost(c + 1);
+        std::vector<std::vector<std::size_t>> from(c + 1);
+        cost[0] = {0.0};
+        from[0] = {0};
+        auto window_lo = [&](std::size_t j) { return j == c ? last : lo[j]; };
+        auto window_hi = [&](std::size_t j) { return j == c ? last : hi[j]; };
+        for (int attempt = 0; attempt < kBalanceAttempts; ++attempt) {
+            for (std::size_t j = 1; j <= c; ++j) {
+                const std::size_t wl = std::max(window_lo(j), j), wh = window_hi(j);
+                cost[j].assign(wh + 1 - window_lo(j), inf);
+                from[j].assign(wh + 1 - window_lo(j), 0);
+                const std::size_t pl = j == 1 ? 0 : window_lo(j - 1), ph = j == 1 ? 0 : window_hi(j - 1);
+                const int k = k0 + static_cast<int>(j) - 1;
+                const Acc label = label_acc(k, n);
+                const std::vector<double>& prev = cost[j - 1];
+                if (!detail::plain_balance_scan) fill_block_min(prev);
+                std::size_t first_fit = pl;  // no start below it fits for this i or any later one
+                for (std::size_t i = wl; i <= wh; ++i) {
+                    const double pen = break_penalty(s.breaks[i].level);
+                    double& best = cost[j][i - window_lo(j)];
+                    std::size_t& best_from = from[j][i - window_lo(j)];
+                    // One candidate start, as the plain scan weighs it.
+                    auto weigh = [&](std::size_t ip, const Acc& e) {
+                        const double before = prev[ip - pl];
+                        if (before == inf || (!bad_.empty() && bad_.count({ip, i}))) return;
+                        const double c_here = before + 1000.0 * slack_of(e) * slack_of(e) + pen;
+                        if (c_here < best) {
+                            best = c_here;
+                            best_from = ip;
+                        }
+                    };
+                    if (std::min(ph, i - 1) < pl) continue;
+                    const std::size_t top = std::min(ph, i - 1);
+                    if (detail::plain_balance_scan) {
+                        // Earlier starts only make the part longer: walk back until it stops fitting.
+                        for (std::size_t ip = top + 1; ip-- > pl;) {
+                            const Acc e = estimate_with(s, ip, i, label);
+                            if (!acc_within(e, lim_)) break;
+                            weigh(ip, e);
+                        }
+                        continue;
+                    }
+                    // The same scan, from `top` down, over the starts that fit ([first_fit, top]:
+                    // the fit is monotone, and the lowest one only rises with i), skipping every
+                    // block of starts whose lower bound cannot beat `best`. The bound is the
+                    // block's cheapest `before` plus the slack cost of the block's longest part,
+                    // computed with the same operations; IEEE rounding is monotone, so a skipped
+                    // start could never have been strictly better, and the result is the plain
+                    // scan's to the bit (the property test checks it).
+                    if (!acc_within(estimate_with(s, top, i, label), lim_)) continue;
+                    while (first_fit < top && !acc_within(estimate_with(s, first_fit, i, label), lim_)) ++first_fit;
+                    // A good first guess, the previous end's best start, tightens the bound from
+                    // the start; a block is kept while it may hold a start as cheap as the guess.
+                    double guess = inf;
+                    if (i > wl && cost[j][i - 1 - window_lo(j)] != inf) {
+                        const std::size_t g = from[j][i - 1 - window_lo(j)];
+                        if (g >= first_fit && g <= top && prev[g - pl] != inf && (bad_.empty() || !bad_.count({g, i}))) {
+                            const Acc e = estimate_with(s, g, i, label);
+                            guess = prev[g - pl] + 1000.0 * slack_of(e) * slack_of(e) + pen;
+                        }
+                    }
+                    std::size_t ip = top;
+                    for (;;) {
+                        const std::size_t block = (ip - pl) / kBlock;
+                        const std::size_t block_lo = std::max(first_fit, pl + block * kBlock);
+                        const Acc longest = estimate_with(s, block_lo, i, label);
+                        const double bound = block_min_[block] + 1000.0 * slack_of(longest) * slack_of(longest) + pen;
+                        if (block_min_[block] != inf && bound < best && bound <= guess) {
+                            for (std::size_t x = ip + 1; x-- > block_lo;) weigh(x, estimate_with(s, x, i, label));
+                        }
+                        if (block_lo <= first_fit) break;
+                        ip = block_lo - 1;
+                    }
+                }
+            }
+            if (cost[c][0] == inf) break;
+            std::vector<std::size_t> ends(c);
+            std::size_t i = last;
+            for (std::size_t j = c; j > 0; --j) {
+                ends[j - 1] = i;
+                i = from[j][i - window_lo(j)];
+            }
+            // Confirm every part by measuring its real text.
+            bool ok = true;
+            std::size_t a = 0;
+            for (std::size_t j = 0; j < c && ok; ++j) {
+                if (!fits_exact(s, a, ends[j], k0 + static_cast<int>(j), n)) {
+                    bad_.insert({a, ends[j]});
+                    ok = false;
+                }
+                a = ends[j];
+            }
+            if (ok) return ends;
+        }
+        return s.greedy_ends;
+    }
+
+    std::vector<Part> layout(int n) {
+        // Re-run the greedy with the final labels so greedy_ends are exact for n.
+        const int labels_n = opt_.numbering == Numbering::none ? 2 : n;
+        greedy_total(labels_n);
+        std::vector<Part> parts;
+        int k = 1;
+        for (auto& s : segs_) {
+            bad_.clear();
+            const auto ends = balance(s, s.greedy_ends.size(), k, labels_n);
+            std::size_t a = 0;
+            for (const auto b : ends) {
+                Part part;
+                part.text = part_text(s, a, b, k, labels_n, &part.label);
+                part.source_start = s.breaks[a].ws_end;
+                part.source_end = s.breaks[b].ws_start;
+                part.measure = exact(s, a, b, k, labels_n);
+                parts.push_back(std::move(part));
+                a = b;
+                ++k;
+            }
+        }
+        return parts;
+    }
+
+    Platform p_;
+    std::string_view text_;
+    SplitOptions opt_;
+    Limits lim_;
+    detail::EntityGuard entities_{text_};
+    std::vector<Segment> segs_;
+    int label_n_ = -1;
+    int greedy_key_ = -1, greedy_count_ = 0;  // the last greedy run: label digits and its count
+    std::vector<Acc> label_by_digits_;
+    std::set<std::pair<std::size_t, std::size_t>> bad_;
+    std::unordered_map<std::string_view, Acc> pieces_;
+    std::vector<double> block_min_;
+    std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;
+};
+
+}  // namespace
+
+std::vector<Part> split_text(Platform p, std::string_view text, const SplitOptions& options) {
+    require_valid_utf8(text);
+    return Splitter(p, text, options).run();
+}
+
+}  // namespace growth::text::reference

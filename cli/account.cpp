@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/failure.hpp"
+#include "cli/login.hpp"
 #include "cli/session.hpp"
 #include "core/secrets/secret_bytes.hpp"
 
@@ -208,6 +211,20 @@ std::string read_secret_fd(int fd, const std::string& what) {
     return s;
 }
 
+static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string local_time(std::int64_t unix_ms) {
+    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M %Z", &tm);
+    return buffer;
+}
+
 std::string format_account_list(const rpc::Json& result) {
     const rpc::Json accounts = result.value("accounts", rpc::Json::array());
     if (accounts.empty()) {
@@ -224,6 +241,11 @@ std::string format_account_list(const rpc::Json& result) {
         std::string d = detail(a);
         const std::string base = text_of(a, "api_base");
         if (!base.empty()) d += (d.empty() ? "" : " ") + std::string("api=") + base;
+        if (a.contains("token_expires_at") && a["token_expires_at"].is_number_integer()) {
+            const std::int64_t at = a["token_expires_at"].get<std::int64_t>();
+            d += (d.empty() ? "" : " ") + std::string(at < now_ms() ? "token expired " : "token expires ") +
+                 local_time(at);
+        }
         out += fmt::format("{:<{}}  {:<{}}  {}\n", text_of(a, "name"), w_name,
                            text_of(a, "platform"), w_platform, d);
     }
@@ -245,11 +267,14 @@ std::string format_account(const rpc::Json& a) {
         fields += (fields.empty() ? "" : ", ") + f.get<std::string>();
     }
     out += fmt::format("secrets:   {}\n", fields.empty() ? "none (needs a new login)" : fields + " (stored, encrypted)");
+    if (a.contains("token_expires_at") && a["token_expires_at"].is_number_integer()) {
+        out += fmt::format("token:     expires {}\n", local_time(a["token_expires_at"].get<std::int64_t>()));
+    }
     return out;
 }
 
 void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_code) {
-    auto* account = app.add_subcommand("account", "Add, list, show, update, remove and test accounts");
+    auto* account = app.add_subcommand("account", "Add, log in, list, show, update, refresh, remove and test accounts");
     account->require_subcommand(1);
     account->fallthrough();
 
@@ -279,6 +304,8 @@ void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_c
         run_add(global, *o);
         exit_code = 0;
     });
+
+    add_login_command(*account, global, exit_code);
 
     auto u = std::make_shared<UpdateOptions>();
     auto* update = account->add_subcommand(
@@ -321,6 +348,19 @@ void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_c
         print(global, result, format_account(result));
         exit_code = 0;
     });
+    named("refresh", "Refresh a logged-in account's token now (growthd does it by itself before it expires)")
+        ->callback([&global, &exit_code, name] {
+            GlobalOptions quiet = global;  // the answer is about a secret: never trace it
+            quiet.verbose = 0;
+            const rpc::Json result = call(quiet, "account.refresh", rpc::Json{{"name", *name}});
+            std::string expiry;
+            if (result.contains("token_expires_at") && result["token_expires_at"].is_number_integer()) {
+                expiry = ", valid until " + local_time(result["token_expires_at"].get<std::int64_t>());
+            }
+            print(global, result, fmt::format("refreshed the token of {} account {}{}\n", text_of(result, "platform"),
+                                              text_of(result, "name"), expiry));
+            exit_code = 0;
+        });
     named("remove", "Remove an account and its secrets")->callback([&global, &exit_code, name] {
         const rpc::Json result = call(global, "account.remove", rpc::Json{{"name", *name}});
         const rpc::Json removed = result.value("removed", rpc::Json::object());

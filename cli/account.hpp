@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 
 #include "cli/global_options.hpp"
@@ -22,6 +23,9 @@ std::string read_secret_file(const std::string& path, const std::string& flag);
 std::string read_secret_fd(int fd, const std::string& what);
 
 /// The human table of an account.list result, lines ending in '\n'. Throws std::bad_alloc.
+/// A Unix-ms instant as local "YYYY-MM-DD HH:MM ZONE". Throws std::bad_alloc.
+std::string local_time(std::int64_t unix_ms);
+
 std::string format_account_list(const rpc::Json& result);
 
 /// The human rendering of an account.show (or account.add) result. Throws std::bad_alloc.

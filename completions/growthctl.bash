@@ -128,7 +128,15 @@ _growthctl() {
                 case ${words[j]} in -*) ;; *) sub=${words[j]}; break ;; esac
             done
             case $sub in
-                "") COMPREPLY=($(compgen -W "add list show update remove test" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "add login list show update refresh remove test" -- "$cur")) ;;
+                login)
+                    if [[ $cur == -* ]]; then
+                        COMPREPLY=($(compgen -W "$globals --name --no-browser --paste --api-base --web-base --username --author" -- "$cur"))
+                    elif [[ $prev == login ]]; then
+                        COMPREPLY=($(compgen -W "x linkedin" -- "$cur"))
+                    elif [[ $prev == --name ]]; then
+                        COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
+                    fi ;;
                 add)
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "$globals --name --api-base --web-base --token-file --token-stdin --username --author --page-id --ig-user-id --user-id --instance --max-characters --handle --app-password-file --service" -- "$cur"))
@@ -143,7 +151,7 @@ _growthctl() {
                     else
                         COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
                     fi ;;
-                show|remove|test)
+                show|refresh|remove|test)
                     if [[ $cur == -* ]]; then
                         COMPREPLY=($(compgen -W "$globals" -- "$cur"))
                     else

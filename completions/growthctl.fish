@@ -25,20 +25,27 @@ complete -c growthctl -n "__fish_seen_subcommand_from preview" -l no-split -d 'D
 complete -c growthctl -n "__fish_seen_subcommand_from preview" -s f -r -F -d 'Read the text from FILE'
 
 # account
-complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a account -d 'Add, list, show, update, remove and test accounts'
-set -l account_verbs add list show update remove test
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a account -d 'Add, log in, list, show, update, refresh, remove and test accounts'
+set -l account_verbs add login list show update refresh remove test
 complete -c growthctl -n "__fish_seen_subcommand_from account; and not __fish_seen_subcommand_from $account_verbs" -a "$account_verbs"
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add; and test (count (commandline -opc)) -le 3" -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Platform'
 function __growthctl_accounts
     growthctl --no-autostart --json account list 2>/dev/null | string match -ar '"name":"[a-z0-9._-]+"' | string replace -r '"name":"(.*)"' '$1'
 end
-complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from show update remove test" -x -a '(__growthctl_accounts)' -d 'account'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from show update refresh remove test" -x -a '(__growthctl_accounts)' -d 'account'
 for opt in name api-base web-base username author page-id ig-user-id user-id instance max-characters handle service
     complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l $opt -x
 end
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-file -r -F -d 'Read the token from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-stdin -d 'Read the token from stdin'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login; and test (count (commandline -opc)) -le 3" -a 'x linkedin' -d 'Platform'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l name -x -a '(__growthctl_accounts)' -d 'The account (an existing one gets new tokens)'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l no-browser -d 'Print the address only'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l paste -d 'Paste the redirected address back'
+for opt in api-base web-base username author
+    complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l $opt -x
+end
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l token-file -r -F -d 'Read the new token from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l token-stdin -d 'Read the new token from stdin'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l app-password-file -r -F -d 'Read the new Bluesky app password from FILE'

@@ -13,6 +13,8 @@
 #include "core/accounts/accounts.hpp"
 #include "core/accounts/manage.hpp"
 #include "core/accounts/update.hpp"
+#include "core/accounts/names.hpp"
+#include "core/accounts/tokens.hpp"
 #include "core/error.hpp"
 #include "core/publish/publisher.hpp"
 #include "core/secrets/key_file.hpp"
@@ -36,6 +38,10 @@ std::int64_t now_ms() { return now().time_since_epoch().count(); }
 Json shown(const accounts::Account& account, secrets::SecretStore& secrets) {
     Json j = accounts::to_json(account);
     j["secrets"] = accounts::secret_fields(account, secrets);
+    // When the token from `account login` expires (Unix ms), where one does.
+    if (const auto state = accounts::token_state(secrets, account); state.expires_at) {
+        j["token_expires_at"] = *state.expires_at;
+    }
     return j;
 }
 
@@ -145,6 +151,54 @@ std::string update_hint(const accounts::Account& account) {
 
 }  // namespace
 
+void store_login(AccountServices& services, Json params, std::shared_ptr<oauth::TokenSet> tokens,
+                 rpc::Responder reply) {
+    const std::string name = params.value("name", "");
+    const bool exists = accounts::exists(services.store, name);
+    if (exists) {
+        // Logging in again: the token is replaced in place; the account and its posts stay.
+        Json up = Json::object();
+        up["name"] = name;
+        up["token"] = tokens->access_token;
+        auto update = std::make_shared<accounts::SecretUpdate>(accounts::parse_secret_update(services.store, up));
+        secrets::wipe(up["token"].get_ref<std::string&>().data(), up["token"].get_ref<std::string&>().size());
+        std::make_shared<WhoAmIRun>(
+            services, accounts::publisher_account(*update),
+            fmt::format("account {}: the token the login gave does not work", name), "; nothing was changed", reply,
+            [&services, update, tokens, reply](const publish::Identity& id) {
+                accounts::check_identity(*update, id);
+                const accounts::Account updated =
+                    accounts::update_secret(services.store, services.secrets, *update, std::nullopt, now_ms());
+                accounts::save_token_details(services.secrets, updated, *tokens, now_ms());
+                Json out = shown(updated, services.secrets);
+                out["identity"] = identity_json(id);
+                out["replaced"] = true;
+                reply.result(std::move(out));
+            },
+            nullptr)
+            ->start();
+        return;
+    }
+    params["token"] = tokens->access_token;
+    auto request = std::make_shared<accounts::NewAccount>(accounts::parse_new_account(params, true));
+    secrets::wipe(params["token"].get_ref<std::string&>().data(), params["token"].get_ref<std::string&>().size());
+    std::make_shared<WhoAmIRun>(
+        services, accounts::publisher_account(*request),
+        fmt::format("account {}: the token the login gave does not work", name), "; nothing was stored", reply,
+        [&services, request, tokens, reply](const publish::Identity& id) {
+            accounts::with_identity(*request, id);
+            accounts::with_username(*request, id);
+            const accounts::Account added = accounts::add(services.store, services.secrets, *request, now_ms());
+            accounts::save_token_details(services.secrets, added, *tokens, now_ms());
+            Json out = shown(added, services.secrets);
+            out["identity"] = identity_json(id);
+            out["replaced"] = false;
+            reply.result(std::move(out));
+        },
+        nullptr)
+        ->start();
+}
+
 void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
     table.add_deferred(
         {"account.add",
@@ -199,7 +253,16 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
     table.add({"account.list", "Every account, by name (never secrets).", {}, false},
               [&services](const Json&) {
                   Json list = Json::array();
-                  for (const auto& a : accounts::list(services.store)) list.push_back(accounts::to_json(a));
+                  for (const auto& a : accounts::list(services.store)) {
+                      Json j = accounts::to_json(a);
+                      // Where a login gave a token that expires: when (the vault must be open).
+                      try {
+                          const auto state = accounts::token_state(services.secrets, a);
+                          if (state.expires_at) j["token_expires_at"] = *state.expires_at;
+                      } catch (const Error&) {
+                      }
+                      list.push_back(std::move(j));
+                  }
                   return Json{{"accounts", std::move(list)}};
               });
 
@@ -267,15 +330,50 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
             auto account = std::make_shared<accounts::Account>(
                 accounts::get(services.store, params["name"].get<std::string>()));
-            auto view = accounts::publisher_account(*account, services.secrets);
-            std::make_shared<WhoAmIRun>(
-                services, std::move(view), "account " + account->name, update_hint(*account), reply,
-                [account, reply](const publish::Identity& id) { reply.result(identity_result(*account, id)); },
-                [&services, account](const publish::BlueskySession& session) {
-                    accounts::save_session(services.secrets, *account, session);
-                })
-                ->limited_as(account->name)
-                ->start();
+            const auto test = [&services, account, reply] {
+                auto view = accounts::publisher_account(*account, services.secrets);
+                std::make_shared<WhoAmIRun>(
+                    services, std::move(view), "account " + account->name, update_hint(*account), reply,
+                    [account, reply](const publish::Identity& id) { reply.result(identity_result(*account, id)); },
+                    [&services, account](const publish::BlueskySession& session) {
+                        accounts::save_session(services.secrets, *account, session);
+                    })
+                    ->limited_as(account->name)
+                    ->start();
+            };
+            if (!services.refresher) return test();
+            // A logged-in account's token due for a refresh is refreshed first.
+            services.refresher->ensure_fresh(*account, false, [test, reply](std::exception_ptr e) {
+                if (e) return reply.error(e);
+                try {
+                    test();
+                } catch (...) {
+                    reply.error(std::current_exception());
+                }
+            });
+        });
+
+    table.add_deferred(
+        {"account.refresh",
+         "Refreshes a logged-in account's token now with its refresh token (growthd also does it by "
+         "itself before a token expires); the rotated refresh token is stored before the new token is "
+         "used.",
+         {text("name", "the account's name", true)},
+         true},
+        [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+            auto account = std::make_shared<accounts::Account>(
+                accounts::get(services.store, params["name"].get<std::string>()));
+            if (!services.refresher) throw Error("bad_input", "tokens are not refreshed here");
+            services.refresher->ensure_fresh(*account, true, [&services, account, reply](std::exception_ptr e) {
+                if (e) return reply.error(e);
+                try {
+                    Json out = shown(*account, services.secrets);
+                    out["refreshed"] = true;
+                    reply.result(std::move(out));
+                } catch (...) {
+                    reply.error(std::current_exception());
+                }
+            });
         });
 }
 

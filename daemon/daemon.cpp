@@ -79,8 +79,16 @@ Daemon::Daemon(DaemonOptions options)
     // A queued request waits at most one exchange's time for a slot, then is answered not_sent.
     transfers_ = std::make_unique<TransferLimiter>(
         loop_, *transport_, static_cast<std::size_t>(config_.max_transfers_per_account), http.total_timeout);
-    account_services_ = std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transfers_});
+    refresher_ = std::make_unique<TokenRefresher>(
+        *secrets_, *transfers_, [this]() -> const Config& { return config_; }, [] {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        });
+    account_services_ =
+        std::make_unique<AccountServices>(AccountServices{*store_, *secrets_, *transfers_, refresher_.get()});
     publishing_ = std::make_unique<PublishService>(loop_, *store_, *secrets_, *transfers_);
+    publishing_->set_refresher(refresher_.get());
     post_services_ = std::make_unique<PostServices>(PostServices{*store_, *publishing_, post_bounds(config_),
                                                                  [this] { reschedule(); }, config_.schedule_zone,
                                                                  config_.catch_up_ms});
@@ -98,6 +106,8 @@ Daemon::Daemon(DaemonOptions options)
     });
 
     add_account_methods(methods_, *account_services_);
+    logins_ = std::make_unique<Logins>(loop_, *account_services_, [this]() -> const Config& { return config_; });
+    logins_->add_methods(methods_);
     add_post_methods(methods_, *post_services_);
     add_resolve_methods(methods_, *post_services_);
     add_schedule_methods(methods_, *post_services_);

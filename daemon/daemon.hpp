@@ -16,6 +16,7 @@
 #include "daemon/curl_transport.hpp"
 #include "daemon/data_lock.hpp"
 #include "daemon/event_loop.hpp"
+#include "daemon/login_methods.hpp"
 #include "daemon/methods.hpp"
 #include "daemon/post_methods.hpp"
 #include "daemon/events.hpp"
@@ -91,7 +92,9 @@ private:
     std::unique_ptr<secrets::SecretStore> secrets_;
     std::unique_ptr<CurlTransport> transport_;
     std::unique_ptr<TransferLimiter> transfers_;  ///< every request goes through it (per account)
+    std::unique_ptr<TokenRefresher> refresher_;  ///< used by account_services_ and publishing_
     std::unique_ptr<AccountServices> account_services_;
+    std::unique_ptr<Logins> logins_;  ///< after account_services_, which it uses
     std::unique_ptr<EventHub> events_;  ///< outlives publishing_, which emits into it
     std::unique_ptr<Hooks> hooks_;      ///< the same
     std::unique_ptr<PublishService> publishing_;

@@ -91,6 +91,14 @@ public:
             }
             if (!view_) {
                 account_ = accounts::get(service_.store_, target_.account);
+                if (!token_checked_ && service_.refresher_) {
+                    // Once per run: a logged-in account's token is refreshed first when due.
+                    token_checked_ = true;
+                    return service_.refresher_->ensure_fresh(account_, false, [self = shared_from_this()](
+                                                                                  std::exception_ptr e) {
+                        self->token_refreshed(e);
+                    });
+                }
                 try {
                     view_ = std::make_unique<publish::Account>(
                         accounts::publisher_account(account_, service_.secrets_));
@@ -121,6 +129,28 @@ public:
             fail(make_failure(publish::FailureClass::permanent, e.kind(), e.what()));
         } catch (const std::exception& e) {
             abort(e.what());
+        }
+    }
+
+    /// The token check of next() answered: go on, or the part waits (needs_auth: a login is
+    /// needed; refresh_failed: again in a minute).
+    void token_refreshed(std::exception_ptr e) {
+        if (!e) {
+            service_.loop_.defer([self = shared_from_this()] { self->next(); });
+            return;
+        }
+        try {
+            std::rethrow_exception(e);
+        } catch (const Error& err) {
+            if (err.kind() == "needs_auth") return fail(make_failure(publish::FailureClass::needs_login, "needs_auth", err.what()));
+            if (err.kind() == "refresh_failed") {
+                publish::Failure f = make_failure(publish::FailureClass::retry_safe, "refresh_failed", err.what());
+                f.retry_at = service_.now() + std::chrono::minutes(1);
+                return fail(f);
+            }
+            fail(make_failure(publish::FailureClass::permanent, err.kind(), err.what()));
+        } catch (const std::exception& x) {
+            abort(x.what());
         }
     }
 
@@ -417,6 +447,7 @@ private:
     bool final_commit_ = false;
     bool cancel_ = false;
     bool budget_checked_ = false;
+    bool token_checked_ = false;
     int short_retries_ = 0;
     int commit_failures_ = 0;
     int reserved_ = 0;

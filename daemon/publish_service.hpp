@@ -24,6 +24,7 @@
 #include "core/secrets/secret_store.hpp"
 #include "core/store/store.hpp"
 #include "daemon/event_loop.hpp"
+#include "daemon/token_refresher.hpp"
 #include "daemon/publish_timer.hpp"
 
 namespace growth::daemon {
@@ -108,6 +109,9 @@ public:
     /// The posting budgets a target's run checks before its first part (a thread waits whole, in
     /// retry_wait, until it fits). Throws std::bad_alloc.
     void set_budgets(pipeline::Budgets budgets) { budgets_ = std::move(budgets); }
+    /// Where a run asks for a logged-in account's token to be refreshed before its first part
+    /// (null: never). Must outlive the service.
+    void set_refresher(TokenRefresher* refresher) noexcept { refresher_ = refresher; }
 
     /// The budgets in force. Throws nothing.
     const pipeline::Budgets& budgets() const noexcept { return budgets_; }
@@ -180,6 +184,7 @@ private:
     int recover_failures_ = 0;
     std::function<void()> on_settled_;
     pipeline::Budgets budgets_;
+    TokenRefresher* refresher_ = nullptr;
     std::function<void(rpc::Json)> on_event_;
     std::size_t parallel_per_account_ = 4;
 };

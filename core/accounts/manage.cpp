@@ -270,6 +270,26 @@ void with_identity(NewAccount& account, const publish::Identity& identity) {
     account.discover_author = false;
 }
 
+void with_username(NewAccount& account, const publish::Identity& identity) {
+    if (account.platform != Platform::x || account.settings.contains("username")) return;
+    const std::string& u = identity.username;
+    const bool ok = !u.empty() && u.size() <= 15 &&
+                    u.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                        std::string::npos;
+    if (!ok) bad("X did not name the account's username (1-15 letters, digits, '_'); pass --username");
+    account.settings["username"] = u;
+}
+
+bool exists(Store& store, std::string_view name) {
+    try {
+        SQLite::Statement q(store.db(), "SELECT 1 FROM accounts WHERE name = ?");
+        q.bind(1, std::string(name));
+        return q.executeStep();
+    } catch (const SQLite::Exception& e) {
+        throw store_error_from(e, store.path().string());
+    }
+}
+
 void check_name_free(Store& store, std::string_view name) {
     try {
         SQLite::Statement exists(store.db(), "SELECT platform FROM accounts WHERE name = ?");
@@ -358,8 +378,8 @@ Account remove(Store& store, secrets::SecretStore& secrets, std::string_view nam
 
 std::vector<std::string> secret_fields(const Account& account, secrets::SecretStore& secrets) {
     std::vector<std::string> out;
-    for (std::string_view field : {field_access_token, field_app_password, field_session}) {
-        if (auto v = secrets.get(account.name, field)) {
+    for (std::string_view field : {field_access_token, field_app_password, field_session, field_refresh_token}) {
+        if (auto v = secrets.get(account.name, field); v && !v->empty()) {
             secrets::wipe(v->data(), v->size());
             out.emplace_back(field);
         }

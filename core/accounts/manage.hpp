@@ -49,6 +49,13 @@ publish::Account publisher_account(const NewAccount& account);
 /// cannot give them.
 void with_identity(NewAccount& account, const publish::Identity& identity);
 
+/// X: fills the username from the who-am-I `identity` when the account has none (a login
+/// learns it). Throws Error("bad_input") when X named no valid username.
+void with_username(NewAccount& account, const publish::Identity& identity);
+
+/// True when an account named `name` exists. Throws growth::Error("store_error").
+bool exists(Store& store, std::string_view name);
+
 /// Throws growth::Error("account_exists") when an account named `name` exists, ("store_error").
 void check_name_free(Store& store, std::string_view name);
 

@@ -9,6 +9,12 @@ namespace growth::accounts {
 inline constexpr std::string_view field_access_token = "access_token";  ///< OAuth/Page token
 inline constexpr std::string_view field_app_password = "app_password";  ///< Bluesky
 inline constexpr std::string_view field_session = "session";  ///< Bluesky session (JSON)
+/// OAuth refresh token from `account login` ("" when the platform granted none).
+inline constexpr std::string_view field_refresh_token = "refresh_token";
+/// When the access token from `account login` expires: Unix ms as decimal text ("": never).
+inline constexpr std::string_view field_token_expires_at = "token_expires_at";
+/// When that token is to be refreshed: Unix ms as decimal text ("": never).
+inline constexpr std::string_view field_token_refresh_at = "token_refresh_at";
 
 /// Checks an account name: 1-64 characters of a-z 0-9 . _ -, starting with a letter or digit
 /// ([a-z0-9][a-z0-9._-]{0,63}). Throws growth::Error("bad_input") quoting the name and the rule.

@@ -159,6 +159,14 @@ Account update_secret(Store& store, secrets::SecretStore& secrets, const SecretU
             if (session) save_session(secrets, a, *session);
         } else {
             secrets.put(a.name, field_access_token, update.token);
+            // A token given by hand: a refresh token or expiry from an earlier login is stale.
+            if (auto r = secrets.get(a.name, field_refresh_token); r && !r->empty()) {
+                secrets::wipe(r->data(), r->size());
+                secrets.put(a.name, field_refresh_token, "");
+            }
+            for (std::string_view field : {field_token_expires_at, field_token_refresh_at}) {
+                if (auto e = secrets.get(a.name, field); e && !e->empty()) secrets.put(a.name, field, "");
+            }
         }
         tx.commit();
     } catch (const SQLite::Exception& e) {

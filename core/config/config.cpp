@@ -186,13 +186,59 @@ std::optional<std::string> apply_hook(const toml::node& value, Config& config) {
     return std::nullopt;
 }
 
+// [platforms.NAME] string keys of the login app (core/oauth/app.hpp). URLs must be http(s);
+// no value may hold a control character or a space (scopes excepted: space separated).
+template <Platform p, std::string oauth::ConfiguredApp::*field, bool is_url, bool spaces>
+std::optional<std::string> apply_app_text(const toml::node& value, Config& config, std::string_view key) {
+    const std::string dotted = fmt::format("platforms.{}.{}", platform_name(p), key);
+    const auto* s = value.as_string();
+    if (!s) return fmt::format("{} must be a string, got {}", dotted, a_type(value.type()));
+    const std::string& v = s->get();
+    if (v.size() > 2048) return fmt::format("{} is longer than 2048 bytes", dotted);
+    for (char ch : v) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f || (c == ' ' && !spaces)) {
+            return fmt::format("{} must not hold {}", dotted, c == ' ' ? "a space" : "a control character");
+        }
+    }
+    if (is_url && !v.empty() && v.rfind("https://", 0) != 0 && v.rfind("http://", 0) != 0) {
+        return fmt::format("{} must be an http:// or https:// URL, got {}", dotted, quote(v));
+    }
+    config.apps[p].*field = v;
+    return std::nullopt;
+}
+
+template <Platform p>
+std::optional<std::string> apply_app_port(const toml::node& value, Config& config) {
+    const std::string dotted = fmt::format("platforms.{}.redirect_port", platform_name(p));
+    const auto* i = value.as_integer();
+    if (!i) return fmt::format("{} must be an integer, got {}", dotted, a_type(value.type()));
+    if (i->get() < 0 || i->get() > 65535) {
+        return fmt::format("{} must be between 0 (any free port) and 65535, got {}", dotted, i->get());
+    }
+    config.apps[p].redirect_port = static_cast<int>(i->get());
+    return std::nullopt;
+}
+
+#define GROWTH_APP(platform, name, key, is_url, spaces)                                              \
+    {"platforms." name, #key, [](const toml::node& v, Config& c) {                                  \
+         return apply_app_text<Platform::platform, &oauth::ConfiguredApp::key, is_url, spaces>(v, c, #key); \
+     }}
+#define GROWTH_APP_TABLE(platform, name)                                                             \
+    GROWTH_APP(platform, name, client_id, false, false),                                             \
+    GROWTH_APP(platform, name, client_secret, false, false),                                         \
+    GROWTH_APP(platform, name, authorize_url, true, false),                                          \
+    GROWTH_APP(platform, name, token_url, true, false),                                              \
+    GROWTH_APP(platform, name, scopes, false, true),                                                 \
+    {"platforms." name, "redirect_port", apply_app_port<Platform::platform>}
+
 #define GROWTH_LIMIT(type, name, min, max)                                                  \
     {"limits", #name, [](const toml::node& v, Config& c) {                                  \
          return apply_limit<type, &Config::name, min, max>(v, c, #name);                    \
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 22> schema = {{
+constexpr std::array<KeySpec, 34> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -215,10 +261,17 @@ constexpr std::array<KeySpec, 22> schema = {{
     {"hooks", "on_unknown", apply_hook<2>},
     {"hooks", "on_missed", apply_hook<3>},
     {"hooks", "on_needs_auth", apply_hook<4>},
+    GROWTH_APP_TABLE(x, "x"),
+    GROWTH_APP_TABLE(linkedin, "linkedin"),
 }};
 #undef GROWTH_LIMIT
-constexpr std::array<std::string_view, 5> table_names = {"daemon", "limits", "schedule", "budgets", "hooks"};
-constexpr std::array<std::string_view, 22> dotted_names = {
+#undef GROWTH_APP_TABLE
+#undef GROWTH_APP
+constexpr std::array<std::string_view, 6> table_names = {"daemon", "limits", "schedule", "budgets", "hooks",
+                                                         "platforms"};
+// The platforms `account login` drives: [platforms.NAME] tables (core/oauth/app.hpp).
+constexpr std::array<std::string_view, 2> login_platforms = {"x", "linkedin"};
+constexpr std::array<std::string_view, 34> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
     "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
@@ -226,7 +279,11 @@ constexpr std::array<std::string_view, 22> dotted_names = {
     "budgets.facebook",          "budgets.instagram",          "budgets.threads",
     "budgets.mastodon",          "budgets.bluesky",            "hooks.on_published",
     "hooks.on_failed",           "hooks.on_unknown",           "hooks.on_missed",
-    "hooks.on_needs_auth"};
+    "hooks.on_needs_auth",
+    "platforms.x.client_id",     "platforms.x.client_secret",  "platforms.x.authorize_url",
+    "platforms.x.token_url",     "platforms.x.scopes",         "platforms.x.redirect_port",
+    "platforms.linkedin.client_id", "platforms.linkedin.client_secret", "platforms.linkedin.authorize_url",
+    "platforms.linkedin.token_url", "platforms.linkedin.scopes",    "platforms.linkedin.redirect_port"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;
@@ -279,6 +336,34 @@ std::string unknown_top_level(std::string_view key, bool is_table) {
     return what;
 }
 
+// [platforms]: one sub-table per platform `account login` drives.
+void check_platforms(const toml::table& table, Config& config, std::vector<Problem>& problems) {
+    for (auto&& [key, value] : table) {
+        const std::string name(key.str());
+        const bool known = std::find(login_platforms.begin(), login_platforms.end(), name) != login_platforms.end();
+        if (!known) {
+            std::string what;
+            if (parse_platform(name)) {
+                what = fmt::format("[platforms.{}]: account login does not support {} yet (only {})", name, name,
+                                   list_of(login_platforms));
+            } else {
+                what = fmt::format("unknown platform {} in [platforms]", quote(name));
+                if (const std::string guess = suggest_platform(name); !guess.empty()) {
+                    what += fmt::format("; did you mean {}?", quote(guess));
+                } else if (const auto near = did_you_mean(name, login_platforms)) {
+                    what += fmt::format("; did you mean {}?", quote(*near));
+                }
+            }
+            problems.push_back({key.source().begin, std::move(what)});
+        } else if (const toml::table* t = value.as_table()) {
+            check_table(std::string("platforms.") + name, *t, config, problems);
+        } else {
+            problems.push_back({value.source().begin, fmt::format("platforms.{} must be a table, got {}", name,
+                                                                  a_type(value.type()))});
+        }
+    }
+}
+
 bool earlier(const Problem& a, const Problem& b) {
     return a.at.line != b.at.line ? a.at.line < b.at.line : a.at.column < b.at.column;
 }
@@ -316,6 +401,8 @@ Config parse_config(std::string_view toml_text, const std::string& source) {
                            table_names.end();
         if (!known) {
             problems.push_back({key.source().begin, unknown_top_level(key.str(), value.is_table())});
+        } else if (const toml::table* platforms = value.as_table(); platforms && key.str() == "platforms") {
+            check_platforms(*platforms, config, problems);
         } else if (const toml::table* t = value.as_table()) {
             check_table(key.str(), *t, config, problems);
         } else {

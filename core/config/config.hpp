@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "core/oauth/app.hpp"
 #include "core/pipeline/budget.hpp"
 #include <string_view>
 
@@ -40,6 +41,9 @@ struct Config {
     // [hooks]: a command (run with sh -c) per post state: published, failed, unknown, missed,
     // needs_auth; by state name.
     std::map<std::string, std::string> hooks;
+
+    // [platforms.NAME]: the OAuth app `account login` uses (x, linkedin); absent: unconfigured.
+    std::map<Platform, oauth::ConfiguredApp> apps;
 };
 
 /// The config spelling of a level ("debug", "info", ...). Never throws.

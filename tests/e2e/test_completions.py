@@ -60,6 +60,14 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "account", "update", "--t"), ["--token-file", "--token-stdin"])
         self.assertEqual(self.complete("growthctl", "account", "update", "--app"), ["--app-password-file"])
 
+    def test_account_login_and_its_options(self):
+        self.assertEqual(self.complete("growthctl", "account", "lo"), ["login"])
+        self.assertEqual(self.complete("growthctl", "account", "ref"), ["refresh"])
+        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "")), ["linkedin", "x"])
+        self.assertEqual(self.complete("growthctl", "account", "login", "x", "--p"), ["--paste"])
+        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "x", "--no")),
+                         ["--no-autostart", "--no-browser"])
+
     def test_rpc_methods_come_from_the_running_daemon(self):
         self.sandbox.start_daemon()
         self.assertEqual(self.complete("growthctl", "rpc", "daemon.st"), ["daemon.status", "daemon.stop"])

@@ -92,7 +92,8 @@ class StatusTest(harness.TestCase):
     def test_rpc_describe_lists_the_method_table(self):
         r = self.sandbox.ctl("--json", "rpc", "daemon.describe")
         names = [m["name"] for m in r.json()["methods"]]
-        self.assertEqual(names, ["account.add", "account.list", "account.quota", "account.remove", "account.show",
+        self.assertEqual(names, ["account.add", "account.list", "account.login.cancel",
+                                 "account.login.finish", "account.login.start", "account.quota", "account.refresh", "account.remove", "account.show",
                                  "account.test", "account.update", "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
                                  "events.watch", "post.cancel", "post.list", "post.publish", "post.reschedule", "post.resolve",
                                  "post.retry", "post.schedule", "post.show", "post.wait"])

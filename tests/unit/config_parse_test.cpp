@@ -176,7 +176,7 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 22);
+    REQUIRE(keys.size() == 34);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
@@ -187,6 +187,46 @@ TEST_CASE("config: the key list names every accepted key") {
     CHECK(keys[16] == "budgets.bluesky");
     CHECK(keys[17] == "hooks.on_published");
     CHECK(keys[21] == "hooks.on_needs_auth");
+    CHECK(keys[22] == "platforms.x.client_id");
+    CHECK(keys[33] == "platforms.linkedin.redirect_port");
+}
+
+TEST_CASE("config: [platforms.NAME] holds the login app, checked and named in errors") {
+    const Config c = parse_config("[platforms.x]\nclient_id = \"abc\"\nredirect_port = 0\n"
+                                  "scopes = \"tweet.read users.read\"\n"
+                                  "[platforms.linkedin]\nclient_id = \"li\"\nclient_secret = \"s\"\n"
+                                  "token_url = \"http://127.0.0.1:9/token\"\n",
+                                  "config.toml");
+    REQUIRE(c.apps.count(growth::Platform::x) == 1);
+    CHECK(c.apps.at(growth::Platform::x).client_id == "abc");
+    CHECK(c.apps.at(growth::Platform::x).redirect_port == 0);
+    CHECK(c.apps.at(growth::Platform::x).scopes == "tweet.read users.read");
+    CHECK(c.apps.at(growth::Platform::linkedin).client_secret == "s");
+    CHECK(c.apps.at(growth::Platform::linkedin).token_url == "http://127.0.0.1:9/token");
+    CHECK_FALSE(c.apps.at(growth::Platform::linkedin).redirect_port.has_value());
+
+    const auto refused = [](const char* text) {
+        try {
+            parse_config(text, "c.toml");
+        } catch (const growth::Error& e) {
+            CHECK(e.kind() == "config_invalid");
+            return std::string(e.what());
+        }
+        FAIL("accepted: " << text);
+        return std::string();
+    };
+    CHECK(refused("[platforms.x]\nredirect_port = 70000\n") ==
+          "c.toml:2:17: platforms.x.redirect_port must be between 0 (any free port) and 65535, got 70000");
+    CHECK(refused("[platforms.x]\ntoken_url = \"ftp://h/t\"\n") ==
+          "c.toml:2:13: platforms.x.token_url must be an http:// or https:// URL, got \"ftp://h/t\"");
+    CHECK(refused("[platforms.x]\nclient_id = \"a b\"\n") == "c.toml:2:13: platforms.x.client_id must not hold a space");
+    CHECK(refused("[platforms.x]\nclient_idd = \"a\"\n") ==
+          "c.toml:2:1: unknown key \"client_idd\" in [platforms.x]; did you mean \"client_id\"?");
+    CHECK(refused("[platforms.mastodon]\nclient_id = \"a\"\n") ==
+          "c.toml:1:12: [platforms.mastodon]: account login does not support mastodon yet (only \"x\", \"linkedin\")");
+    CHECK(refused("[platforms.linkdin]\n") == "c.toml:1:12: unknown platform \"linkdin\" in [platforms]; did you mean \"linkedin\"?");
+    CHECK(refused("[platforms.twitter]\n") == "c.toml:1:12: unknown platform \"twitter\" in [platforms]; did you mean \"x\"?");
+    CHECK(refused("[platforms]\nx = 1\n") == "c.toml:2:5: platforms.x must be a table, got an integer");
 }
 
 TEST_CASE("config: [schedule] zone and catch_up are checked and named in errors") {

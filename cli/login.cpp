@@ -1,0 +1,163 @@
+#include "cli/login.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/account.hpp"
+#include "cli/failure.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/session.hpp"
+#include "core/json.hpp"
+#include "core/secrets/secret_bytes.hpp"
+
+extern char** environ;
+
+namespace growth::cli {
+
+namespace {
+
+struct LoginOptions {
+    std::string platform, name, api_base, web_base, username, author;
+    bool no_browser = false, paste = false;
+};
+
+bool desktop_session() {
+    const char* x = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (w && *w);
+}
+
+// Hands the URL to the desktop's browser; quietly does nothing where there is none.
+void open_browser(const std::string& url) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    std::string program = "xdg-open";
+    std::string arg = url;
+    char* argv[] = {program.data(), arg.data(), nullptr};
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, "xdg-open", &actions, nullptr, argv, environ) != 0) pid = 0;
+    posix_spawn_file_actions_destroy(&actions);
+    (void)pid;  // not waited for: xdg-open returns at once, and growthctl exits soon after
+}
+
+std::string read_pasted_line(bool terminal) {
+    if (terminal) {
+        std::fputs("Paste the address the browser was sent to (or the code), then press Enter:\n> ", stderr);
+        std::fflush(stderr);
+    }
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+        throw Failure(ExitCode::usage, "bad_input", "nothing was pasted (standard input ended); the login was canceled");
+    }
+    return line;
+}
+
+void run_login(const GlobalOptions& global, const LoginOptions& o) {
+    rpc::Json params = rpc::Json::object();
+    params["platform"] = o.platform;
+    if (!o.name.empty()) params["name"] = o.name;
+    if (o.paste) params["paste"] = true;
+    const auto set = [&](const char* key, const std::string& v) {
+        if (!v.empty()) params[key] = v;
+    };
+    set("api_base", o.api_base);
+    set("web_base", o.web_base);
+    set("username", o.username);
+    set("author", o.author);
+
+    // The pasted address carries the code and the tokens come back in the answer: never trace
+    // this exchange (-v).
+    GlobalOptions quiet = global;
+    quiet.verbose = 0;
+    auto connection = connect_daemon(quiet);
+    const rpc::Json started = connection->call("account.login.start", params);
+    const std::string url = string_field(started, "authorize_url");
+    const std::string id = string_field(started, "login_id");
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    if (global.json) {
+        rpc::Json line = {{"authorize_url", url}, {"login_id", id}, {"redirect_uri", started["redirect_uri"]}};
+        std::printf("%s\n", line.dump().c_str());
+    } else {
+        std::printf("Open this address in a browser to log in to %s as account %s:\n\n  %s\n\n", o.platform.c_str(),
+                    string_field(started, "name").c_str(), url.c_str());
+    }
+    std::fflush(stdout);
+    const bool browser = !o.no_browser && !o.paste && desktop_session();
+    if (browser) open_browser(url);
+
+    rpc::Json finish = {{"login_id", id}};
+    // The connection waits as long as the login may; Ctrl-C leaves it to expire (a new login
+    // replaces it).
+    exit_on_interrupt(fmt::format("{}growthctl: interrupted; the login was abandoned, nothing was stored\n",
+                                  terminal ? "\n" : ""));
+    if (o.paste) {
+        std::string pasted = read_pasted_line(terminal && ::isatty(STDIN_FILENO) == 1);
+        finish["redirect_url"] = pasted;
+        secrets::wipe(pasted.data(), pasted.size());
+    } else if (terminal && !global.json) {
+        std::fprintf(stderr, "%s; waiting for the browser to come back to %s (up to 10 minutes, Ctrl-C stops)...\n",
+                     browser ? "Opened your browser" : "Open it on this machine", string_field(started, "redirect_uri").c_str());
+    }
+    rpc::Json result;
+    try {
+        result = connection->call("account.login.finish", finish);
+    } catch (...) {
+        restore_interrupt();
+        throw;
+    }
+    restore_interrupt();
+    if (global.json) {
+        std::printf("%s\n", result.dump().c_str());
+        return;
+    }
+    const rpc::Json who = result.value("identity", rpc::Json::object());
+    std::string as = string_field(who, "username").empty() ? string_field(who, "id") : "@" + string_field(who, "username");
+    if (!string_field(who, "name").empty()) as += " (" + string_field(who, "name") + ")";
+    std::string expiry;
+    if (result.contains("token_expires_at") && result["token_expires_at"].is_number_integer()) {
+        expiry = "; the token expires " + local_time(result["token_expires_at"].get<std::int64_t>());
+    }
+    std::printf("%s %s account %s, signed in as %s%s\n",
+                result.value("replaced", false) ? "logged in again:" : "logged in: added", string_field(result, "platform").c_str(),
+                string_field(result, "name").c_str(), as.c_str(), expiry.c_str());
+}
+
+}  // namespace
+
+void add_login_command(CLI::App& account, const GlobalOptions& global, int& exit_code) {
+    auto o = std::make_shared<LoginOptions>();
+    auto* login = account.add_subcommand(
+        "login", "Log in with the platform's own sign-in page (OAuth): adds the account, or gives an existing one "
+                 "new tokens in place");
+    login->fallthrough();
+    login->add_option("PLATFORM", o->platform, "x or linkedin")->required();
+    login->add_option("--name", o->name, "The account's name (default: the platform's name)");
+    login->add_flag("--no-browser", o->no_browser, "Print the address only; do not open a browser");
+    login->add_flag("--paste", o->paste,
+                    "For a machine without a browser: open the address elsewhere, then paste the address the "
+                    "browser was sent to (or the code) here");
+    login->add_option("--api-base", o->api_base, "New account: the API base URL (default: the platform's)");
+    login->add_option("--web-base", o->web_base, "New account: the public web host used in post URLs");
+    login->add_option("--username", o->username, "New x account: the username (default: asked from X)");
+    login->add_option("--author", o->author, "New linkedin account: urn:li:organization:ID (default: you)");
+    login->callback([&global, &exit_code, o] {
+        run_login(global, *o);
+        exit_code = 0;
+    });
+}
+
+}  // namespace growth::cli

@@ -1,0 +1,162 @@
+#include "core/oauth/token.hpp"
+
+#include <sodium.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/http/encoding.hpp"
+#include "core/publish/json_fields.hpp"
+#include "core/secrets/secret_bytes.hpp"
+
+namespace growth::oauth {
+
+namespace {
+
+constexpr std::size_t max_token_bytes = 8192;
+
+std::string platform_title(Platform p) {
+    switch (p) {
+    case Platform::x: return "X";
+    case Platform::linkedin: return "LinkedIn";
+    case Platform::facebook: return "Facebook";
+    case Platform::instagram: return "Instagram";
+    case Platform::threads: return "Threads";
+    case Platform::mastodon: return "Mastodon";
+    case Platform::bluesky: return "Bluesky";
+    }
+    return "the platform";
+}
+
+std::string basic_credentials(const App& app) {
+    // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
+    const std::string plain = http::percent_encode(app.client_id) + ":" + http::percent_encode(app.client_secret);
+    std::string out(sodium_base64_encoded_len(plain.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    out.resize(out.find('\0'));
+    return out;
+}
+
+bool printable_token(std::string_view t) {
+    if (t.empty() || t.size() > max_token_bytes) return false;
+    for (char ch : t) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7f) return false;
+    }
+    return true;
+}
+
+// A platform's text, one line and short, for a message.
+std::string shown(std::string_view s) {
+    std::string out;
+    for (char ch : s.substr(0, 300)) out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ? ' ' : ch;
+    return out;
+}
+
+}  // namespace
+
+TokenSet::~TokenSet() {
+    secrets::wipe(access_token.data(), access_token.size());
+    secrets::wipe(refresh_token.data(), refresh_token.size());
+}
+
+std::string authorize_url(const App& app, std::string_view redirect_uri, std::string_view state,
+                          std::string_view challenge) {
+    http::Params q = {{"response_type", "code"},
+                      {"client_id", app.client_id},
+                      {"redirect_uri", std::string(redirect_uri)},
+                      {"scope", app.scopes},
+                      {"state", std::string(state)}};
+    if (app.pkce) {
+        q.emplace_back("code_challenge", std::string(challenge));
+        q.emplace_back("code_challenge_method", "S256");
+    }
+    return http::with_query(app.authorize_url, q);
+}
+
+namespace {
+
+// A form POST to the token endpoint, the client authenticated as app.auth says.
+http::HttpRequest token_request(const App& app, http::Params form) {
+    http::HttpRequest r;
+    r.method = "POST";
+    r.url = app.token_url;
+    r.headers.add("Content-Type", "application/x-www-form-urlencoded");
+    r.headers.add("Accept", "application/json");
+    switch (app.auth) {
+    case ClientAuth::none: form.emplace_back("client_id", app.client_id); break;
+    case ClientAuth::basic: r.headers.add("Authorization", "Basic " + basic_credentials(app)); break;
+    case ClientAuth::secret_body:
+        form.emplace_back("client_id", app.client_id);
+        form.emplace_back("client_secret", app.client_secret);
+        break;
+    }
+    r.body = http::encode_params(form);
+    for (auto& [name, value] : form) secrets::wipe(value.data(), value.size());
+    return r;
+}
+
+}  // namespace
+
+http::HttpRequest code_exchange_request(const App& app, std::string_view code, std::string_view verifier,
+                                        std::string_view redirect_uri) {
+    http::Params form = {{"grant_type", "authorization_code"},
+                         {"code", std::string(code)},
+                         {"redirect_uri", std::string(redirect_uri)}};
+    if (app.pkce) form.emplace_back("code_verifier", std::string(verifier));
+    return token_request(app, std::move(form));
+}
+
+http::HttpRequest refresh_request(const App& app, std::string_view refresh_token) {
+    return token_request(app, {{"grant_type", "refresh_token"}, {"refresh_token", std::string(refresh_token)}});
+}
+
+TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bool refresh) {
+    const std::string who = platform_title(platform) + "'s token endpoint";
+    const std::string tail = refresh ? "" : "; nothing was stored, log in again";
+    const auto* response = std::get_if<http::HttpResponse>(&outcome);
+    if (!response) {
+        const auto& none = std::get<http::NoResponse>(outcome);
+        throw Error("platform_error", fmt::format("{} did not answer ({}){}", who, shown(none.detail), tail));
+    }
+    const auto body = publish::parse_json(response->body);
+    if (response->status < 200 || response->status > 299) {
+        const auto error = body ? publish::string_member(*body, "error") : std::nullopt;
+        if (error && response->status >= 400 && response->status < 500) {
+            const auto description = publish::string_member(*body, "error_description");
+            throw Error("login_refused",
+                        fmt::format("{} refused the {}: {}{}{}{}", who, refresh ? "refresh" : "login", shown(*error),
+                                    description ? ": " : "", description ? shown(*description) : "", tail));
+        }
+        throw Error("platform_error", fmt::format("{} answered HTTP {}{}", who, response->status, tail));
+    }
+    if (!body || !body->is_object()) {
+        throw Error("platform_error", fmt::format("{} answered with something that is not a JSON object", who));
+    }
+    TokenSet t;
+    auto access = publish::string_member(*body, "access_token");
+    if (!access || !printable_token(*access)) {
+        if (access) secrets::wipe(access->data(), access->size());
+        throw Error("platform_error", fmt::format("{}'s answer has no usable access_token", who));
+    }
+    t.access_token = std::move(*access);
+    if (auto granted = publish::string_member(*body, "refresh_token")) {
+        if (!granted->empty() && !printable_token(*granted)) {
+            secrets::wipe(granted->data(), granted->size());
+            throw Error("platform_error", fmt::format("{}'s answer has a malformed refresh_token", who));
+        }
+        t.refresh_token = std::move(*granted);
+    }
+    if (const auto* e = publish::member(*body, "expires_in"); e && !e->is_null()) {
+        const auto seconds = publish::integer_member(*body, "expires_in");
+        if (!seconds || *seconds <= 0 || *seconds > 10LL * 365 * 24 * 3600) {
+            throw Error("platform_error", fmt::format("{}'s answer has an expires_in that is no duration", who));
+        }
+        t.expires_in = *seconds;
+    }
+    if (auto scope = publish::string_member(*body, "scope")) t.scope = shown(*scope);
+    return t;
+}
+
+}  // namespace growth::oauth

@@ -1,0 +1,329 @@
+#include "daemon/login_methods.hpp"
+
+#include <chrono>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/accounts/manage.hpp"
+#include "core/accounts/names.hpp"
+#include "core/error.hpp"
+#include "core/oauth/callback.hpp"
+#include "core/oauth/pkce.hpp"
+#include "core/oauth/token.hpp"
+#include "core/secrets/secret_bytes.hpp"
+#include "daemon/callback_listener.hpp"
+#include "daemon/publish_timer.hpp"
+
+namespace growth::daemon {
+
+using rpc::Json;
+using rpc::ParamSpec;
+using rpc::ParamType;
+
+struct Logins::Pending {
+    std::string id;
+    Platform platform = Platform::x;
+    std::string name;
+    Json params;  ///< account.add's, without the secret
+    oauth::App app;
+    oauth::Pkce pkce;
+    std::string state;
+    std::string redirect_uri;
+    std::int64_t expires_at_ms = 0;
+    std::unique_ptr<CallbackListener> listener;  ///< null: --paste, or the callback came
+    std::unique_ptr<OneShotTimer> timer;
+    std::optional<oauth::Callback> callback;     ///< the answer, once it came
+    std::optional<rpc::Responder> waiter;        ///< the account.login.finish waiting
+    std::exception_ptr failed;                   ///< why it ended before anyone waited
+    bool exchanging = false;
+
+    ~Pending() {
+        secrets::wipe(pkce.verifier.data(), pkce.verifier.size());
+        secrets::wipe(app.client_secret.data(), app.client_secret.size());
+        if (callback) secrets::wipe(callback->code.data(), callback->code.size());
+    }
+};
+
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+ParamSpec text(const char* name, const char* summary, bool required = false) {
+    return ParamSpec{name, ParamType::string, required, summary};
+}
+
+// The account.add settings a login passes on (the secret comes from the platform).
+constexpr const char* setting_names[] = {"api_base", "web_base", "username", "author"};
+
+std::exception_ptr refused(const std::string& message) {
+    return std::make_exception_ptr(Error("login_refused", message + "; nothing was stored, log in again"));
+}
+
+std::string platform_title(Platform p) { return p == Platform::x ? "X" : "LinkedIn"; }
+
+}  // namespace
+
+Logins::Logins(EventLoop& loop, AccountServices& accounts, std::function<const Config&()> config)
+    : loop_(loop), accounts_(accounts), config_(std::move(config)) {}
+
+Logins::~Logins() = default;
+
+Json Logins::start(const Json& params) {
+    const std::string platform_text = params["platform"].get<std::string>();
+    const auto platform = parse_platform(platform_text);
+    const std::string name = params.contains("name") ? params["name"].get<std::string>() : platform_text;
+    // The account as account.add will see it: checked now, so a typo costs no browser trip.
+    Json account = Json::object();
+    account["platform"] = platform_text;
+    account["name"] = name;
+    for (const char* key : setting_names) {
+        if (params.contains(key)) account[key] = params[key];
+    }
+    if (!platform) {
+        Json check = account;
+        check["token"] = "login-pending";
+        (void)accounts::parse_new_account(check, true);  // names the platform it could be
+        throw Error("bad_input", fmt::format("unknown platform '{}'", platform_text));
+    }
+    const Config& config = config_();
+    const auto configured = config.apps.find(*platform);
+    oauth::App app = oauth::resolve_app(*platform, configured == config.apps.end() ? oauth::ConfiguredApp{}
+                                                                                    : configured->second);
+    const bool exists = accounts::exists(accounts_.store, name);
+    if (exists) {
+        const auto stored = accounts::get(accounts_.store, name);
+        if (stored.platform != *platform) {
+            throw Error("account_exists", fmt::format("account {} is a {} account, not {}; log in with "
+                                                      "--name OTHER, or remove it first",
+                                                      name, platform_name(stored.platform), platform_text));
+        }
+        for (const char* key : setting_names) {
+            if (params.contains(key)) {
+                throw Error("bad_input", fmt::format("account {} exists: logging in again replaces its token and "
+                                                     "keeps its settings; drop --{}",
+                                                     name, key == std::string("api_base") ? "api-base"
+                                                           : key == std::string("web_base") ? "web-base" : key));
+            }
+        }
+    } else {
+        Json check = account;
+        check["token"] = "login-pending";  // only for the checks: the real one comes later
+        (void)accounts::parse_new_account(check, true);
+    }
+    const bool paste = params.value("paste", false);
+
+    // A newer login for the same account or port replaces an unfinished one (a person who
+    // pressed Ctrl-C and tries again must not find the port taken).
+    std::vector<std::string> replaced;
+    for (const auto& [id, p] : pending_) {
+        if (p->name == name || (!paste && p->listener && p->app.redirect_port != 0 &&
+                                p->app.redirect_port == app.redirect_port)) {
+            replaced.push_back(id);
+        }
+    }
+    for (const auto& id : replaced) {
+        end(id, std::make_exception_ptr(Error("login_canceled", "a newer login replaced this one")));
+    }
+    if (pending_.size() >= max_pending) {
+        throw Error("too_many_requests", fmt::format("{} logins are in progress already; finish or cancel one "
+                                                     "(they end by themselves after {} minutes)",
+                                                     pending_.size(), ttl.count()));
+    }
+
+    auto p = std::make_shared<Pending>();
+    p->id = oauth::make_state().substr(0, 16);
+    p->platform = *platform;
+    p->name = name;
+    p->params = std::move(account);
+    p->app = std::move(app);
+    p->pkce = oauth::make_pkce();
+    p->state = oauth::make_state();
+    p->expires_at_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
+    int port = p->app.redirect_port;
+    if (!paste) {
+        p->listener = std::make_unique<CallbackListener>(
+            loop_, port, [this, id = p->id](std::string_view query) -> CallbackListener::Page {
+                auto it = pending_.find(id);
+                if (it == pending_.end() || it->second->callback || it->second->failed) {
+                    return {410, "This login is over. Start it again with growthctl account login."};
+                }
+                Pending& login = *it->second;
+                // One callback per login: whatever it says, the listener closes after it.
+                loop_.defer([keep = std::shared_ptr<CallbackListener>(std::move(login.listener))] {});
+                try {
+                    oauth::Callback cb = oauth::parse_callback_query(query);
+                    if (!cb.error.empty()) {
+                        const std::string why = fmt::format(
+                            "{} refused the login: {}{}{}", platform_title(login.platform), cb.error,
+                            cb.error_description.empty() ? "" : ": ", cb.error_description.substr(0, 300));
+                        end(id, refused(why));
+                        return {200, why + ". Nothing was stored; you can close this tab."};
+                    }
+                    if (!oauth::same_state(login.state, cb.state)) {
+                        end(id, refused("the login callback's state is not the one growth sent: it does "
+                                        "not answer this login"));
+                        return {400, "This answer does not belong to the login growth started. Nothing was stored."};
+                    }
+                    login.callback = std::move(cb);
+                    if (login.waiter) exchange(id);
+                    return {200, "growth has the answer. You can close this tab and return to the terminal."};
+                } catch (const Error& e) {
+                    end(id, std::current_exception());
+                    return {400, std::string(e.what()) + ". Nothing was stored."};
+                }
+            });
+        port = p->listener->port();
+    } else if (port == 0) {
+        port = oauth::default_redirect_port;
+    }
+    p->redirect_uri = oauth::redirect_uri(port);
+    p->timer = std::make_unique<OneShotTimer>(loop_, ttl, [this, id = p->id] {
+        end(id, std::make_exception_ptr(Error(
+                    "login_expired", fmt::format("the login was not answered within {} minutes; nothing was "
+                                                 "stored, start it again",
+                                                 ttl.count()))));
+    });
+    Json out = Json::object();
+    out["login_id"] = p->id;
+    out["platform"] = platform_name(*platform);
+    out["name"] = name;
+    out["authorize_url"] = oauth::authorize_url(p->app, p->redirect_uri, p->state, p->pkce.challenge);
+    out["redirect_uri"] = p->redirect_uri;
+    out["listening"] = !paste;
+    out["replaces"] = exists;
+    out["expires_at"] = p->expires_at_ms;
+    pending_.emplace(p->id, std::move(p));
+    return out;
+}
+
+void Logins::finish(const Json& params, rpc::Responder reply) {
+    const std::string id = params["login_id"].get<std::string>();
+    auto it = pending_.find(id);
+    if (it == pending_.end()) {
+        throw Error("login_not_found", fmt::format("no login {} is in progress (it finished, was canceled, or "
+                                                   "expired after {} minutes); start again with growthctl "
+                                                   "account login",
+                                                   id, ttl.count()));
+    }
+    Pending& p = *it->second;
+    if (p.failed) {
+        const auto why = p.failed;
+        end(id, nullptr);
+        std::rethrow_exception(why);
+    }
+    if ((p.waiter && !p.waiter->abandoned()) || p.exchanging) {
+        throw Error("bad_input", fmt::format("login {} is being finished by another growthctl already", id));
+    }
+    if (params.contains("redirect_url")) {
+        if (p.callback) throw Error("bad_input", "the browser answered this login already; drop the pasted address");
+        oauth::Callback cb = oauth::parse_pasted(params["redirect_url"].get<std::string>());
+        if (!cb.error.empty()) {
+            end(id, nullptr);
+            throw Error("login_refused", fmt::format("{} refused the login: {}{}{}; nothing was stored",
+                                                     platform_title(p.platform), cb.error,
+                                                     cb.error_description.empty() ? "" : ": ",
+                                                     cb.error_description.substr(0, 300)));
+        }
+        // A bare code carries no state: the person copied it from the page growth sent them to.
+        if (!cb.state.empty() && !oauth::same_state(p.state, cb.state)) {
+            throw Error("bad_input", "the pasted address does not answer this login (its state differs); paste "
+                                     "the address the browser was sent to after this login's URL");
+        }
+        if (p.listener) loop_.defer([keep = std::shared_ptr<CallbackListener>(std::move(p.listener))] {});
+        p.callback = std::move(cb);
+    }
+    p.waiter = std::move(reply);
+    if (p.callback) exchange(id);
+}
+
+void Logins::exchange(const std::string& id) {
+    Pending& p = *pending_.at(id);
+    p.exchanging = true;
+    http::HttpRequest request =
+        oauth::code_exchange_request(p.app, p.callback->code, p.pkce.verifier, p.redirect_uri);
+    accounts_.transport.send(std::move(request), [this, id](http::Outcome outcome) {
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return;  // canceled meanwhile; the code is spent, nothing is kept
+        auto keep = it->second;
+        pending_.erase(it);
+        loop_.defer([keep] {});
+        try {
+            auto tokens = std::make_shared<oauth::TokenSet>(oauth::parse_token_outcome(outcome, keep->platform));
+            store_login(accounts_, keep->params, std::move(tokens), *keep->waiter);
+        } catch (...) {
+            keep->waiter->error(std::current_exception());
+        }
+    });
+}
+
+void Logins::end(const std::string& id, std::exception_ptr error) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    auto keep = it->second;
+    if (keep->listener) loop_.defer([l = std::shared_ptr<CallbackListener>(std::move(keep->listener))] {});
+    if (error && !keep->waiter && !keep->exchanging) {
+        keep->failed = error;  // told to the finish that comes (or dropped with the timer)
+        return;
+    }
+    pending_.erase(it);
+    loop_.defer([keep] {});
+    if (error && keep->waiter) keep->waiter->error(error);
+}
+
+Json Logins::cancel(const Json& params) {
+    const std::string id = params["login_id"].get<std::string>();
+    const bool found = pending_.count(id) != 0;
+    if (found) {
+        auto keep = pending_.at(id);
+        pending_.erase(id);
+        if (keep->listener) loop_.defer([l = std::shared_ptr<CallbackListener>(std::move(keep->listener))] {});
+        loop_.defer([keep] {});
+        if (keep->waiter) {
+            keep->waiter->error(std::make_exception_ptr(Error("login_canceled", "the login was canceled")));
+        }
+    }
+    return Json{{"canceled", found}};
+}
+
+void Logins::add_methods(rpc::MethodTable& table) {
+    table.add({"account.login.start",
+               "Starts logging in to a platform with its OAuth flow: answers with the URL to open and "
+               "listens on 127.0.0.1 for the browser's return (unless paste). The login waits up to 10 "
+               "minutes for account.login.finish.",
+               {
+                   text("platform", "x or linkedin", true),
+                   text("name", "the account's name (default: the platform's); an existing account of "
+                                "the platform gets new tokens in place"),
+                   ParamSpec{"paste", ParamType::boolean, false,
+                             "do not listen: the redirected address is pasted into account.login.finish"},
+                   text("api_base", "new account: the platform API's base URL"),
+                   text("web_base", "new account: the public web host used in post URLs"),
+                   text("username", "new x account: the username (default: learnt from the platform)"),
+                   text("author", "new linkedin account: the author URN (default: the member)"),
+               },
+               true},
+              [this](const Json& params) { return start(params); });
+    table.add_deferred({"account.login.finish",
+                        "Waits for the login's callback (or takes the pasted address), exchanges the code "
+                        "for tokens, checks them with the platform's who-am-I and stores the account. "
+                        "Answers as account.show, with identity and replaced.",
+                        {
+                            text("login_id", "from account.login.start", true),
+                            text("redirect_url", "the address the browser was sent to, or only the code"),
+                        },
+                        true},
+                       [this](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+                           finish(params, std::move(reply));
+                       });
+    table.add({"account.login.cancel", "Cancels a login in progress; its listener closes.",
+               {text("login_id", "from account.login.start", true)}, false},
+              [this](const Json& params) { return cancel(params); });
+}
+
+}  // namespace growth::daemon

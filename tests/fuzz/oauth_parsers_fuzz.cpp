@@ -1,0 +1,70 @@
+// libFuzzer target: what a login reads from outside (core/oauth): the callback query the
+// loopback listener receives, the text a person pastes, and the token endpoint's answer. The
+// first byte picks the parser (and for answers the HTTP status). Each may only return or throw
+// growth::Error; what they return holds no control characters, and a refused token answer's
+// message never quotes the token.
+// fuzz-max-len: 16384
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/oauth/callback.hpp"
+#include "core/oauth/token.hpp"
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+    std::fprintf(stderr, "invariant violated: %s\n", what.c_str());
+    std::abort();
+}
+
+void no_control(const std::string& s, const char* what) {
+    for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) fail(std::string(what) + " holds a control character");
+    }
+}
+
+void check(const growth::oauth::Callback& cb) {
+    no_control(cb.code, "code");
+    no_control(cb.state, "state");
+    no_control(cb.error, "error");
+    no_control(cb.error_description, "error_description");
+    if (cb.code.empty() && cb.error.empty()) fail("a callback with neither code nor error was accepted");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace growth;
+    if (size < 1) return 0;
+    const std::uint8_t control = data[0];
+    const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    try {
+        switch (control % 3) {
+        case 0: check(oauth::parse_callback_query(text)); break;
+        case 1: {
+            const oauth::Callback cb = oauth::parse_pasted(text);
+            check(cb);
+            break;
+        }
+        default: {
+            http::HttpResponse r;
+            r.status = (control / 3) % 2 ? 200 : 400 + (control / 6) % 100;
+            r.body = std::string(text);
+            const oauth::TokenSet t = oauth::parse_token_outcome(r, Platform::x);
+            if (t.access_token.empty()) fail("an empty access token was accepted");
+            no_control(t.access_token, "access_token");
+            no_control(t.refresh_token, "refresh_token");
+            no_control(t.scope, "scope");
+            if (t.expires_in && *t.expires_in <= 0) fail("a non-positive expires_in was accepted");
+        }
+        }
+    } catch (const Error& e) {
+        if (std::string_view(e.what()).find('\n') != std::string_view::npos) fail("a multi-line message");
+    }
+    return 0;
+}

@@ -28,7 +28,7 @@ namespace growth::cli {
 namespace {
 
 struct LoginOptions {
-    std::string platform, name, api_base, web_base, username, author;
+    std::string platform, name, api_base, web_base, username, author, instance;
     bool no_browser = false, paste = false;
 };
 
@@ -78,6 +78,7 @@ void run_login(const GlobalOptions& global, const LoginOptions& o) {
     set("web_base", o.web_base);
     set("username", o.username);
     set("author", o.author);
+    set("instance", o.instance);
 
     // The pasted address carries the code and the tokens come back in the answer: never trace
     // this exchange (-v).
@@ -144,7 +145,7 @@ void add_login_command(CLI::App& account, const GlobalOptions& global, int& exit
         "login", "Log in with the platform's own sign-in page (OAuth): adds the account, or gives an existing one "
                  "new tokens in place");
     login->fallthrough();
-    login->add_option("PLATFORM", o->platform, "x or linkedin")->required();
+    login->add_option("PLATFORM", o->platform, "x, linkedin or mastodon")->required();
     login->add_option("--name", o->name, "The account's name (default: the platform's name)");
     login->add_flag("--no-browser", o->no_browser, "Print the address only; do not open a browser");
     login->add_flag("--paste", o->paste,
@@ -154,6 +155,7 @@ void add_login_command(CLI::App& account, const GlobalOptions& global, int& exit
     login->add_option("--web-base", o->web_base, "New account: the public web host used in post URLs");
     login->add_option("--username", o->username, "New x account: the username (default: asked from X)");
     login->add_option("--author", o->author, "New linkedin account: urn:li:organization:ID (default: you)");
+    login->add_option("--instance", o->instance, "New mastodon account: the instance, e.g. https://mastodon.social");
     login->callback([&global, &exit_code, o] {
         run_login(global, *o);
         exit_code = 0;

@@ -131,9 +131,9 @@ _growthctl() {
                 "") COMPREPLY=($(compgen -W "add login list show update refresh remove test" -- "$cur")) ;;
                 login)
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "$globals --name --no-browser --paste --api-base --web-base --username --author" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$globals --name --no-browser --paste --api-base --web-base --username --author --instance" -- "$cur"))
                     elif [[ $prev == login ]]; then
-                        COMPREPLY=($(compgen -W "x linkedin" -- "$cur"))
+                        COMPREPLY=($(compgen -W "x linkedin mastodon" -- "$cur"))
                     elif [[ $prev == --name ]]; then
                         COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
                     fi ;;

@@ -32,6 +32,19 @@ std::optional<Platform> parse_platform(std::string_view name) noexcept {
     return std::nullopt;
 }
 
+std::string_view platform_title(Platform p) noexcept {
+    switch (p) {
+    case Platform::x: return "X";
+    case Platform::linkedin: return "LinkedIn";
+    case Platform::facebook: return "Facebook";
+    case Platform::instagram: return "Instagram";
+    case Platform::threads: return "Threads";
+    case Platform::mastodon: return "Mastodon";
+    case Platform::bluesky: return "Bluesky";
+    }
+    return "the platform";
+}
+
 std::string suggest_platform(std::string_view name) {
     std::string lower(name);
     std::transform(lower.begin(), lower.end(), lower.begin(),

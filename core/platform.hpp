@@ -18,6 +18,10 @@ std::span<const Platform> all_platforms() noexcept;
 /// "linkedin", "facebook", "instagram", "threads", "mastodon", "bluesky". Throws nothing.
 std::string_view platform_name(Platform p) noexcept;
 
+/// The platform's name as people write it in a sentence: "X", "LinkedIn", "Facebook",
+/// "Instagram", "Threads", "Mastodon", "Bluesky". Throws nothing.
+std::string_view platform_title(Platform p) noexcept;
+
 /// The platform named `name` (exact, lower case), if any. Throws nothing.
 std::optional<Platform> parse_platform(std::string_view name) noexcept;
 

@@ -10,6 +10,7 @@
 #include "core/accounts/names.hpp"
 #include "core/error.hpp"
 #include "core/oauth/callback.hpp"
+#include "core/oauth/mastodon_app.hpp"
 #include "core/oauth/pkce.hpp"
 #include "core/oauth/token.hpp"
 #include "core/secrets/secret_bytes.hpp"
@@ -31,6 +32,7 @@ struct Logins::Pending {
     oauth::Pkce pkce;
     std::string state;
     std::string redirect_uri;
+    int port = 0;  ///< as configured (0: ephemeral), for replacing an older login on it
     std::int64_t expires_at_ms = 0;
     std::unique_ptr<CallbackListener> listener;  ///< null: --paste, or the callback came
     std::unique_ptr<OneShotTimer> timer;
@@ -59,13 +61,11 @@ ParamSpec text(const char* name, const char* summary, bool required = false) {
 }
 
 // The account.add settings a login passes on (the secret comes from the platform).
-constexpr const char* setting_names[] = {"api_base", "web_base", "username", "author"};
+constexpr const char* setting_names[] = {"api_base", "web_base", "username", "author", "instance"};
 
 std::exception_ptr refused(const std::string& message) {
     return std::make_exception_ptr(Error("login_refused", message + "; nothing was stored, log in again"));
 }
-
-std::string platform_title(Platform p) { return p == Platform::x ? "X" : "LinkedIn"; }
 
 }  // namespace
 
@@ -74,7 +74,37 @@ Logins::Logins(EventLoop& loop, AccountServices& accounts, std::function<const C
 
 Logins::~Logins() = default;
 
-Json Logins::start(const Json& params) {
+namespace {
+
+// An instance's registered client, kept in the vault by client_vault_key.
+constexpr std::string_view client_fields[] = {"client_id", "client_secret", "redirect_uri", "scopes"};
+
+std::optional<oauth::RegisteredClient> cached_client(secrets::SecretStore& vault, const std::string& instance) {
+    const std::string key = oauth::client_vault_key(instance);
+    std::optional<std::string> v[4];
+    for (int i = 0; i < 4; ++i) {
+        v[i] = vault.get(key, client_fields[i]);
+        if (!v[i] || v[i]->empty()) return std::nullopt;
+    }
+    oauth::RegisteredClient c;
+    c.client_id = std::move(*v[0]);
+    c.client_secret = std::move(*v[1]);
+    c.redirect_uri = std::move(*v[2]);
+    c.scopes = std::move(*v[3]);
+    return c;
+}
+
+void keep_client(secrets::SecretStore& vault, const std::string& instance, const oauth::RegisteredClient& c) {
+    const std::string key = oauth::client_vault_key(instance);
+    vault.put(key, client_fields[0], c.client_id);
+    vault.put(key, client_fields[1], c.client_secret);
+    vault.put(key, client_fields[2], c.redirect_uri);
+    vault.put(key, client_fields[3], c.scopes);
+}
+
+}  // namespace
+
+void Logins::start(const Json& params, rpc::Responder reply) {
     const std::string platform_text = params["platform"].get<std::string>();
     const auto platform = parse_platform(platform_text);
     const std::string name = params.contains("name") ? params["name"].get<std::string>() : platform_text;
@@ -85,17 +115,23 @@ Json Logins::start(const Json& params) {
     for (const char* key : setting_names) {
         if (params.contains(key)) account[key] = params[key];
     }
-    if (!platform) {
+    const auto check_new = [&account] {
         Json check = account;
-        check["token"] = "login-pending";
-        (void)accounts::parse_new_account(check, true);  // names the platform it could be
+        check["token"] = "login-pending";  // only for the checks: the real one comes later
+        return accounts::parse_new_account(check, true);
+    };
+    if (!platform) {
+        (void)check_new();  // names the platform it could be
         throw Error("bad_input", fmt::format("unknown platform '{}'", platform_text));
     }
     const Config& config = config_();
-    const auto configured = config.apps.find(*platform);
-    oauth::App app = oauth::resolve_app(*platform, configured == config.apps.end() ? oauth::ConfiguredApp{}
-                                                                                    : configured->second);
+    const auto found = config.apps.find(*platform);
+    const oauth::ConfiguredApp configured = found == config.apps.end() ? oauth::ConfiguredApp{} : found->second;
+    const bool mastodon = *platform == Platform::mastodon;
+    oauth::App app;
+    if (!mastodon) app = oauth::resolve_app(*platform, configured);
     const bool exists = accounts::exists(accounts_.store, name);
+    std::string instance;
     if (exists) {
         const auto stored = accounts::get(accounts_.store, name);
         if (stored.platform != *platform) {
@@ -111,19 +147,18 @@ Json Logins::start(const Json& params) {
                                                            : key == std::string("web_base") ? "web-base" : key));
             }
         }
+        instance = stored.api_base;
     } else {
-        Json check = account;
-        check["token"] = "login-pending";  // only for the checks: the real one comes later
-        (void)accounts::parse_new_account(check, true);
+        instance = check_new().api_base;
     }
     const bool paste = params.value("paste", false);
+    const int wanted_port = mastodon ? configured.redirect_port.value_or(oauth::default_redirect_port) : app.redirect_port;
 
     // A newer login for the same account or port replaces an unfinished one (a person who
     // pressed Ctrl-C and tries again must not find the port taken).
     std::vector<std::string> replaced;
     for (const auto& [id, p] : pending_) {
-        if (p->name == name || (!paste && p->listener && p->app.redirect_port != 0 &&
-                                p->app.redirect_port == app.redirect_port)) {
+        if (p->name == name || (!paste && p->listener && wanted_port != 0 && p->port == wanted_port)) {
             replaced.push_back(id);
         }
     }
@@ -145,39 +180,10 @@ Json Logins::start(const Json& params) {
     p->pkce = oauth::make_pkce();
     p->state = oauth::make_state();
     p->expires_at_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
-    int port = p->app.redirect_port;
+    p->port = wanted_port;
+    int port = wanted_port;
     if (!paste) {
-        p->listener = std::make_unique<CallbackListener>(
-            loop_, port, [this, id = p->id](std::string_view query) -> CallbackListener::Page {
-                auto it = pending_.find(id);
-                if (it == pending_.end() || it->second->callback || it->second->failed) {
-                    return {410, "This login is over. Start it again with growthctl account login."};
-                }
-                Pending& login = *it->second;
-                // One callback per login: whatever it says, the listener closes after it.
-                loop_.defer([keep = std::shared_ptr<CallbackListener>(std::move(login.listener))] {});
-                try {
-                    oauth::Callback cb = oauth::parse_callback_query(query);
-                    if (!cb.error.empty()) {
-                        const std::string why = fmt::format(
-                            "{} refused the login: {}{}{}", platform_title(login.platform), cb.error,
-                            cb.error_description.empty() ? "" : ": ", cb.error_description.substr(0, 300));
-                        end(id, refused(why));
-                        return {200, why + ". Nothing was stored; you can close this tab."};
-                    }
-                    if (!oauth::same_state(login.state, cb.state)) {
-                        end(id, refused("the login callback's state is not the one growth sent: it does "
-                                        "not answer this login"));
-                        return {400, "This answer does not belong to the login growth started. Nothing was stored."};
-                    }
-                    login.callback = std::move(cb);
-                    if (login.waiter) exchange(id);
-                    return {200, "growth has the answer. You can close this tab and return to the terminal."};
-                } catch (const Error& e) {
-                    end(id, std::current_exception());
-                    return {400, std::string(e.what()) + ". Nothing was stored."};
-                }
-            });
+        p->listener = listen(p->id, port);
         port = p->listener->port();
     } else if (port == 0) {
         port = oauth::default_redirect_port;
@@ -189,17 +195,83 @@ Json Logins::start(const Json& params) {
                                                  "stored, start it again",
                                                  ttl.count()))));
     });
-    Json out = Json::object();
-    out["login_id"] = p->id;
-    out["platform"] = platform_name(*platform);
-    out["name"] = name;
-    out["authorize_url"] = oauth::authorize_url(p->app, p->redirect_uri, p->state, p->pkce.challenge);
-    out["redirect_uri"] = p->redirect_uri;
-    out["listening"] = !paste;
-    out["replaces"] = exists;
-    out["expires_at"] = p->expires_at_ms;
-    pending_.emplace(p->id, std::move(p));
-    return out;
+    const auto started = [this, paste, exists](const Pending& login) {
+        Json out = Json::object();
+        out["login_id"] = login.id;
+        out["platform"] = platform_name(login.platform);
+        out["name"] = login.name;
+        out["authorize_url"] = oauth::authorize_url(login.app, login.redirect_uri, login.state, login.pkce.challenge);
+        out["redirect_uri"] = login.redirect_uri;
+        out["listening"] = !paste;
+        out["replaces"] = exists;
+        out["expires_at"] = login.expires_at_ms;
+        return out;
+    };
+    const std::string id = p->id;
+    pending_.emplace(id, p);
+    if (!mastodon) return reply.result(started(*p));
+
+    // Mastodon: the instance's own app, registered at the first login there (for this redirect
+    // URL and these scopes) and kept in the vault; an ephemeral port registers one per login.
+    const std::string scopes = configured.scopes.empty() ? std::string(oauth::mastodon_default_scopes) : configured.scopes;
+    if (auto client = cached_client(accounts_.secrets, instance);
+        client && client->redirect_uri == p->redirect_uri && client->scopes == scopes) {
+        p->app = oauth::mastodon_app(instance, *client);
+        return reply.result(started(*p));
+    }
+    accounts_.transport.send(
+        oauth::registration_request(instance, p->redirect_uri, scopes),
+        [this, id, instance, scopes, reply, started, keep = wanted_port != 0](http::Outcome outcome) {
+            auto it = pending_.find(id);
+            if (it == pending_.end()) {
+                return reply.error(std::make_exception_ptr(Error("login_canceled", "the login was canceled")));
+            }
+            Pending& login = *it->second;
+            try {
+                const oauth::RegisteredClient client =
+                    oauth::parse_registration(outcome, instance, login.redirect_uri, scopes);
+                if (keep) keep_client(accounts_.secrets, instance, client);
+                login.app = oauth::mastodon_app(instance, client);
+                reply.result(started(login));
+            } catch (...) {
+                end(id, nullptr);
+                reply.error(std::current_exception());
+            }
+        });
+}
+
+std::unique_ptr<CallbackListener> Logins::listen(const std::string& login_id, int port) {
+    return std::make_unique<CallbackListener>(
+        loop_, port, [this, id = login_id](std::string_view query) -> CallbackListener::Page {
+            auto it = pending_.find(id);
+            if (it == pending_.end() || it->second->callback || it->second->failed) {
+                return {410, "This login is over. Start it again with growthctl account login."};
+            }
+            Pending& login = *it->second;
+            // One callback per login: whatever it says, the listener closes after it.
+            loop_.defer([keep = std::shared_ptr<CallbackListener>(std::move(login.listener))] {});
+            try {
+                oauth::Callback cb = oauth::parse_callback_query(query);
+                if (!cb.error.empty()) {
+                    const std::string why = fmt::format("{} refused the login: {}{}{}", platform_title(login.platform),
+                                                        cb.error, cb.error_description.empty() ? "" : ": ",
+                                                        cb.error_description.substr(0, 300));
+                    end(id, refused(why));
+                    return {200, why + ". Nothing was stored; you can close this tab."};
+                }
+                if (!oauth::same_state(login.state, cb.state)) {
+                    end(id, refused("the login callback's state is not the one growth sent: it does "
+                                    "not answer this login"));
+                    return {400, "This answer does not belong to the login growth started. Nothing was stored."};
+                }
+                login.callback = std::move(cb);
+                if (login.waiter) exchange(id);
+                return {200, "growth has the answer. You can close this tab and return to the terminal."};
+            } catch (const Error& e) {
+                end(id, std::current_exception());
+                return {400, std::string(e.what()) + ". Nothing was stored."};
+            }
+        });
 }
 
 void Logins::finish(const Json& params, rpc::Responder reply) {
@@ -292,12 +364,13 @@ Json Logins::cancel(const Json& params) {
 }
 
 void Logins::add_methods(rpc::MethodTable& table) {
-    table.add({"account.login.start",
+    table.add_deferred({"account.login.start",
                "Starts logging in to a platform with its OAuth flow: answers with the URL to open and "
-               "listens on 127.0.0.1 for the browser's return (unless paste). The login waits up to 10 "
-               "minutes for account.login.finish.",
+               "listens on 127.0.0.1 for the browser's return (unless paste); on Mastodon it first "
+               "registers growth's app on the instance (once). The login waits up to 10 minutes for "
+               "account.login.finish.",
                {
-                   text("platform", "x or linkedin", true),
+                   text("platform", "x, linkedin or mastodon", true),
                    text("name", "the account's name (default: the platform's); an existing account of "
                                 "the platform gets new tokens in place"),
                    ParamSpec{"paste", ParamType::boolean, false,
@@ -306,9 +379,12 @@ void Logins::add_methods(rpc::MethodTable& table) {
                    text("web_base", "new account: the public web host used in post URLs"),
                    text("username", "new x account: the username (default: learnt from the platform)"),
                    text("author", "new linkedin account: the author URN (default: the member)"),
+                   text("instance", "new mastodon account: the instance URL"),
                },
                true},
-              [this](const Json& params) { return start(params); });
+              [this](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
+                  start(params, std::move(reply));
+              });
     table.add_deferred({"account.login.finish",
                         "Waits for the login's callback (or takes the pasted address), exchanges the code "
                         "for tokens, checks them with the platform's who-am-I and stores the account. "

@@ -17,6 +17,8 @@
 
 namespace growth::daemon {
 
+class CallbackListener;
+
 /// The logins in progress. Loop thread only; must outlive the method table.
 class Logins {
 public:
@@ -41,7 +43,9 @@ public:
     struct Pending;
 
 private:
-    rpc::Json start(const rpc::Json& params);
+    void start(const rpc::Json& params, rpc::Responder reply);
+    /// The loopback listener of login `login_id` on `port` (0: a free one).
+    std::unique_ptr<CallbackListener> listen(const std::string& login_id, int port);
     void finish(const rpc::Json& params, rpc::Responder reply);
     rpc::Json cancel(const rpc::Json& params);
     /// Ends login `id`: answers its waiter with `error` (when it has one) and drops it (later,

@@ -238,7 +238,7 @@ std::optional<std::string> apply_app_port(const toml::node& value, Config& confi
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 34> schema = {{
+constexpr std::array<KeySpec, 36> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -263,6 +263,9 @@ constexpr std::array<KeySpec, 34> schema = {{
     {"hooks", "on_needs_auth", apply_hook<4>},
     GROWTH_APP_TABLE(x, "x"),
     GROWTH_APP_TABLE(linkedin, "linkedin"),
+    // Mastodon: an app is registered on each instance at its first login; only these are set.
+    GROWTH_APP(mastodon, "mastodon", scopes, false, true),
+    {"platforms.mastodon", "redirect_port", apply_app_port<Platform::mastodon>},
 }};
 #undef GROWTH_LIMIT
 #undef GROWTH_APP_TABLE
@@ -270,8 +273,8 @@ constexpr std::array<KeySpec, 34> schema = {{
 constexpr std::array<std::string_view, 6> table_names = {"daemon", "limits", "schedule", "budgets", "hooks",
                                                          "platforms"};
 // The platforms `account login` drives: [platforms.NAME] tables (core/oauth/app.hpp).
-constexpr std::array<std::string_view, 2> login_platforms = {"x", "linkedin"};
-constexpr std::array<std::string_view, 34> dotted_names = {
+constexpr std::array<std::string_view, 3> login_platforms = {"x", "linkedin", "mastodon"};
+constexpr std::array<std::string_view, 36> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
     "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
@@ -283,7 +286,8 @@ constexpr std::array<std::string_view, 34> dotted_names = {
     "platforms.x.client_id",     "platforms.x.client_secret",  "platforms.x.authorize_url",
     "platforms.x.token_url",     "platforms.x.scopes",         "platforms.x.redirect_port",
     "platforms.linkedin.client_id", "platforms.linkedin.client_secret", "platforms.linkedin.authorize_url",
-    "platforms.linkedin.token_url", "platforms.linkedin.scopes",    "platforms.linkedin.redirect_port"};
+    "platforms.linkedin.token_url", "platforms.linkedin.scopes",    "platforms.linkedin.redirect_port",
+    "platforms.mastodon.scopes", "platforms.mastodon.redirect_port"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;
@@ -307,7 +311,10 @@ void check_table(std::string_view name, const toml::table& table, Config& config
         const KeySpec* spec = find_spec(name, key.str());
         if (!spec) {
             std::string what = fmt::format("unknown key {} in [{}]", quote(key.str()), name);
-            if (const auto near = did_you_mean(key.str(), keys)) {
+            if (name == "platforms.mastodon") {
+                what += ": growth registers its app on each instance at login; only \"scopes\" and "
+                        "\"redirect_port\" are set here";
+            } else if (const auto near = did_you_mean(key.str(), keys)) {
                 what += fmt::format("; did you mean {}?", quote(*near));
             }
             problems.push_back({key.source().begin, std::move(what)});

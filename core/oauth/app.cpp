@@ -45,7 +45,7 @@ const char* add_options(Platform platform) {
 }  // namespace
 
 bool login_supported(Platform platform) noexcept {
-    return platform == Platform::x || platform == Platform::linkedin;
+    return platform == Platform::x || platform == Platform::linkedin || platform == Platform::mastodon;
 }
 
 std::string redirect_uri(int port) { return fmt::format("http://127.0.0.1:{}/callback", port); }
@@ -53,6 +53,10 @@ std::string redirect_uri(int port) { return fmt::format("http://127.0.0.1:{}/cal
 App resolve_app(Platform platform, const ConfiguredApp& configured) {
     const auto d = defaults_for(platform);
     const std::string name(platform_name(platform));
+    if (platform == Platform::mastodon) {
+        throw Error("bad_input", "Mastodon's app is registered on each instance when someone logs in there; "
+                                 "its tokens do not expire");
+    }
     if (!d) {
         throw Error("bad_input",
                     fmt::format("account login does not support {} yet; add the account with {} you obtained "
@@ -76,7 +80,7 @@ App resolve_app(Platform platform, const ConfiguredApp& configured) {
                     fmt::format("no {} app is configured for login: register one with {} (redirect URL "
                                 "{}), then set client_id{} under [platforms.{}] in config.toml "
                                 "(README: Logging in)",
-                                name == "x" ? "X" : "LinkedIn", name == "x" ? "the X developer portal" : "LinkedIn's developer portal",
+                                platform_title(platform), name == "x" ? "the X developer portal" : "LinkedIn's developer portal",
                                 redirect, d->secret_required ? " and client_secret" : "", name));
     }
     app.auth = app.client_secret.empty() ? ClientAuth::none : d->auth_with_secret;

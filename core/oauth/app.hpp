@@ -44,10 +44,11 @@ struct App {
 /// otherwise: platforms match the registered redirect URL exactly, port included.
 inline constexpr int default_redirect_port = 8765;
 
-/// True for the platforms `account login` drives today (x, linkedin). Throws nothing.
+/// True for the platforms `account login` drives today (x, linkedin, mastodon). Throws nothing.
 bool login_supported(Platform platform) noexcept;
 
-/// The app for `platform` from its [platforms.NAME] settings and the platform's defaults.
+/// The app for `platform` (x, linkedin; Mastodon's come from core/oauth/mastodon_app.hpp) from
+/// its [platforms.NAME] settings and the platform's defaults.
 /// Throws growth::Error("bad_input") for a platform login does not support yet (naming
 /// `account add --token-file` instead), and ("login_unconfigured") when no client_id is set (or
 /// no client_secret where the platform needs one), naming the config keys and the redirect URL

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/http/encoding.hpp"
+#include "core/oauth/answer_text.hpp"
 #include "core/publish/json_fields.hpp"
 #include "core/secrets/secret_bytes.hpp"
 
@@ -13,20 +14,6 @@ namespace growth::oauth {
 
 namespace {
 
-constexpr std::size_t max_token_bytes = 8192;
-
-std::string platform_title(Platform p) {
-    switch (p) {
-    case Platform::x: return "X";
-    case Platform::linkedin: return "LinkedIn";
-    case Platform::facebook: return "Facebook";
-    case Platform::instagram: return "Instagram";
-    case Platform::threads: return "Threads";
-    case Platform::mastodon: return "Mastodon";
-    case Platform::bluesky: return "Bluesky";
-    }
-    return "the platform";
-}
 
 std::string basic_credentials(const App& app) {
     // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined.
@@ -35,22 +22,6 @@ std::string basic_credentials(const App& app) {
     sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
                       sodium_base64_VARIANT_ORIGINAL);
     out.resize(out.find('\0'));
-    return out;
-}
-
-bool printable_token(std::string_view t) {
-    if (t.empty() || t.size() > max_token_bytes) return false;
-    for (char ch : t) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c <= 0x20 || c >= 0x7f) return false;
-    }
-    return true;
-}
-
-// A platform's text, one line and short, for a message.
-std::string shown(std::string_view s) {
-    std::string out;
-    for (char ch : s.substr(0, 300)) out += (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ? ' ' : ch;
     return out;
 }
 
@@ -113,12 +84,12 @@ http::HttpRequest refresh_request(const App& app, std::string_view refresh_token
 }
 
 TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bool refresh) {
-    const std::string who = platform_title(platform) + "'s token endpoint";
+    const std::string who = std::string(platform_title(platform)) + "'s token endpoint";
     const std::string tail = refresh ? "" : "; nothing was stored, log in again";
     const auto* response = std::get_if<http::HttpResponse>(&outcome);
     if (!response) {
         const auto& none = std::get<http::NoResponse>(outcome);
-        throw Error("platform_error", fmt::format("{} did not answer ({}){}", who, shown(none.detail), tail));
+        throw Error("platform_error", fmt::format("{} did not answer ({}){}", who, one_line(none.detail), tail));
     }
     const auto body = publish::parse_json(response->body);
     if (response->status < 200 || response->status > 299) {
@@ -126,8 +97,8 @@ TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bo
         if (error && response->status >= 400 && response->status < 500) {
             const auto description = publish::string_member(*body, "error_description");
             throw Error("login_refused",
-                        fmt::format("{} refused the {}: {}{}{}{}", who, refresh ? "refresh" : "login", shown(*error),
-                                    description ? ": " : "", description ? shown(*description) : "", tail));
+                        fmt::format("{} refused the {}: {}{}{}{}", who, refresh ? "refresh" : "login", one_line(*error),
+                                    description ? ": " : "", description ? one_line(*description) : "", tail));
         }
         throw Error("platform_error", fmt::format("{} answered HTTP {}{}", who, response->status, tail));
     }
@@ -136,13 +107,13 @@ TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bo
     }
     TokenSet t;
     auto access = publish::string_member(*body, "access_token");
-    if (!access || !printable_token(*access)) {
+    if (!access || !printable_credential(*access)) {
         if (access) secrets::wipe(access->data(), access->size());
         throw Error("platform_error", fmt::format("{}'s answer has no usable access_token", who));
     }
     t.access_token = std::move(*access);
     if (auto granted = publish::string_member(*body, "refresh_token")) {
-        if (!granted->empty() && !printable_token(*granted)) {
+        if (!granted->empty() && !printable_credential(*granted)) {
             secrets::wipe(granted->data(), granted->size());
             throw Error("platform_error", fmt::format("{}'s answer has a malformed refresh_token", who));
         }
@@ -155,7 +126,7 @@ TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bo
         }
         t.expires_in = *seconds;
     }
-    if (auto scope = publish::string_member(*body, "scope")) t.scope = shown(*scope);
+    if (auto scope = publish::string_member(*body, "scope")) t.scope = one_line(*scope);
     return t;
 }
 

@@ -63,7 +63,7 @@ class BashCompletionTest(harness.TestCase):
     def test_account_login_and_its_options(self):
         self.assertEqual(self.complete("growthctl", "account", "lo"), ["login"])
         self.assertEqual(self.complete("growthctl", "account", "ref"), ["refresh"])
-        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "")), ["linkedin", "x"])
+        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "")), ["linkedin", "mastodon", "x"])
         self.assertEqual(self.complete("growthctl", "account", "login", "x", "--p"), ["--paste"])
         self.assertEqual(sorted(self.complete("growthctl", "account", "login", "x", "--no")),
                          ["--no-autostart", "--no-browser"])

@@ -337,10 +337,12 @@ class LoginRefusals(LoginTestCase):
         self.assertEqual(r.returncode, 2, r)
         self.assertIn("set client_id under [platforms.x]", r.stderr)
         self.assertIn("http://127.0.0.1:8765/callback", r.stderr)
-        r = self.ctl("account", "login", "mastodon")
+        r = self.ctl("account", "login", "threads")
         self.assertEqual(r.returncode, 2, r)
-        self.assertIn("does not support mastodon yet", r.stderr)
-        self.assertIn("account add mastodon", r.stderr)
+        self.assertIn("does not support threads yet", r.stderr)
+        self.assertIn("growthctl account add threads --name NAME --token-file FILE", r.stderr)
+        r = self.ctl("account", "login", "bluesky")
+        self.assertIn("growthctl account add bluesky --name NAME --handle HANDLE --app-password-file FILE", r.stderr)
         r = self.ctl("account", "login", "twiter")
         self.assertEqual(r.returncode, 2, r)
 
@@ -422,6 +424,77 @@ class Refresh(LoginTestCase):
         self.assertIn("growthctl account login x --name by-hand", r.stderr)
         r = self.ctl("account", "refresh", "nobody")
         self.assertEqual(r.returncode, 2, r)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class MastodonLogin(LoginTestCase):
+    """Against the sandbox's own Mastodon OAuth (app registration, authorize, token with PKCE)."""
+
+    def setUp(self):
+        super().setUp()
+        self.port = free_port()
+        self.daemon.stop()
+        self.sandbox.write_config(self.config() + "[platforms.mastodon]\nredirect_port = %d\n" % self.port)
+        self.daemon = self.sandbox.start_daemon()
+        self.instance = self.sb.url("mastodon")
+
+    def calls(self, endpoint):
+        return [r for r in self.sb.requests("mastodon") if r["endpoint"] == endpoint]
+
+    def test_the_first_login_registers_growths_app_and_later_ones_reuse_it(self):
+        apps = len(self.calls("create_app"))
+        p, url = self.start_login("mastodon", "--name", "m", "--instance", self.instance, "--no-browser")
+        self.assertTrue(url.startswith(self.instance + "/oauth/authorize?"), url)
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        self.assertEqual(q["redirect_uri"], ["http://127.0.0.1:%d/callback" % self.port])
+        self.assertEqual(q["scope"], ["profile write:statuses write:media"])
+        self.assertEqual(q["code_challenge_method"], ["S256"])
+        status, page = get(authorize(url))
+        self.assertEqual(status, 200, page)
+        r = self.finish(p)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("logged in: added mastodon account m, signed in as @" + SEED["mastodon"]["username"], r.stdout)
+        self.assertEqual(len(self.calls("create_app")), apps + 1)
+        self.assertEqual([t["status"] for t in self.calls("oauth_token")][-1], 200)
+        shown = self.ctl("account", "show", "m", "--json").json()
+        self.assertEqual(shown["api_base"], self.instance)
+        self.assertEqual(shown["secrets"], ["access_token"])
+        self.assertNotIn("token_expires_at", shown)  # Mastodon's tokens do not expire
+
+        # Again (same account): the kept app, tokens replaced in place.
+        p, url = self.start_login("mastodon", "--name", "m", "--no-browser")
+        get(authorize(url))
+        r = self.finish(p)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("logged in again: mastodon account m", r.stdout)
+        self.assertEqual(len(self.calls("create_app")), apps + 1)
+
+        r = self.ctl("post", "--to", "m", "--json", "Tooted after a login")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("Tooted after a login", [o["text"] for o in self.sb.posts("mastodon")])
+
+    def test_a_code_the_instance_did_not_issue_is_refused(self):
+        p, url = self.start_login("mastodon", "--name", "nope", "--instance", self.instance, "--paste",
+                                  stdin=subprocess.PIPE)
+        r = self.finish(p, input="forged-code\n")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("Mastodon's token endpoint refused the login: invalid_grant", r.stderr)
+        self.assertNotIn("nope", self.accounts())
+
+    def test_a_login_needs_an_instance_that_answers_like_mastodon(self):
+        r = self.ctl("account", "login", "mastodon", "--name", "nope", "--no-browser")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("needs --instance", r.stderr)
+        r = self.ctl("account", "login", "mastodon", "--name", "nope", "--no-browser", "--instance",
+                     self.sb.url("x"))
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("refused to register growth's app (HTTP 404", r.stderr)
+        self.assertIn("is it a Mastodon server?", r.stderr)
 
 
 if __name__ == "__main__":

@@ -95,8 +95,9 @@ TEST_CASE("oauth: apps take the platform's endpoints unless configured, and say 
     const App l = resolve_app(Platform::linkedin, li);
     CHECK(l.auth == ClientAuth::secret_body);
     CHECK_FALSE(l.pkce);
-    CHECK(kind_of([] { resolve_app(Platform::mastodon, {}); }).rfind("bad_input: account login does not support "
-                                                                     "mastodon yet", 0) == 0);
+    CHECK(kind_of([] { resolve_app(Platform::threads, {}); }).rfind("bad_input: account login does not support "
+                                                                    "threads yet", 0) == 0);
+    CHECK(login_supported(Platform::mastodon));
     CHECK(login_supported(Platform::x));
     CHECK_FALSE(login_supported(Platform::bluesky));
 }

@@ -5,6 +5,7 @@ import html
 import time
 
 from . import text as textmod
+from .mastodon_oauth import MastodonOAuth
 from .platform import Platform
 from .web import json_response
 
@@ -24,9 +25,9 @@ def error(status, message, headers=None):
     return json_response(status, {"error": message}, headers=headers)
 
 
-class Mastodon(Platform):
+class Mastodon(MastodonOAuth, Platform):
     name = "mastodon"
-    routes = (
+    routes = MastodonOAuth.oauth_routes + (
         ("POST", r"/api/v1/statuses", "create_post", "create_post"),
         ("GET", r"/api/v1/statuses/([0-9]+)", "get_status", "get_status"),
         ("GET", r"/api/v1/accounts/verify_credentials", "verify_credentials", "verify_credentials"),

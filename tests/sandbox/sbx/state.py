@@ -107,6 +107,8 @@ class State:
         if accounts or not hasattr(self, "sessions"):
             self.accounts = []
             self.sessions = {}      # bluesky jwt -> {"did", "kind", "exp", "state", ...}; kept with accounts
+            self.mastodon_apps = {}   # client_id -> registered app (POST /api/v1/apps)
+            self.mastodon_codes = {}  # authorization code -> its grant (GET /oauth/authorize)
         self.requests = []
         self.objects = []           # every created thing, in creation order
         self.by_key = {}            # (platform, id) -> object

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/accounts/accounts.hpp"
+#include "core/accounts/tokens.hpp"
 #include "core/error.hpp"
 #include "core/pipeline/post_json.hpp"
 #include "core/pipeline/post_store.hpp"
@@ -92,9 +93,11 @@ public:
             if (!view_) {
                 account_ = accounts::get(service_.store_, target_.account);
                 if (!token_checked_ && service_.refresher_) {
-                    // Once per run: a logged-in account's token is refreshed first when due.
+                    // Once per run: a logged-in account's token is refreshed first when due (and
+                    // once more after the platform refused it, see fail()).
                     token_checked_ = true;
-                    return service_.refresher_->ensure_fresh(account_, false, [self = shared_from_this()](
+                    const bool force = std::exchange(force_refresh_, false);
+                    return service_.refresher_->ensure_fresh(account_, force, [self = shared_from_this()](
                                                                                   std::exception_ptr e) {
                         self->token_refreshed(e);
                     });
@@ -130,6 +133,18 @@ public:
         } catch (const std::exception& e) {
             abort(e.what());
         }
+    }
+
+    /// True (once per run) when a needs-login failure should be met with a forced refresh: the
+    /// account logged in and has a refresh token, and the run has not forced one yet.
+    bool may_refresh_after_refusal() {
+        if (!service_.refresher_ || refusal_refreshed_ || !view_) return false;
+        if (accounts::token_state(service_.secrets_, account_).refresh_token.empty()) return false;
+        refusal_refreshed_ = true;
+        force_refresh_ = true;
+        token_checked_ = false;
+        view_.reset();
+        return true;
     }
 
     /// The token check of next() answered: go on, or the part waits (needs_auth: a login is
@@ -370,6 +385,15 @@ private:
             return commit_pending_then([self = shared_from_this(), failure] { self->fail(failure); });
         }
         try {
+            if (failure.cls == publish::FailureClass::needs_login && may_refresh_after_refusal()) {
+                // The platform refused a token growth thought valid (revoked early, clocks apart):
+                // one forced refresh, then this part again; a refusal means nothing was applied.
+                publish::Failure again = failure;
+                again.cls = publish::FailureClass::retry_safe;
+                again.retry_at = service_.now();
+                again.message += "; refreshing the token and trying again";
+                return fail(again);
+            }
             auto& part = target_.parts[index_];
             PartState state = pipeline::state_after(failure.cls);
             const auto t = millis(service_.now());
@@ -448,6 +472,8 @@ private:
     bool cancel_ = false;
     bool budget_checked_ = false;
     bool token_checked_ = false;
+    bool force_refresh_ = false;      ///< the next token check refreshes whatever the expiry says
+    bool refusal_refreshed_ = false;  ///< this run met a refused token with a refresh already
     int short_retries_ = 0;
     int commit_failures_ = 0;
     int reserved_ = 0;

@@ -155,6 +155,19 @@ class LoginTestCase(harness.TestCase):
     def accounts(self):
         return {a["name"]: a for a in json.loads(self.ctl("account", "list", "--json").stdout)["accounts"]}
 
+    def assert_secrets_nowhere(self, secrets, outputs=()):
+        """None of `secrets` in growthd's log, any file of the data directory (the vault is
+        encrypted) or the given outputs."""
+        texts = [self.daemon.log()] + list(outputs)
+        for root, _, files in os.walk(self.sandbox.data_dir):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    texts.append(f.read().decode("latin-1"))
+        for secret in secrets:
+            self.assertTrue(secret)
+            for text in texts:
+                self.assertNotIn(secret, text)
+
     def login(self, name, *args):
         """A whole login of X account `name` (new accounts on the sandbox); returns the Result."""
         extra = list(args) if name in self.accounts() else ["--api-base", self.sb.url("x")] + list(args)
@@ -205,6 +218,9 @@ class Login(LoginTestCase):
         self.assertEqual(r.returncode, 0, r)
         texts = [o["text"] for o in self.sb.posts("x")]
         self.assertIn("Hello from a login", texts)
+        shown_text = self.ctl("account", "show", "me").stdout
+        self.assert_secrets_nowhere([SEED["x"]["token"], exchange[0]["granted_refresh"], body["code_verifier"],
+                                     body["code"]], [r.stdout, r.stderr, shown_text])
 
     def test_a_confidential_x_app_authenticates_with_basic(self):
         self.daemon.stop()
@@ -410,6 +426,27 @@ class Refresh(LoginTestCase):
         r = self.ctl("retry", post_id, "--json")
         self.assertEqual(r.returncode, 0, r)
         self.assertIn("Waits for a login", [o["text"] for o in self.sb.posts("x")])
+
+    def test_a_refused_token_is_refreshed_once_per_run_and_the_post_goes_out(self):
+        self.assertEqual(self.login("me").returncode, 0)  # a token valid for two hours
+        # The platform revokes it early; the refresh grants one the sandbox knows.
+        self.sb.add_account("x", username="growthafter", token="x-after-refresh")
+        self.x_auth.control(access_token="x-after-refresh")
+        self.addCleanup(self.x_auth.control, access_token=SEED["x"]["token"])
+        self.sb.control("POST", "tokens", {"token": SEED["x"]["token"], "state": "revoked"})
+        self.addCleanup(self.sb.control, "POST", "tokens", {"token": SEED["x"]["token"], "state": "valid"})
+        before = len(self.refreshes())
+        r = self.ctl("post", "--to", "me", "--json", "Out after a refused token")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(len(self.refreshes()) - before, 1)
+        self.assertIn("Out after a refused token", [o["text"] for o in self.sb.posts("x")])
+
+        # Refused again right after a refresh: no second refresh in the same run, a login is needed.
+        self.sb.control("POST", "tokens", {"token": "x-after-refresh", "state": "revoked"})
+        r = self.ctl("post", "--to", "me", "--json", "Needs a login")
+        self.assertEqual(r.returncode, 6, r)
+        self.assertEqual(len(self.refreshes()) - before, 2)
+        self.assertEqual(r.json()["targets"][0]["parts"][0]["state"], "needs_auth")
 
     def test_refresh_needs_a_logged_in_account(self):
         token = os.path.join(self.sandbox.root, "x.token")

@@ -9,7 +9,7 @@
 // on one line once it listens. Every token request is recorded: GET /_requests answers them as
 // a JSON list (form fields, the Basic credentials, the refresh token granted). GET
 // /_control?refuse_refresh=1 makes refresh grants fail with invalid_grant (0: succeed again);
-// &expires_in=S[,S...] replaces the lifetimes.
+// &expires_in=S[,S...] replaces the lifetimes, &access_token=T[,T...] the access tokens.
 import { OAuth2Server } from 'oauth2-mock-server';
 
 const args = process.argv.slice(2);
@@ -58,7 +58,8 @@ server.service.requestHandler.get('/_requests', (_req, res) => res.json(requests
 server.service.requestHandler.get('/_control', (req, res) => {
   if (req.query.refuse_refresh !== undefined) refuseRefresh = req.query.refuse_refresh === '1';
   if (req.query.expires_in !== undefined) expiresIn = String(req.query.expires_in).split(',').map(Number);
-  res.json({ refuse_refresh: refuseRefresh, expires_in: expiresIn });
+  if (req.query.access_token !== undefined) tokens.splice(0, tokens.length, ...String(req.query.access_token).split(','));
+  res.json({ refuse_refresh: refuseRefresh, expires_in: expiresIn, access_tokens: tokens.length });
 });
 await server.start(port, '127.0.0.1');
 console.log(JSON.stringify({ port: server.address().port, issuer: server.issuer.url }));

@@ -106,6 +106,7 @@ def main():
                                "threads": {"user_id": s["id"]}, "mastodon": {"instance": base}}[p])
                 if p == "mastodon":
                     params.pop("api_base")
+            params["no_check"] = True  # as before the who-am-I check: the figures measure publishing
             c.call("account.add", params)
         media = sb.media_url("photo.jpg")
 

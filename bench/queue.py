@@ -279,7 +279,7 @@ def main():
             acct = sb.add_account("mastodon", username="bench" + name)
             accounts[name] = acct
             if not name.startswith("ref"):
-                c.call("account.add", {"platform": "mastodon", "name": name, "token": acct["token"],
+                c.call("account.add", {"platform": "mastodon", "name": name, "token": acct["token"], "no_check": True,
                                        "instance": sb.url("mastodon")})
         far = int(time.time()) + 20 * 86400
 

@@ -26,6 +26,7 @@ namespace {
 struct AddOptions {
     std::string platform, name, api_base, web_base, token_file, app_password_file;
     bool token_stdin = false;
+    bool no_check = false;
     std::string username, author, page_id, ig_user_id, user_id, instance, handle, service;
     std::optional<long long> max_characters;
 };
@@ -91,6 +92,7 @@ void run_add(const GlobalOptions& global, AddOptions& o) {
     set("handle", o.handle);
     set("service", o.service);
     if (o.max_characters) params["max_characters"] = *o.max_characters;
+    if (o.no_check) params["no_check"] = true;
     std::string secret;
     if (!o.token_file.empty()) secret = read_secret_file(o.token_file, "--token-file");
     if (o.token_stdin) secret = read_secret_fd(::dup(STDIN_FILENO), "--token-stdin");
@@ -300,6 +302,8 @@ void add_account_command(CLI::App& app, const GlobalOptions& global, int& exit_c
     add->add_option("--handle", o->handle, "bluesky: the handle");
     add->add_option("--app-password-file", o->app_password_file, "bluesky: read the app password from FILE");
     add->add_option("--service", o->service, "bluesky: the PDS URL (default https://bsky.social)");
+    add->add_flag("--no-check", o->no_check,
+                  "Store without asking the platform who the token belongs to (it is checked by default)");
     add->callback([&global, &exit_code, o] {
         run_add(global, *o);
         exit_code = 0;

@@ -139,7 +139,7 @@ _growthctl() {
                     fi ;;
                 add)
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "$globals --name --api-base --web-base --token-file --token-stdin --username --author --page-id --ig-user-id --user-id --instance --max-characters --handle --app-password-file --service" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$globals --name --api-base --web-base --token-file --token-stdin --username --author --page-id --ig-user-id --user-id --instance --max-characters --handle --app-password-file --service --no-check" -- "$cur"))
                     elif [[ $prev == add ]]; then
                         COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
                     fi ;;

@@ -39,6 +39,7 @@ end
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-file -r -F -d 'Read the token from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-stdin -d 'Read the token from stdin'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l no-check -d 'Store without asking the platform first'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login; and test (count (commandline -opc)) -le 3" -a 'x linkedin mastodon' -d 'Platform'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l name -x -a '(__growthctl_accounts)' -d 'The account (an existing one gets new tokens)'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l no-browser -d 'Print the address only'

@@ -203,7 +203,8 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
     table.add_deferred(
         {"account.add",
          "Adds an account and stores its secret (token, or Bluesky app password) in the vault. "
-         "Everything is checked before anything is written.",
+         "Everything is checked before anything is written, the secret with the platform's "
+         "who-am-I (unless no_check), which also learns the X username and the LinkedIn member.",
          {
              text("platform", "x, linkedin, facebook, instagram, threads, mastodon or bluesky", true),
              text("name", "the account's name: [a-z0-9][a-z0-9._-]{0,63}", true),
@@ -222,31 +223,45 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
                        "mastodon: the instance's post length limit (default 500)"},
              text("handle", "bluesky: the handle to log in with"),
              text("service", "bluesky: the PDS URL (default https://bsky.social)"),
+             ParamSpec{"no_check", ParamType::boolean, false,
+                       "store without asking the platform's who-am-I first (default false)"},
          },
          true},
         [&services](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
             auto request = std::make_shared<accounts::NewAccount>(accounts::parse_new_account(params, true));
-            const auto store_it = [&services, request, reply] {
+            auto session = std::make_shared<std::optional<publish::BlueskySession>>();
+            const auto store_it = [&services, request, session, reply] {
                 const accounts::Account added =
                     accounts::add(services.store, services.secrets, *request, now_ms());
+                if (*session) accounts::save_session(services.secrets, added, **session);
                 reply.result(shown(added, services.secrets));
             };
-            if (!request->discover_author) {
-                store_it();
-                return;
+            if (params.value("no_check", false)) {
+                if (request->discover_author) {
+                    throw Error("bad_input", "without the check (--no-check) growth cannot learn the LinkedIn "
+                                             "member: pass --author urn:li:person:ID");
+                }
+                return store_it();
             }
-            // LinkedIn without --author: the member's URN comes from userinfo. The name is
-            // checked first so a taken name costs no request; add() checks it again.
+            // The secret is checked with the platform's who-am-I before anything is stored; it
+            // teaches the X username and the LinkedIn member. The name is checked first so a
+            // taken name costs no request; add() checks it again.
             accounts::check_name_free(services.store, request->name);
+            const bool bluesky = request->platform == publish::Platform::bluesky;
             std::make_shared<WhoAmIRun>(
                 services, accounts::publisher_account(*request),
-                fmt::format("cannot find the LinkedIn author for account {} (pass --author)", request->name),
+                request->discover_author
+                    ? fmt::format("cannot find the LinkedIn author for account {} (pass --author)", request->name)
+                    : fmt::format("account {}: the {} does not work", request->name, bluesky ? "app password" : "token"),
                 "; nothing was stored", reply,
                 [request, store_it](const publish::Identity& identity) {
                     accounts::with_identity(*request, identity);
+                    accounts::with_username(*request, identity);
+                    accounts::check_identity(*request, identity);
                     store_it();
                 },
-                nullptr)
+                // A Bluesky check logs in: that session is kept with the account.
+                [session](const publish::BlueskySession& s) { *session = s; })
                 ->start();
         });
 

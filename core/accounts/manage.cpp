@@ -251,9 +251,13 @@ NewAccount parse_new_account(const Json& params, bool allow_discovery) {
 }
 
 publish::Account publisher_account(const NewAccount& account) {
-    publish::Account p;
-    p.platform = account.platform;
-    p.api_base = account.api_base;
+    // Its settings too: Instagram asks its IG user, Bluesky logs in with its handle and PDS.
+    Account a;
+    a.name = account.name;
+    a.platform = account.platform;
+    a.api_base = account.api_base;
+    a.settings = account.settings;
+    publish::Account p = publisher_settings(a);
     p.access_token = account.token;
     p.app_password = account.app_password;
     return p;

@@ -90,13 +90,14 @@ publish::Account publisher_account(const SecretUpdate& update) {
     return p;
 }
 
-void check_identity(const SecretUpdate& update, const publish::Identity& identity) {
-    const Account& a = update.account;
+namespace {
+
+// The account names its user (X username, LinkedIn person author, Bluesky handle): the
+// who-am-I answer must be that user. `whose` starts the message ("the new token of account a").
+void check_identity_of(const Account& a, const publish::Identity& identity, const std::string& whose,
+                       std::string_view tail) {
     const auto refuse = [&](std::string_view what, std::string_view got, std::string_view want) {
-        bad(fmt::format("the new {} of account {} belongs to {} {}, not {} (the account's); "
-                        "nothing was changed",
-                        a.platform == Platform::bluesky ? "app password" : "token", a.name, what,
-                        shown(got), want));
+        bad(fmt::format("{} belongs to {} {}, not {} (the account's); {}", whose, what, shown(got), want, tail));
     };
     switch (a.platform) {
     case Platform::x: {
@@ -126,6 +127,27 @@ void check_identity(const SecretUpdate& update, const publish::Identity& identit
         // node or an error; a Mastodon account stores no identity to compare.
         break;
     }
+}
+
+}  // namespace
+
+void check_identity(const SecretUpdate& update, const publish::Identity& identity) {
+    const Account& a = update.account;
+    check_identity_of(a, identity,
+                      fmt::format("the new {} of account {}", a.platform == Platform::bluesky ? "app password" : "token",
+                                  a.name),
+                      "nothing was changed");
+}
+
+void check_identity(const NewAccount& account, const publish::Identity& identity) {
+    Account a;
+    a.name = account.name;
+    a.platform = account.platform;
+    a.settings = account.settings;
+    check_identity_of(a, identity,
+                      fmt::format("the {} given for account {}",
+                                  a.platform == Platform::bluesky ? "app password" : "token", a.name),
+                      "nothing was stored");
 }
 
 Account update_secret(Store& store, secrets::SecretStore& secrets, const SecretUpdate& update,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/accounts/accounts.hpp"
+#include "core/accounts/manage.hpp"
 
 namespace growth::accounts {
 
@@ -40,6 +41,10 @@ publish::Account publisher_account(const SecretUpdate& update);
 /// the account names it: the X username, a LinkedIn person author, the Bluesky handle. Throws
 /// growth::Error("bad_input") naming both when it is someone else.
 void check_identity(const SecretUpdate& update, const publish::Identity& identity);
+
+/// The same check for an account being added (account.add): the token must be the user the
+/// account names. Throws growth::Error("bad_input") naming both.
+void check_identity(const NewAccount& account, const publish::Identity& identity);
 
 /// Replaces the account's secret in `secrets` (for Bluesky also its session, with `session`
 /// when given), keeping its row and id, and stamps the row's updated_at with `now_ms`. All in

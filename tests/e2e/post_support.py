@@ -55,10 +55,10 @@ class PostTestCase(harness.TestCase):
         with open(path, "w", encoding="utf-8") as f:
             f.write((seed.get("token") or seed.get("password")) + "\n")
         if platform == "bluesky":
-            args = ["account", "add", "bluesky", "--name", name, "--handle", seed["username"],
+            args = ["account", "add", "--no-check", "bluesky", "--name", name, "--handle", seed["username"],
                     "--app-password-file", path, "--service", base]
         else:
-            args = ["account", "add", platform, "--name", name, "--token-file", path] + {
+            args = ["account", "add", "--no-check", platform, "--name", name, "--token-file", path] + {
                 "x": ["--api-base", base, "--username", seed["username"]],
                 "linkedin": ["--api-base", base, "--author", "urn:li:person:" + seed["id"]],
                 "facebook": ["--api-base", base, "--page-id", seed["id"]],

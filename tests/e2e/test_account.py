@@ -105,8 +105,11 @@ class AccountTestCase(harness.TestCase):
 
 class AddListShow(AccountTestCase):
     def test_add_on_each_platform_then_list_and_show_never_print_a_secret(self):
+        # The add checks each secret with the platform; Bluesky's check logs in, and that
+        # session is kept.
+        stored = {p: ["app_password", "session"] if p == "bluesky" else ["access_token"] for p in PLATFORMS}
         for p in PLATFORMS:
-            want = dict(self.expected(p), secrets=["app_password" if p == "bluesky" else "access_token"])
+            want = dict(self.expected(p), secrets=stored[p])
             self.assertEqual(self.add(p), want)
         r = self.ctl("account", "list", "--json")
         self.assertEqual(r.returncode, 0, r)
@@ -115,7 +118,7 @@ class AddListShow(AccountTestCase):
         for p in PLATFORMS:
             r = self.ctl("account", "show", "demo-" + p, "--json")
             self.assertEqual(r.returncode, 0, r)
-            self.assertEqual(r.json()["secrets"], ["app_password" if p == "bluesky" else "access_token"])
+            self.assertEqual(r.json()["secrets"], stored[p])
             self.assertEqual(self.ctl("account", "show", "demo-" + p).returncode, 0)
         r = self.ctl("account", "list")
         self.assertEqual(r.returncode, 0, r)
@@ -424,6 +427,28 @@ class Test(AccountTestCase):
         self.assertEqual(r.returncode, 0, r)
         self.assertEqual(r.json()["settings"], {"author": "urn:li:person:" + SEED["linkedin"]["id"]})
 
+    def test_add_checks_the_token_first_and_stores_nothing_it_refuses(self):
+        bad = self.secret_file("bad.token", "not-a-token")
+        r = self.ctl("account", "add", "x", "--name", "bad-x", "--token-file", bad, "--api-base", self.sb.url("x"))
+        self.assertEqual(r.returncode, 6, r)
+        self.assertEqual(r.stderr, "growthctl: error: account bad-x: the token does not work: X who-am-I needs a "
+                                   "new login: Unauthorized (HTTP 401); nothing was stored\n")
+        other = self.sb.add_account("x", username="someoneelse", token="someone-elses-token")
+        r = self.ctl(*self.add_args("x", name="wrong-x", secret=other["token"]))
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("belongs to X user @someoneelse, not @growthdemo", r.stderr)
+        self.assertEqual(self.ctl("account", "list", "--json").json(), {"accounts": []})
+        # --no-check stores it as given (checked at post time, or with account test).
+        r = self.ctl("account", "add", "x", "--name", "bad-x", "--token-file", bad, "--no-check")
+        self.assertEqual(r.returncode, 0, r)
+
+    def test_add_learns_the_x_username_from_the_token(self):
+        token = self.secret_file("x.token", SEED["x"]["token"])
+        r = self.ctl("account", "add", "x", "--name", "x", "--token-file", token, "--api-base", self.sb.url("x"),
+                     "--json")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual(r.json()["settings"], {"username": SEED["x"]["username"]})
+
     def test_human_output_names_the_identity(self):
         self.add("x")
         r = self.ctl("account", "test", "demo-x")
@@ -433,7 +458,8 @@ class Test(AccountTestCase):
 
     def test_expired_token_exits_6(self):
         acct = self.sb.add_account("x", username="expiring", token="expiring-x-token")
-        self.add("x", name="old-x", secret=acct["token"])
+        r = self.ctl(*self.add_args("x", name="old-x", secret=acct["token"]), "--no-check")
+        self.assertEqual(r.returncode, 0, r)
         self.sb.control("POST", "tokens", {"token": acct["token"], "state": "expired"})
         r = self.ctl("account", "test", "old-x")
         self.assertEqual(r.returncode, 6, r)

@@ -57,7 +57,7 @@ struct Fixture {
 
 TEST_CASE("account.test's request is owned by its account, and reports abandoned once the client left") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "t"},
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "t"},
                            {"api_base", "http://127.0.0.1:9/x"}});
     REQUIRE_FALSE(f.call("account.test", {{"name", "work-x"}}));
     REQUIRE(f.transport.held.size() == 1);
@@ -71,7 +71,7 @@ TEST_CASE("account.test's request is owned by its account, and reports abandoned
 
 TEST_CASE("account.test whose client has gone stops before its next request") {
     Fixture f;
-    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
+    f.call("account.add", {{"no_check", true}, {"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
     f.sink->lines.clear();  // account.add's answer
     REQUIRE_FALSE(f.call("account.test", {{"name", "bs"}}));

@@ -65,7 +65,7 @@ struct Fixture {
 
 TEST_CASE("account.add answers the stored account and its secret fields, never the secret") {
     Fixture f;
-    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
+    CHECK(f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
                                  {"api_base", "http://127.0.0.1:9/x/"}}) ==
           R"({"jsonrpc":"2.0","id":1,"result":{"name":"work-x","platform":"x","api_base":"http://127.0.0.1:9/x","settings":{},"secrets":["access_token"]}})");
     CHECK(f.call("account.list", Json::object()) ==
@@ -89,7 +89,7 @@ TEST_CASE("account.show and account.remove of an unknown account: account_not_fo
 
 TEST_CASE("account.test answers later with the identity the platform names") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
                            {"api_base", "http://127.0.0.1:9/x"}});
     CHECK(f.call("account.test", {{"name", "work-x"}}) == "<later>");
     REQUIRE(f.transport.held.size() == 1);
@@ -105,7 +105,7 @@ TEST_CASE("account.test answers later with the identity the platform names") {
 
 TEST_CASE("account.test: a refused token is needs_auth, without the token in the message") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"}});
     CHECK(f.call("account.test", {{"name", "work-x"}}) == "<later>");
     f.transport.answer(401, R"({"title":"Unauthorized","detail":"sekrit is expired","status":401})");
     REQUIRE(f.sink->lines.size() == 1);
@@ -126,7 +126,7 @@ TEST_CASE("account.test of an unknown account answers at once") {
 
 TEST_CASE("account.test for Bluesky logs in and keeps the session before using it") {
     Fixture f;
-    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
+    f.call("account.add", {{"no_check", true}, {"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"},
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
     CHECK(f.call("account.test", {{"name", "bs"}}) == "<later>");
     REQUIRE(f.transport.held.size() == 1);
@@ -155,6 +155,39 @@ TEST_CASE("account.add for LinkedIn without an author asks userinfo, then stores
           R"({"jsonrpc":"2.0","id":1,"result":{"name":"li","platform":"linkedin","api_base":"http://127.0.0.1:9/linkedin","settings":{"author":"urn:li:person:AbC-12"},"secrets":["access_token"]}})");
 }
 
+TEST_CASE("account.add asks X who the token belongs to before storing, and learns the username") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"},
+                                 {"api_base", "http://127.0.0.1:9/x"}}) == "<later>");
+    REQUIRE(f.transport.held.size() == 1);
+    CHECK(f.transport.held.front().request.url == "http://127.0.0.1:9/x/2/users/me");
+    CHECK(f.store.db().execAndGet("SELECT count(*) FROM accounts").getInt() == 0);
+    f.transport.answer(200, R"({"data":{"id":"42","username":"alice","name":"Alice"}})");
+    REQUIRE(f.sink->lines.size() == 1);
+    CHECK(Json::parse(f.sink->lines[0])["result"]["settings"] == Json{{"username", "alice"}});
+}
+
+TEST_CASE("account.add: a refused token, or another user's, stores nothing") {
+    Fixture f;
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"}}) == "<later>");
+    f.transport.answer(401, R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"})");
+    REQUIRE(f.sink->lines.size() == 1);
+    Json reply = Json::parse(f.sink->lines[0]);
+    CHECK(reply["error"]["data"]["kind"] == "needs_auth");
+    CHECK(std::string(reply["error"]["message"]).find("sekrit") == std::string::npos);
+    CHECK(std::string(reply["error"]["message"]).rfind("account work-x: the token does not work: ", 0) == 0);
+    CHECK(f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "sekrit"}, {"username", "bob"}}) ==
+          "<later>");
+    f.transport.answer(200, R"({"data":{"id":"42","username":"alice","name":"Alice"}})");
+    REQUIRE(f.sink->lines.size() == 2);
+    reply = Json::parse(f.sink->lines[1]);
+    CHECK(reply["error"]["data"]["kind"] == "bad_input");
+    CHECK(reply["error"]["message"] == "the token given for account work-x belongs to X user @alice, not @bob (the "
+                                       "account's); nothing was stored");
+    CHECK(f.store.db().execAndGet("SELECT count(*) FROM accounts").getInt() == 0);
+    CHECK(f.secrets.values.empty());
+}
+
 TEST_CASE("account.add for LinkedIn: a refused token stores nothing") {
     Fixture f;
     CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}}) == "<later>");
@@ -170,7 +203,7 @@ TEST_CASE("account.add for LinkedIn: a refused token stores nothing") {
 
 TEST_CASE("account.add for LinkedIn: a taken name is refused before any request") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "li"}, {"token", "t"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "li"}, {"token", "t"}});
     CHECK(f.call("account.add", {{"platform", "linkedin"}, {"name", "li"}, {"token", "sekrit"}})
               .find("account_exists") != std::string::npos);
     CHECK(f.transport.held.empty());
@@ -178,7 +211,7 @@ TEST_CASE("account.add for LinkedIn: a taken name is refused before any request"
 
 TEST_CASE("account.update checks the new token with who-am-I, then replaces it in place") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"},
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "old-token"},
                            {"username", "alice"}, {"api_base", "http://127.0.0.1:9/x"}});
     const auto id = f.store.db().execAndGet("SELECT id FROM accounts WHERE name = 'work-x'").getInt64();
     CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "new-token"}}) == "<later>");
@@ -198,7 +231,7 @@ TEST_CASE("account.update checks the new token with who-am-I, then replaces it i
 
 TEST_CASE("account.update: a refused new token changes nothing and says so") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
     CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "bad-token"}}) == "<later>");
     f.transport.answer(401, R"({"title":"Unauthorized","detail":"bad-token is expired","status":401})");
     REQUIRE(f.sink->lines.size() == 1);
@@ -209,7 +242,7 @@ TEST_CASE("account.update: a refused new token changes nothing and says so") {
 
 TEST_CASE("account.update: a token of another X user is refused, nothing changed") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}, {"username", "alice"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}, {"username", "alice"}});
     CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "bobs-token"}}) == "<later>");
     f.transport.answer(200, R"({"data":{"id":"43","username":"bob","name":"Bob"}})");
     REQUIRE(f.sink->lines.size() == 1);
@@ -220,8 +253,8 @@ TEST_CASE("account.update: a token of another X user is refused, nothing changed
 
 TEST_CASE("account.update: the secret kind the platform does not use is refused before any request") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
-    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"}, {"handle", "alice.example"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "bluesky"}, {"name", "bs"}, {"app_password", "pw"}, {"handle", "alice.example"}});
     CHECK(f.call("account.update", {{"name", "work-x"}, {"app_password", "pw2"}}) ==
           R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"--app-password-file applies only to bluesky accounts; account work-x is a x account: use --token-file FILE or --token-stdin","data":{"kind":"bad_input"}}})");
     CHECK(f.call("account.update", {{"name", "bs"}, {"token", "tok"}}) ==
@@ -235,7 +268,7 @@ TEST_CASE("account.update: the secret kind the platform does not use is refused 
 
 TEST_CASE("account.update for Bluesky logs in with the new app password and keeps that session") {
     Fixture f;
-    f.call("account.add", {{"platform", "bluesky"}, {"name", "bs"}, {"app_password", "old-pw"},
+    f.call("account.add", {{"no_check", true}, {"platform", "bluesky"}, {"name", "bs"}, {"app_password", "old-pw"},
                            {"handle", "alice.example"}, {"service", "http://127.0.0.1:9/bluesky"}});
     f.secrets.put("bs", "session", R"({"access_jwt":"stale","refresh_jwt":"stale","did":"did:plc:abc","handle":"alice.example"})");
     CHECK(f.call("account.update", {{"name", "bs"}, {"app_password", "new-pw"}}) == "<later>");
@@ -257,7 +290,7 @@ TEST_CASE("account.update for Bluesky logs in with the new app password and keep
 
 TEST_CASE("account.update: an account removed while its new token was checked gets no secret") {
     Fixture f;
-    f.call("account.add", {{"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
+    f.call("account.add", {{"no_check", true}, {"platform", "x"}, {"name", "work-x"}, {"token", "old-token"}});
     CHECK(f.call("account.update", {{"name", "work-x"}, {"token", "new-token"}}) == "<later>");
     CHECK(f.call("account.remove", {{"name", "work-x"}}).find("removed") != std::string::npos);
     f.transport.answer(200, R"({"data":{"id":"42","username":"alice"}})");

@@ -19,6 +19,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/session.hpp"
 #include "core/json.hpp"
+#include "core/platform.hpp"
 #include "core/secrets/secret_bytes.hpp"
 
 extern char** environ;
@@ -56,7 +57,10 @@ void open_browser(const std::string& url) {
 
 std::string read_pasted_line(bool terminal) {
     if (terminal) {
-        std::fputs("Paste the address the browser was sent to (or the code), then press Enter:\n> ", stderr);
+        std::fputs("After you allow access, the browser goes to an address starting with\n"
+                   "http://127.0.0.1:.../callback?code=... (its page may say it cannot be reached: that is\n"
+                   "expected). Paste that whole address (or the code), then press Enter:\n> ",
+                   stderr);
         std::fflush(stderr);
     }
     std::string line;
@@ -93,7 +97,9 @@ void run_login(const GlobalOptions& global, const LoginOptions& o) {
         rpc::Json line = {{"authorize_url", url}, {"login_id", id}, {"redirect_uri", started["redirect_uri"]}};
         std::printf("%s\n", line.dump().c_str());
     } else {
-        std::printf("Open this address in a browser to log in to %s as account %s:\n\n  %s\n\n", o.platform.c_str(),
+        const auto platform = parse_platform(string_field(started, "platform"));
+        std::printf("Open this address in a browser to log in to %s (account %s):\n\n  %s\n\n",
+                    platform ? std::string(platform_title(*platform)).c_str() : o.platform.c_str(),
                     string_field(started, "name").c_str(), url.c_str());
     }
     std::fflush(stdout);
@@ -110,8 +116,11 @@ void run_login(const GlobalOptions& global, const LoginOptions& o) {
         finish["redirect_url"] = pasted;
         secrets::wipe(pasted.data(), pasted.size());
     } else if (terminal && !global.json) {
-        std::fprintf(stderr, "%s; waiting for the browser to come back to %s (up to 10 minutes, Ctrl-C stops)...\n",
-                     browser ? "Opened your browser" : "Open it on this machine", string_field(started, "redirect_uri").c_str());
+        std::fprintf(stderr, "%sWaiting for the browser to come back to %s (up to 10 minutes; Ctrl-C stops)...\n",
+                     browser ? "Opened your browser. " : "", string_field(started, "redirect_uri").c_str());
+        if (!browser) {
+            std::fprintf(stderr, "(Open it in a browser on this machine; on another machine, use --paste.)\n");
+        }
     }
     rpc::Json result;
     try {

@@ -338,7 +338,9 @@ void Logins::end(const std::string& id, std::exception_ptr error) {
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
     auto keep = it->second;
-    if (keep->listener) loop_.defer([l = std::shared_ptr<CallbackListener>(std::move(keep->listener))] {});
+    // Closed now, so a newer login can listen on the same port at once. Never called from
+    // inside this listener's own callback: that one moves the listener out first.
+    keep->listener.reset();
     if (error && !keep->waiter && !keep->exchanging) {
         keep->failed = error;  // told to the finish that comes (or dropped with the timer)
         return;
@@ -354,7 +356,7 @@ Json Logins::cancel(const Json& params) {
     if (found) {
         auto keep = pending_.at(id);
         pending_.erase(id);
-        if (keep->listener) loop_.defer([l = std::shared_ptr<CallbackListener>(std::move(keep->listener))] {});
+        keep->listener.reset();
         loop_.defer([keep] {});
         if (keep->waiter) {
             keep->waiter->error(std::make_exception_ptr(Error("login_canceled", "the login was canceled")));

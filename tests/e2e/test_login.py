@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -514,6 +515,16 @@ class MastodonLogin(LoginTestCase):
         r = self.ctl("post", "--to", "m", "--json", "Tooted after a login")
         self.assertEqual(r.returncode, 0, r)
         self.assertIn("Tooted after a login", [o["text"] for o in self.sb.posts("mastodon")])
+
+    def test_a_login_left_with_ctrl_c_frees_its_port_for_the_next_one(self):
+        p, url = self.start_login("mastodon", "--name", "m", "--instance", self.instance, "--no-browser")
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=10)
+        p, url = self.start_login("mastodon", "--name", "m", "--instance", self.instance, "--no-browser")
+        self.assertIn("127.0.0.1%3A" + str(self.port), url)
+        get(authorize(url))
+        r = self.finish(p)
+        self.assertEqual(r.returncode, 0, r)
 
     def test_a_code_the_instance_did_not_issue_is_refused(self):
         p, url = self.start_login("mastodon", "--name", "nope", "--instance", self.instance, "--paste",

@@ -188,6 +188,7 @@ void store_login(AccountServices& services, Json params, std::shared_ptr<oauth::
         [&services, request, tokens, reply](const publish::Identity& id) {
             accounts::with_identity(*request, id);
             accounts::with_username(*request, id);
+            accounts::check_identity(*request, id);
             const accounts::Account added = accounts::add(services.store, services.secrets, *request, now_ms());
             accounts::save_token_details(services.secrets, added, *tokens, now_ms());
             Json out = shown(added, services.secrets);

@@ -65,8 +65,15 @@ void CallbackListener::on_accept() {
     for (;;) {
         UniqueFd c(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
         if (c.get() < 0) return;  // EAGAIN, or a transient error: the next readiness retries
-        if (connections_.size() >= max_connections) continue;  // closed unanswered
+        // Full: the oldest goes (anyone on the machine can connect here; idle connections must
+        // not keep the browser's callback out).
+        while (connections_.size() >= max_connections && !order_.empty()) {
+            const int oldest = order_.front();
+            order_.pop_front();
+            close_connection(oldest);
+        }
         const int fd = c.get();
+        order_.push_back(fd);
         auto conn = std::make_unique<Connection>();
         conn->fd = std::move(c);
         connections_.emplace(fd, std::move(conn));
@@ -77,6 +84,7 @@ void CallbackListener::on_accept() {
 void CallbackListener::close_connection(int fd) {
     loop_.remove(fd);
     connections_.erase(fd);
+    std::erase(order_, fd);
 }
 
 void CallbackListener::answer(int fd, int status, std::string_view text) {
@@ -96,6 +104,7 @@ void CallbackListener::on_readable(int fd) {
     if (it == connections_.end()) return;
     Connection& c = *it->second;
     char buffer[4096];
+    bool ended = false;  // the peer closed its side (a head sent whole is still answered)
     for (;;) {
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
         if (n > 0) {
@@ -103,12 +112,16 @@ void CallbackListener::on_readable(int fd) {
             if (c.head.size() > max_head_bytes) return answer(fd, 431, "The request is too large.");
             continue;
         }
-        if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return close_connection(fd);
-        if (errno == EINTR) continue;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return close_connection(fd);
+        ended = n == 0;
         break;
     }
     const std::size_t end = c.head.find("\r\n\r\n");
-    if (end == std::string::npos) return;  // more to come
+    if (end == std::string::npos) {
+        if (ended) close_connection(fd);
+        return;  // more to come
+    }
     const std::string_view line = std::string_view(c.head).substr(0, c.head.find("\r\n"));
     const std::size_t sp1 = line.find(' ');
     const std::size_t sp2 = line.rfind(' ');

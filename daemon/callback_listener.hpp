@@ -5,6 +5,7 @@
 // few connections are open at once.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,6 +57,7 @@ private:
     UniqueFd fd_;
     int port_ = 0;
     std::map<int, std::unique_ptr<Connection>> connections_;
+    std::deque<int> order_;  ///< connection fds, oldest first
 };
 
 }  // namespace growth::daemon

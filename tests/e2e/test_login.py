@@ -342,6 +342,9 @@ class LoginRefusals(LoginTestCase):
         with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
             s.sendall(b"GET /callback?" + b"a" * 20000 + b" HTTP/1.1\r\n\r\n")
             self.assertIn(b" 431 ", s.recv(4096))
+        # Idle connections (anyone on the machine may open them) do not keep the browser out.
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(20)]
+        self.addCleanup(lambda: [s.close() for s in idle])
         # still waiting for the real answer
         get(authorize(url))
         self.assertEqual(self.finish(p).returncode, 0)

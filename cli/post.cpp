@@ -21,6 +21,7 @@
 #include "cli/schedule.hpp"
 #include "cli/session.hpp"
 #include "cli/text_input.hpp"
+#include "core/accounts/names.hpp"
 #include "core/exit_code.hpp"
 
 extern char** environ;
@@ -65,15 +66,16 @@ std::string first_url(const rpc::Json& post) {
 }
 
 /// The commands that give each account with a part in needs_auth a new secret, joined by
-/// " and ": "growthctl account update work-x --token-file FILE".
+/// " and " (core/accounts/names.hpp new_login_command).
 std::string account_updates(const rpc::Json& post) {
     std::string out;
     for (const auto& t : post.value("targets", rpc::Json::array())) {
         bool auth = false;
         for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || string_field(p, "state") == "needs_auth";
         if (!auth) continue;
-        out += fmt::format("{}growthctl account update {} {}", out.empty() ? "" : " and ", string_field(t, "account"),
-                           string_field(t, "platform") == "bluesky" ? "--app-password-file FILE" : "--token-file FILE");
+        const auto platform = parse_platform(string_field(t, "platform"));
+        out += fmt::format("{}{}", out.empty() ? "" : " and ",
+                           accounts::new_login_command(platform.value_or(Platform::x), string_field(t, "account")));
     }
     return out;
 }

@@ -142,11 +142,9 @@ Json identity_result(const accounts::Account& account, const publish::Identity& 
 
 // How an account whose stored secret was refused gets a new one.
 std::string update_hint(const accounts::Account& account) {
-    return fmt::format("; give it a new {} with: growthctl account update {} {}",
+    return fmt::format("; give it a new {} with: {}",
                        account.platform == publish::Platform::bluesky ? "app password" : "token",
-                       account.name,
-                       account.platform == publish::Platform::bluesky ? "--app-password-file FILE"
-                                                                      : "--token-file FILE");
+                       accounts::new_login_command(account.platform, account.name));
 }
 
 }  // namespace

@@ -22,11 +22,8 @@ std::string required_secret(const Account& a, secrets::SecretStore& secrets,
                             std::string_view field, std::string_view what) {
     auto v = secrets.get(a.name, field);
     if (!v || v->empty()) {
-        throw Error("needs_auth",
-                    fmt::format("account {} has no {} stored; give it one with: growthctl account update {} {}",
-                                a.name, what, a.name,
-                                a.platform == publish::Platform::bluesky ? "--app-password-file FILE"
-                                                                         : "--token-file FILE"));
+        throw Error("needs_auth", fmt::format("account {} has no {} stored; give it one with: {}", a.name, what,
+                                              new_login_command(a.platform, a.name)));
     }
     return std::move(*v);
 }

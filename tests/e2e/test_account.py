@@ -465,7 +465,7 @@ class Test(AccountTestCase):
         self.assertEqual(r.returncode, 6, r)
         self.assertEqual(r.stderr, "growthctl: error: account old-x: X who-am-I needs a new login: "
                                    "Unauthorized (HTTP 401); give it a new token with: growthctl account "
-                                   "update old-x --token-file FILE\n")
+                                   "login x --name old-x (or: growthctl account update old-x --token-file FILE)\n")
         self.assertNotIn(acct["token"], r.stdout + r.stderr + self.daemon.log())
 
     def test_bluesky_session_is_kept_in_the_vault(self):

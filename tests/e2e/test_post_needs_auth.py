@@ -36,11 +36,12 @@ class NeedsAuthThenUpdate(ps.PostTestCase):
         r, j = self.post("--to", platform, ps.long_text(parts))
         self.assertEqual(r.returncode, 6, r)
         self.assertEqual([p["state"] for p in j["targets"][0]["parts"]], ["needs_auth"] + ["prepared"] * (parts - 1))
-        flag = "--app-password-file FILE" if platform == "bluesky" else "--token-file FILE"
+        way = (f"growthctl account update {platform} --app-password-file FILE" if platform == "bluesky" else
+               f"growthctl account login {platform} --name {platform} (or: growthctl account update {platform} "
+               "--token-file FILE)")
         self.assertEqual(r.stderr,
                          f"growthctl: error: post {j['id']}: 1 of 1 target not published; an account needs "
-                         f"a new login\nhint: growthctl account update {platform} {flag}, then growthctl "
-                         f"retry {j['id']} continues it\n")
+                         f"a new login\nhint: {way}, then growthctl retry {j['id']} continues it\n")
         self.assertEqual(self.sb.posts(platform), [])
         return j
 
@@ -49,8 +50,8 @@ class NeedsAuthThenUpdate(ps.PostTestCase):
         j = self.publish_refused("x", 3)
         show = self.ctl("show", j["id"])
         self.assertEqual(show.returncode, 6, show)
-        self.assertIn(f"hint: growthctl account update x --token-file FILE, then growthctl retry {j['id']}",
-                      show.stderr)
+        self.assertIn(f"hint: growthctl account login x --name x (or: growthctl account update x --token-file FILE), "
+                      f"then growthctl retry {j['id']}", show.stderr)
 
         good = self.secret_file("x.good", ps.SEED["x"]["token"])
         r = self.ctl("account", "update", "x", "--token-file", good)

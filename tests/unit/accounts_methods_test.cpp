@@ -113,7 +113,7 @@ TEST_CASE("account.test: a refused token is needs_auth, without the token in the
     CHECK(reply["error"]["data"]["kind"] == "needs_auth");
     const std::string message = reply["error"]["message"];
     CHECK(message.rfind("account work-x: ", 0) == 0);
-    CHECK(message.find("; give it a new token with: growthctl account update work-x --token-file FILE") !=
+    CHECK(message.find("; give it a new token with: growthctl account login x --name work-x (or: growthctl account update work-x --token-file FILE)") !=
           std::string::npos);
     CHECK(message.find("sekrit") == std::string::npos);
 }

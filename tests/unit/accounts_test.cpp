@@ -279,8 +279,8 @@ TEST_CASE("publisher_account: a missing secret means the account needs a new log
     f.secrets.values.clear();
     std::string kind;
     CHECK(error_of([&] { accounts::publisher_account(accounts::get(f.store, "work-x"), f.secrets); }, &kind) ==
-          "account work-x has no access token stored; give it one with: growthctl account update "
-          "work-x --token-file FILE");
+          "account work-x has no access token stored; give it one with: growthctl account login x --name "
+          "work-x (or: growthctl account update work-x --token-file FILE)");
     CHECK(kind == "needs_auth");
 }
 

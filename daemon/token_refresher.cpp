@@ -31,6 +31,11 @@ void TokenRefresher::ensure_fresh(const accounts::Account& account, bool force, 
     }
     const accounts::TokenState state = accounts::token_state(secrets_, account);
     if (state.refresh_token.empty()) {
+        if (force && account.platform == Platform::mastodon) {
+            throw Error("bad_input", fmt::format("account {}: Mastodon's tokens do not expire; there is nothing to "
+                                                 "refresh (account test checks it still works)",
+                                                 account.name));
+        }
         if (force) {
             throw Error("bad_input", fmt::format("account {} has no refresh token (its token was not given by "
                                                  "account login, or the platform grants none); {}",

@@ -515,6 +515,10 @@ class MastodonLogin(LoginTestCase):
         self.assertIn("logged in again: mastodon account m", r.stdout)
         self.assertEqual(len(self.calls("create_app")), apps + 1)
 
+        r = self.ctl("account", "refresh", "m")
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("Mastodon's tokens do not expire", r.stderr)
+
         r = self.ctl("post", "--to", "m", "--json", "Tooted after a login")
         self.assertEqual(r.returncode, 0, r)
         self.assertIn("Tooted after a login", [o["text"] for o in self.sb.posts("mastodon")])

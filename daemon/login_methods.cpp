@@ -195,7 +195,7 @@ void Logins::start(const Json& params, rpc::Responder reply) {
                                                  "stored, start it again",
                                                  ttl.count()))));
     });
-    const auto started = [this, paste, exists](const Pending& login) {
+    const auto started = [paste, exists](const Pending& login) {
         Json out = Json::object();
         out["login_id"] = login.id;
         out["platform"] = platform_name(login.platform);

@@ -2,28 +2,38 @@
 
 #include <sodium.h>
 
+#include <new>
+#include <utility>
+
 #include "core/error.hpp"
 
 namespace growth::secrets {
 
-Key::Key(Key&& other) noexcept : bytes_(other.bytes_) {
-    wipe(other.bytes_.data(), key_bytes);
+Key::Key() {
+    ensure_sodium();  // sodium_malloc needs the page size sodium_init() learns
+    bytes_ = static_cast<unsigned char*>(::sodium_malloc(key_bytes));
+    if (bytes_ == nullptr) throw std::bad_alloc();
+    ::sodium_memzero(bytes_, key_bytes);
 }
+
+Key::Key(Key&& other) noexcept : bytes_(std::exchange(other.bytes_, nullptr)) {}
 
 Key& Key::operator=(Key&& other) noexcept {
     if (this != &other) {
-        bytes_ = other.bytes_;
-        wipe(other.bytes_.data(), key_bytes);
+        if (bytes_ != nullptr) ::sodium_free(bytes_);
+        bytes_ = std::exchange(other.bytes_, nullptr);
     }
     return *this;
 }
 
-Key::~Key() { wipe(bytes_.data(), key_bytes); }
+// sodium_free wipes the bytes, unlocks and unmaps them.
+Key::~Key() {
+    if (bytes_ != nullptr) ::sodium_free(bytes_);
+}
 
-Key Key::random() noexcept {
+Key Key::random() {
     Key k;
-    // sodium_init() cannot fail once ensure_sodium() ran; randombytes works before it anyway.
-    ::randombytes_buf(k.bytes_.data(), key_bytes);
+    ::randombytes_buf(k.bytes_, key_bytes);
     return k;
 }
 

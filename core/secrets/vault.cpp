@@ -95,27 +95,38 @@ void Vault::open_database() {
     }
 }
 
-void Vault::unlock() {
+// Runs `f`, reporting SQLite failures and migration kinds as the vault's.
+template <typename F>
+auto Vault::guarded(F&& f) -> decltype(f()) {
     try {
+        return f();
+    } catch (const SQLite::Exception& e) {
+        throw vault_error(path_, e.what());
+    } catch (const Error& e) {
+        if (e.kind().rfind("store_", 0) != 0) throw;
+        throw Error("vault_error", e.what());
+    }
+}
+
+void Vault::unlock() {
+    guarded([&] {
         SQLite::Statement q(*db_, "SELECT key_source, key_params, wrapped_key FROM vault_key WHERE id = 1");
         if (q.executeStep()) {
             const std::string kind = q.getColumn(0).getString();
+            if (kind == "passphrase") return;  // stays locked until unlock_with
             if (kind != source_->kind()) {
-                throw vault_error(path_, fmt::format("it is sealed with a {} key source, not a {}",
-                                                     kind, source_->kind()));
+                throw vault_error(path_, fmt::format("it is sealed with a {} key source, which this "
+                                                     "growth does not know",
+                                                     kind));
             }
             std::string params = q.getColumn(1).getString();
             const std::string wrapped(blob_view(q.getColumn(2)));
             const Key kek = source_->key(params, false);
-            std::optional<std::string> plain = open(kek, wrapped, data_key_ad);
-            if (!plain || plain->size() != key_bytes) {
-                if (plain) wipe(plain->data(), plain->size());
+            if (!unwrap(kek, wrapped)) {
                 throw vault_error(path_, fmt::format("the {} does not open it (wrong key); "
                                                      "nothing was changed",
                                                      source_->describe()));
             }
-            std::copy(plain->begin(), plain->end(), reinterpret_cast<char*>(data_key_.data()));
-            wipe(plain->data(), plain->size());
             return;
         }
         q.reset();
@@ -144,12 +155,88 @@ void Vault::unlock() {
         ins.exec();
         tx.commit();
         data_key_ = std::move(data_key);
-    } catch (const SQLite::Exception& e) {
-        throw vault_error(path_, e.what());
-    } catch (const Error& e) {
-        if (e.kind() == "vault_error") throw;
-        throw Error("vault_error", e.what());
+        locked_ = false;
+    });
+}
+
+bool Vault::unwrap(const Key& kek, std::string_view wrapped) {
+    std::optional<std::string> plain = open(kek, wrapped, data_key_ad);
+    if (!plain || plain->size() != key_bytes) {
+        if (plain) wipe(plain->data(), plain->size());
+        return false;
     }
+    std::copy(plain->begin(), plain->end(), reinterpret_cast<char*>(data_key_.data()));
+    wipe(plain->data(), plain->size());
+    locked_ = false;
+    return true;
+}
+
+void Vault::require_unlocked() const {
+    if (locked_) {
+        throw Error("vault_locked", "the vault is locked (sealed with a passphrase): run "
+                                    "growthctl unlock");
+    }
+}
+
+VaultStatus Vault::status() {
+    return guarded([&] {
+        SQLite::Statement q(*db_, "SELECT key_source, key_params, created_at, coalesce(rekeyed_at, 0), "
+                                  "(SELECT count(*) FROM secrets) FROM vault_key WHERE id = 1");
+        VaultStatus s;
+        if (q.executeStep()) {
+            s.key_source = q.getColumn(0).getString();
+            s.key_params = q.getColumn(1).getString();
+            s.created_at = q.getColumn(2).getInt64();
+            s.rekeyed_at = q.getColumn(3).getInt64();
+            s.secrets = q.getColumn(4).getInt64();
+        }
+        s.locked = locked_;
+        return s;
+    });
+}
+
+void Vault::unlock_with(const Key& kek) {
+    guarded([&] {
+        SQLite::Statement q(*db_, "SELECT wrapped_key FROM vault_key WHERE id = 1");
+        if (!q.executeStep()) throw vault_error(path_, "it holds no data key");
+        if (!unwrap(kek, blob_view(q.getColumn(0)))) {
+            throw Error("wrong_passphrase", "the passphrase does not open the vault; nothing was changed");
+        }
+    });
+}
+
+void Vault::lock() {
+    require_unlocked();
+    if (status().key_source != "passphrase") {
+        throw Error("bad_input", "the vault is sealed with a key file, which growthd would read again "
+                                 "at once; to lock it, seal it with a passphrase first: growthctl "
+                                 "vault rekey --passphrase");
+    }
+    data_key_ = Key();
+    locked_ = true;
+}
+
+void Vault::rekey_with(std::string_view kind, std::string_view params, const Key& kek) {
+    require_unlocked();
+    const std::string wrapped = seal(
+        kek, std::string_view(reinterpret_cast<const char*>(data_key_.data()), key_bytes), data_key_ad);
+    auto step = [this](std::string_view name) {
+        if (on_rekey_step) on_rekey_step(name);
+    };
+    step("sealed");
+    guarded([&] {
+        WriteTransaction tx(*db_);
+        SQLite::Statement u(*db_, "UPDATE vault_key SET key_source = ?, key_params = ?, wrapped_key = ?, "
+                                  "rekeyed_at = ? WHERE id = 1");
+        u.bind(1, std::string(kind));
+        u.bind(2, std::string(params));
+        u.bind(3, wrapped.data(), static_cast<int>(wrapped.size()));
+        u.bind(4, static_cast<std::int64_t>(now_ms()));
+        if (u.exec() != 1) throw vault_error(path_, "it holds no data key");
+        step("written");
+        tx.commit();
+    });
+    step("committed");
 }
 
 int Vault::user_version() {
@@ -161,6 +248,7 @@ int Vault::user_version() {
 }
 
 void Vault::put(std::string_view account, std::string_view field, std::string_view value) {
+    require_unlocked();
     const std::string sealed = seal(data_key_, value, value_ad(account, field));
     try {
         WriteTransaction tx(*db_);
@@ -182,6 +270,7 @@ void Vault::put(std::string_view account, std::string_view field, std::string_vi
 }
 
 std::optional<std::string> Vault::get(std::string_view account, std::string_view field) {
+    require_unlocked();
     std::string sealed;
     try {
         SQLite::Statement q(*db_, "SELECT sealed FROM secrets WHERE account = ? AND field = ?");
@@ -202,6 +291,7 @@ std::optional<std::string> Vault::get(std::string_view account, std::string_view
 }
 
 void Vault::erase_account(std::string_view account) {
+    require_unlocked();
     try {
         WriteTransaction tx(*db_);
         SQLite::Statement q(*db_, "DELETE FROM secrets WHERE account = ?");

@@ -29,11 +29,17 @@ CREATE TABLE secrets (
 ) WITHOUT ROWID;
 )sql";
 
+// rekeyed_at: when `growthctl vault rekey` last sealed the data key under a new source.
+constexpr std::string_view migration_0002 = R"sql(
+ALTER TABLE vault_key ADD COLUMN rekeyed_at INTEGER;
+)sql";
+
 }  // namespace
 
 std::span<const Migration> vault_migrations() noexcept {
     static const std::array builtin = {
         Migration{1, "vault key and sealed secrets", migration_0001},
+        Migration{2, "when the vault key was last rekeyed", migration_0002},
     };
     return builtin;
 }

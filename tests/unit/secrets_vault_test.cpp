@@ -111,10 +111,11 @@ TEST_CASE("vault: the plaintext never reaches the disk") {
     CHECK(vault_bytes(tmp.path).find("very-secret-token-text") == std::string::npos);
 }
 
-TEST_CASE("vault: WAL journal, synchronous FULL and schema version 1") {
+TEST_CASE("vault: WAL journal, synchronous FULL and the latest schema version") {
     SecretsTempDir tmp;
     auto v = open_vault(tmp.path, tmp.path / "k" / "vault.key");
-    CHECK(v->user_version() == 1);
+    CHECK(v->user_version() == Vault::latest_version());
+    CHECK(Vault::latest_version() == 2);
     SQLite::Database db((tmp.path / "vault.db").string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -232,7 +233,7 @@ TEST_CASE("vault: a vault newer than this binary is refused untouched") {
     std::string kind;
     CHECK(error_of([&] { open_vault(tmp.path, key); }, &kind) ==
           "vault " + (tmp.path / "vault.db").string() +
-              ": schema version 9 is not one this growth supports (version 1); the file was not "
+              ": schema version 9 is not one this growth supports (version 2); the file was not "
               "changed");
     CHECK(kind == "vault_error");
     CHECK(vault_bytes(tmp.path) == before);

@@ -12,6 +12,7 @@
 #include "cli/schedule.hpp"
 #include "cli/rpc_verb.hpp"
 #include "cli/status.hpp"
+#include "cli/vault.hpp"
 #include "cli/watch.hpp"
 
 int main(int argc, char** argv) {
@@ -29,5 +30,6 @@ int main(int argc, char** argv) {
     growth::cli::add_calendar_command(app, global, exit_code);
     growth::cli::add_quota_command(app, global, exit_code);
     growth::cli::add_watch_command(app, global, exit_code);
+    growth::cli::add_vault_commands(app, global, exit_code);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

@@ -47,6 +47,11 @@ std::string format_status(const rpc::Json& status) {
     out += fmt::format("posts:   {}, targets {}, parts {}{}\n", text(counts, "posts"),
                        text(counts, "targets"), text(counts, "parts"),
                        by_state.empty() ? "" : " (" + by_state + ")");
+    if (status.contains("vault")) {
+        out += fmt::format("vault:   {}\n", status.value("vault", "") == "locked"
+                                                 ? "locked: posts wait; growthctl unlock opens it"
+                                                 : "unlocked");
+    }
     return out;
 }
 

@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch"
+    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault"
     local when_opts="--at --tz --fold --catch-up"
 
     case $prev in
@@ -157,6 +157,20 @@ _growthctl() {
                     else
                         COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
                     fi ;;
+                *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+            esac ;;
+        unlock)
+            COMPREPLY=($(compgen -W "$globals --passphrase-fd" -- "$cur")) ;;
+        lock)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
+        vault)
+            local vsub="" k
+            for ((k = i + 1; k < cword; k++)); do
+                case ${words[k]} in -*) ;; *) vsub=${words[k]}; break ;; esac
+            done
+            case $vsub in
+                "") COMPREPLY=($(compgen -W "status rekey" -- "$cur")) ;;
+                rekey) COMPREPLY=($(compgen -W "$globals --passphrase --key-file --passphrase-fd --kdf-ops --kdf-memory" -- "$cur")) ;;
                 *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
             esac ;;
     esac

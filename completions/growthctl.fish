@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -77,6 +77,15 @@ complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a calendar -d
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a quota -d 'Show the posting budgets of each account'
 complete -c growthctl -n "__fish_seen_subcommand_from quota" -l account -x -d 'Only this account'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a watch -d 'Print state changes of posts as they happen'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a unlock -d 'Open a vault sealed with a passphrase'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a lock -d 'Wipe the vault key from growthd memory'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a vault -d 'Vault state, or seal it anew'
+complete -c growthctl -n "__fish_seen_subcommand_from vault; and not __fish_seen_subcommand_from status rekey" -a 'status rekey'
+complete -c growthctl -n "__fish_seen_subcommand_from rekey" -l passphrase -d 'Seal it with a passphrase'
+complete -c growthctl -n "__fish_seen_subcommand_from rekey" -l key-file -d 'Seal it with the key file'
+complete -c growthctl -n "__fish_seen_subcommand_from rekey" -l kdf-ops -x -d 'Argon2id passes'
+complete -c growthctl -n "__fish_seen_subcommand_from rekey" -l kdf-memory -x -d 'Argon2id memory in MiB'
+complete -c growthctl -n "__fish_seen_subcommand_from unlock rekey" -l passphrase-fd -x -d 'Read the passphrase from this descriptor'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l month -x -d 'The month to show (YYYY-MM)'
 complete -c growthctl -n "__fish_seen_subcommand_from calendar" -l ics -d 'Print an iCalendar file'
 complete -c growthctl -n "__fish_seen_subcommand_from post schedule reschedule" -l at -x -d 'When to publish'

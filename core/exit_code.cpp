@@ -24,7 +24,8 @@ ExitCode exit_code_for_kind(std::string_view kind) noexcept {
     }
     if (kind == "partly_published") return ExitCode::partial;
     if (kind == "outcome_unknown") return ExitCode::unknown;
-    if (kind == "needs_auth") return ExitCode::needs_login;
+    // A person must act: log in again, or unlock the vault.
+    if (kind == "needs_auth" || kind == "vault_locked") return ExitCode::needs_login;
     return ExitCode::failed;
 }
 

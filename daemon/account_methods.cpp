@@ -391,7 +391,7 @@ void add_account_methods(rpc::MethodTable& table, AccountServices& services) {
         });
 }
 
-std::unique_ptr<secrets::SecretStore> open_secret_store(const std::filesystem::path& data_dir,
+std::unique_ptr<secrets::Vault> open_secret_store(const std::filesystem::path& data_dir,
                                                         const std::filesystem::path& key_file) {
     return std::make_unique<secrets::Vault>(
         data_dir / "vault.db", std::make_unique<secrets::KeyFileSource>(key_file));

@@ -9,6 +9,7 @@
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/method_table.hpp"
 #include "core/secrets/secret_store.hpp"
+#include "core/secrets/vault.hpp"
 #include "core/store/store.hpp"
 #include "daemon/token_refresher.hpp"
 
@@ -39,10 +40,11 @@ void store_login(AccountServices& services, rpc::Json params, std::shared_ptr<oa
                  rpc::Responder reply);
 
 /// Opens the secret store for a data directory: `data_dir`/vault.db, its data key unwrapped with
-/// the key file `key_file` (both created on first use: the key file 0600 in a 0700 directory).
-/// Throws growth::Error("vault_error") naming the file and what is wrong (wrong key, unreadable or
-/// malformed key file, a vault newer than this binary, ...).
-std::unique_ptr<secrets::SecretStore> open_secret_store(const std::filesystem::path& data_dir,
+/// the key file `key_file` (both created on first use: the key file 0600 in a 0700 directory);
+/// a vault sealed with a passphrase opens locked. Throws growth::Error("vault_error") naming the
+/// file and what is wrong (wrong key, unreadable or malformed key file, a vault newer than this
+/// binary, ...).
+std::unique_ptr<secrets::Vault> open_secret_store(const std::filesystem::path& data_dir,
                                                         const std::filesystem::path& key_file);
 
 }  // namespace growth::daemon

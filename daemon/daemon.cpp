@@ -15,6 +15,7 @@
 #include "daemon/resolve_methods.hpp"
 #include "daemon/schedule_methods.hpp"
 #include "daemon/post_wait.hpp"
+#include "daemon/vault_methods.hpp"
 #include "daemon/systemd.hpp"
 #include "growth/version.hpp"
 
@@ -48,6 +49,18 @@ text::PostBounds post_bounds(const Config& config) {
     return text::PostBounds{config.max_post_bytes, config.max_parts};
 }
 
+// --key-file, else the systemd credential vault.key (LoadCredential[Encrypted]=), else the
+// default $XDG_CONFIG_HOME/growth/vault.key.
+std::filesystem::path vault_key_file(const std::filesystem::path& option) {
+    if (!option.empty()) return option;
+    if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir != nullptr && *dir != '\0') {
+        std::filesystem::path credential = std::filesystem::path(dir) / "vault.key";
+        std::error_code ec;
+        if (std::filesystem::exists(credential, ec)) return credential;
+    }
+    return paths::config_file().parent_path() / "vault.key";
+}
+
 }  // namespace
 
 Daemon::Daemon(DaemonOptions options)
@@ -65,9 +78,9 @@ Daemon::Daemon(DaemonOptions options)
     lock_ = std::make_unique<DataLock>(data_dir_);
     store_ = std::make_unique<Store>(data_dir_ / "growth.db");
 
-    const std::filesystem::path key_file =
-        options_.key_file.empty() ? paths::config_file().parent_path() / "vault.key" : options_.key_file;
+    const std::filesystem::path key_file = vault_key_file(options_.key_file);
     secrets_ = open_secret_store(data_dir_, key_file);
+    if (secrets_->locked()) log(LogLevel::warning, "the vault is sealed with a passphrase and locked: growthctl unlock opens it; posts that come due wait");
     HttpOptions http;
     http.total_timeout = options_.http_timeout;
     http.connect_timeout = std::min(options_.http_timeout, std::chrono::milliseconds(10'000));
@@ -113,6 +126,12 @@ Daemon::Daemon(DaemonOptions options)
     add_schedule_methods(methods_, *post_services_);
     add_post_wait_method(methods_, *publishing_);
     add_daemon_methods(methods_, *this);
+    vault_services_ = std::make_unique<VaultServices>(VaultServices{loop_, *secrets_, key_file, [this] {
+        const std::size_t n = publishing_->continue_waiting_for("vault_locked");
+        reschedule();
+        return n;
+    }});
+    add_vault_methods(methods_, *vault_services_);
     add_event_methods(methods_, *events_);
     ServerOptions server_options;
     server_options.allowed_uid = ::geteuid();
@@ -235,6 +254,7 @@ rpc::Json Daemon::status() {
                          {"http_in_flight", transport_->in_flight()},
                          {"http_queued", transfers_->queued()}};
     out["events"] = {{"watchers", events_->subscribers()}};
+    out["vault"] = secrets_->locked() ? "locked" : "unlocked";
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();
     c["posts"] = counts.posts;

@@ -27,6 +27,7 @@
 #include "daemon/signals.hpp"
 #include "daemon/transfer_limiter.hpp"
 #include "daemon/scheduler.hpp"
+#include "daemon/vault_methods.hpp"
 #include "daemon/watchdog.hpp"
 
 namespace growth::daemon {
@@ -89,7 +90,8 @@ private:
     std::chrono::system_clock::time_point started_wall_;
     bool stopping_ = false;
     // Declared last so they go first: runs in flight reference the transport and the store.
-    std::unique_ptr<secrets::SecretStore> secrets_;
+    std::unique_ptr<secrets::Vault> secrets_;
+    std::unique_ptr<VaultServices> vault_services_;
     std::unique_ptr<CurlTransport> transport_;
     std::unique_ptr<TransferLimiter> transfers_;  ///< every request goes through it (per account)
     std::unique_ptr<TokenRefresher> refresher_;  ///< used by account_services_ and publishing_

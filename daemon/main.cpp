@@ -1,4 +1,6 @@
 // growthd: the per-user daemon behind growthctl.
+#include <sys/prctl.h>
+
 #include <cstdlib>
 #include <exception>
 
@@ -14,6 +16,9 @@ int main(int argc, char** argv) {
     ParsedOptions parsed = parse_options(argc, argv);
     if (parsed.exit_code) return *parsed.exit_code;
     Log::init();
+    // No core dump and no ptrace by other processes of the user: growthd holds the vault's data
+    // key and account tokens in memory (DESIGN.md §6).
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     try {
         // Under socket activation systemd supervises us: never fork away from it.
         const bool activated = std::getenv("LISTEN_FDS") != nullptr;

@@ -47,6 +47,13 @@ publish::Failure make_failure(publish::FailureClass cls, std::string code, std::
     return f;
 }
 
+// A failure of our own side before anything was sent: a locked vault makes the part wait for
+// `growthctl unlock` (which continues it), anything else fails it for good.
+publish::Failure local_failure(const Error& e) {
+    if (e.kind() == "vault_locked") return make_failure(publish::FailureClass::needs_login, e.kind(), e.what());
+    return make_failure(publish::FailureClass::permanent, e.kind(), e.what());
+}
+
 std::string what_of(std::exception_ptr error) {
     try {
         std::rethrow_exception(error);
@@ -129,7 +136,7 @@ public:
         } catch (const Error& e) {
             // E.g. the vault is locked or unreadable: the part says why (fail() aborts when even
             // that cannot be recorded).
-            fail(make_failure(publish::FailureClass::permanent, e.kind(), e.what()));
+            fail(local_failure(e));
         } catch (const std::exception& e) {
             abort(e.what());
         }
@@ -163,7 +170,7 @@ public:
                 f.retry_at = service_.now() + std::chrono::minutes(1);
                 return fail(f);
             }
-            fail(make_failure(publish::FailureClass::permanent, err.kind(), err.what()));
+            fail(local_failure(err));
         } catch (const std::exception& x) {
             abort(x.what());
         }
@@ -762,6 +769,27 @@ void PublishService::recover() {
         loop_.defer([fired = std::shared_ptr<OneShotTimer>(std::move(recover_timer_))] {});
         recover();
     });
+}
+
+std::size_t PublishService::continue_waiting_for(std::string_view kind) {
+    std::vector<std::int64_t> ids;
+    try {
+        ids = pipeline::targets_waiting_for(store_, kind);
+    } catch (const Error& e) {
+        log(LogLevel::error, "cannot look for posts waiting for {} ({})", kind, e.what());
+        return 0;
+    }
+    std::size_t started = 0;
+    for (const std::int64_t id : ids) {
+        try {
+            start_target(id);
+            ++started;
+        } catch (const Error& e) {
+            log(LogLevel::error, "cannot continue target {} ({}); growthctl retry continues its post", id, e.what());
+        }
+    }
+    if (started > 0) log(LogLevel::info, "continuing {} target(s) that waited for {}", started, kind);
+    return started;
 }
 
 bool PublishService::recover_pass() {

@@ -86,6 +86,11 @@ public:
     /// it can. Throws std::bad_alloc.
     void recover();
 
+    /// Continues every target whose part waits as needs_auth for the error kind `kind` (after
+    /// `growthctl unlock`: "vault_locked"). Returns how many were started; a target that cannot
+    /// be read is logged and left waiting (growthctl retry continues it). Throws std::bad_alloc.
+    std::size_t continue_waiting_for(std::string_view kind);
+
     /// Stops taking work for a graceful stop: no new target starts and no run starts another
     /// part once its current part is settled; `idle` runs (from the loop) once no target is running, at once when none
     /// is. Parts not started stay `prepared` and are resumed by recover() at the next start.

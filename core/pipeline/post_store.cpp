@@ -399,6 +399,17 @@ std::vector<std::int64_t> interrupted_targets(Store& store) {
     });
 }
 
+std::vector<std::int64_t> targets_waiting_for(Store& store, std::string_view kind) {
+    return guarded(store, [&] {
+        SQLite::Statement q(store.db(), "SELECT DISTINCT target_id FROM parts WHERE state = 'needs_auth' "
+                                        "AND last_error_kind = ? ORDER BY target_id");
+        q.bind(1, std::string(kind));
+        std::vector<std::int64_t> out;
+        while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+        return out;
+    });
+}
+
 PostRecord write_summary_states(Store& store, const std::string& post_id, Millis now) {
     PostRecord post = load_post(store, post_id);
     return guarded(store, [&] {

@@ -115,4 +115,8 @@ PostRecord write_summary_states(Store& store, const std::string& post_id, Millis
 /// stop), oldest first. Throws growth::Error("store_error").
 std::vector<std::int64_t> interrupted_targets(Store& store);
 
+/// Targets with a part in `needs_auth` for the error kind `kind` (e.g. "vault_locked": waiting
+/// for `growthctl unlock`), oldest first. Throws growth::Error("store_error").
+std::vector<std::int64_t> targets_waiting_for(Store& store, std::string_view kind);
+
 }  // namespace growth::pipeline

@@ -19,6 +19,7 @@ class StatusTest(harness.TestCase):
         self.assertEqual(lines[1], f"data:    {self.sandbox.data_dir}")
         self.assertEqual(lines[2], f"socket:  {self.sandbox.socket_path}")
         self.assertEqual(lines[3], "posts:   0, targets 0, parts 0")
+        self.assertEqual(lines[4], "vault:   unlocked")
         self.assertEqual(r.stderr, "")
 
     def test_status_json_is_one_object_with_version_protocol_pid(self):
@@ -96,7 +97,8 @@ class StatusTest(harness.TestCase):
                                  "account.login.finish", "account.login.start", "account.quota", "account.refresh", "account.remove", "account.show",
                                  "account.test", "account.update", "daemon.describe", "daemon.ping", "daemon.reload", "daemon.status", "daemon.stop",
                                  "events.watch", "post.cancel", "post.list", "post.publish", "post.reschedule", "post.resolve",
-                                 "post.retry", "post.schedule", "post.show", "post.wait"])
+                                 "post.retry", "post.schedule", "post.show", "post.wait",
+                                 "vault.lock", "vault.rekey", "vault.status", "vault.unlock"])
 
     def test_verbose_traces_the_rpc_traffic_on_stderr(self):
         r = self.sandbox.ctl("-v", "rpc", "daemon.ping")

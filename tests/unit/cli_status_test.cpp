@@ -19,13 +19,14 @@ TEST_CASE("uptime is shown in the two largest units") {
 
 TEST_CASE("status renders version, protocol, pid, uptime, paths and counts") {
     const Json status = Json::parse(R"({"version":"0.1.0","protocol":"1.0","pid":42,"uptime_seconds":75,
-        "data_dir":"/d/growth","socket":"/r/growth/growthd.sock","socket_activated":false,
+        "data_dir":"/d/growth","socket":"/r/growth/growthd.sock","socket_activated":false,"vault":"locked",
         "counts":{"posts":2,"targets":3,"parts":5,"parts_by_state":{"draft":0,"published":4,"failed":1}}})");
     CHECK(cli::format_status(status) ==
           "growthd 0.1.0 (protocol 1.0), pid 42, up 1m 15s\n"
           "data:    /d/growth\n"
           "socket:  /r/growth/growthd.sock\n"
-          "posts:   2, targets 3, parts 5 (4 published, 1 failed)\n");
+          "posts:   2, targets 3, parts 5 (4 published, 1 failed)\n"
+          "vault:   locked: posts wait; growthctl unlock opens it\n");
 }
 
 TEST_CASE("status marks a socket-activated daemon and tolerates missing fields") {
@@ -41,6 +42,8 @@ TEST_CASE("error kinds map to the exit codes of DESIGN.md section 9") {
     CHECK(cli::exit_code_for_kind("invalid_params") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("method_not_found") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("bad_input") == ExitCode::usage);
+    CHECK(cli::exit_code_for_kind("vault_locked") == ExitCode::needs_login);
+    CHECK(cli::exit_code_for_kind("wrong_passphrase") == ExitCode::failed);
     CHECK(cli::exit_code_for_kind("config_invalid") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("unsplittable") == ExitCode::usage);
     CHECK(cli::exit_code_for_kind("account_not_found") == ExitCode::usage);

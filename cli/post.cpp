@@ -65,14 +65,30 @@ std::string first_url(const rpc::Json& post) {
     return {};
 }
 
-/// The commands that give each account with a part in needs_auth a new secret, joined by
-/// " and " (core/accounts/names.hpp new_login_command).
+/// True when a part of `t` waits in needs_auth for the vault (kind vault_locked) and, with
+/// `locked` false, for another reason (a new login).
+bool waits_for(const rpc::Json& t, bool locked) {
+    for (const auto& p : t.value("parts", rpc::Json::array())) {
+        if (string_field(p, "state") != "needs_auth") continue;
+        const bool vault = string_field(p.value("error", rpc::Json::object()), "kind") == "vault_locked";
+        if (vault == locked) return true;
+    }
+    return false;
+}
+
+bool vault_locked(const rpc::Json& post) {
+    for (const auto& t : post.value("targets", rpc::Json::array())) {
+        if (waits_for(t, true)) return true;
+    }
+    return false;
+}
+
+/// The commands that give each account with a part in needs_auth (not for the vault) a new
+/// secret, joined by " and " (core/accounts/names.hpp new_login_command).
 std::string account_updates(const rpc::Json& post) {
     std::string out;
     for (const auto& t : post.value("targets", rpc::Json::array())) {
-        bool auth = false;
-        for (const auto& p : t.value("parts", rpc::Json::array())) auth = auth || string_field(p, "state") == "needs_auth";
-        if (!auth) continue;
+        if (!waits_for(t, false)) continue;
         const auto platform = parse_platform(string_field(t, "platform"));
         out += fmt::format("{}{}", out.empty() ? "" : " and ",
                            accounts::new_login_command(platform.value_or(Platform::x), string_field(t, "account")));
@@ -93,16 +109,23 @@ int report(const rpc::Json& post, bool json, const std::string& verb) {
         if (string_field(t, "state") != "published") ++open_targets;
     }
     std::string why;
+    const bool locked = vault_locked(post);
+    const std::string logins = code == ExitCode::needs_login ? account_updates(post) : std::string();
     switch (code) {
         case ExitCode::unknown: why = "the outcome of a part is unknown; look at the account, then settle it"; break;
-        case ExitCode::needs_login: why = "an account needs a new login"; break;
+        case ExitCode::needs_login:
+            why = locked ? (logins.empty() ? "the vault is locked" : "the vault is locked and an account needs a new login")
+                         : "an account needs a new login";
+            break;
         default: break;
     }
     std::fprintf(stderr, "growthctl: error: post %s: %d of %d target%s not published%s%s\n", id.c_str(),
                  open_targets, total, total == 1 ? "" : "s", why.empty() ? "" : "; ", why.c_str());
-    if (code == ExitCode::needs_login) {
-        std::fprintf(stderr, "hint: %s, then growthctl retry %s continues it\n",
-                     account_updates(post).c_str(), id.c_str());
+    if (code == ExitCode::needs_login && logins.empty()) {
+        std::fprintf(stderr, "hint: growthctl unlock opens it, and the post goes out by itself\n");
+    } else if (code == ExitCode::needs_login) {
+        std::fprintf(stderr, "hint: %s%s, then growthctl retry %s continues it\n", locked ? "growthctl unlock, " : "",
+                     logins.c_str(), id.c_str());
     } else if (code == ExitCode::unknown) {
         std::fprintf(stderr, "hint: growthctl show %s prints the growthctl resolve command for each unknown part; "
                              "growthctl retry %s continues after it\n", id.c_str(), id.c_str());

@@ -73,6 +73,9 @@ class Passphrase(VaultTestCase):
         part = post["targets"][0]["parts"][0]
         self.assertEqual(part["state"], "needs_auth")
         self.assertEqual(part["error"]["kind"], "vault_locked")
+        self.assertIn("the vault is locked", r.stderr)
+        self.assertIn("hint: growthctl unlock opens it, and the post goes out by itself", r.stderr)
+        self.assertNotIn("account login", r.stderr)
         # ... and so does a scheduled one whose time comes while locked.
         at = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)).strftime(
             "%Y-%m-%dT%H:%M:%SZ")

@@ -52,6 +52,15 @@ std::string format_status(const rpc::Json& status) {
                                                  ? "locked: posts wait; growthctl unlock opens it"
                                                  : "unlocked");
     }
+    const rpc::Json problems = status.value("problems", rpc::Json::array());
+    if (problems.is_array() && !problems.empty()) {
+        out += fmt::format("problems: {} account{} cannot authenticate for a post due soon\n", problems.size(),
+                           problems.size() == 1 ? "" : "s");
+        for (const auto& p : problems) {
+            out += fmt::format("  {} (post {} due {}): {}\n", text(p, "account"), text(p, "post"), text(p, "due"),
+                               text(p, "message"));
+        }
+    }
     return out;
 }
 

@@ -23,6 +23,11 @@ std::string describe(const rpc::Json& e) {
     } else {
         line += string_field(e, "state");
         if (string_field(e, "state") == "scheduled" && !string_field(e, "due").empty()) line += ", due " + local_time(string_field(e, "due"));
+        if (e.value("preflight", false)) {
+            // Ahead of time: the post is still scheduled, one of its accounts cannot log in.
+            line += fmt::format(" ahead of its time ({}): {}", local_time(string_field(e, "due")),
+                                string_field(e, "message"));
+        }
     }
     return line;
 }

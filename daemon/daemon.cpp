@@ -115,6 +115,9 @@ Daemon::Daemon(DaemonOptions options)
     hooks_->set(config_.hooks);
     publishing_->on_event([this](rpc::Json event) {
         hooks_->on_event(event);
+        if (preflight_ && event.value("type", "") == "post" && event.value("state", "") == "scheduled") {
+            preflight_->scheduled(event.value("post", ""));
+        }
         events_->emit(std::move(event));
     });
 
@@ -158,6 +161,10 @@ Daemon::Daemon(DaemonOptions options)
                        }});
     }
     scheduler_ = std::make_unique<Scheduler>(loop_, *store_, *publishing_);
+    preflight_ = std::make_unique<Preflight>(loop_, *store_, methods_, *secrets_, [this](rpc::Json event) {
+        hooks_->on_event(event);
+        events_->emit(std::move(event));
+    });
     // Interrupted threads first, then what came due while growthd was not running.
     publishing_->recover();
     reschedule();
@@ -209,6 +216,7 @@ void Daemon::stop() noexcept {
     stopping_ = true;
     // Nothing more comes due while stopping; what does is fired at the next start.
     if (scheduler_) scheduler_->stop();
+    if (preflight_) preflight_->stop();
     if (publishing_ && publishing_->running() > 0) {
         // Let the requests on the wire finish (bounded), so their outcome is known and
         // committed; nothing new starts. Stop after this round otherwise, so the reply to
@@ -255,6 +263,7 @@ rpc::Json Daemon::status() {
                          {"http_queued", transfers_->queued()}};
     out["events"] = {{"watchers", events_->subscribers()}};
     out["vault"] = secrets_->locked() ? "locked" : "unlocked";
+    out["problems"] = preflight_ ? preflight_->problems() : rpc::Json::array();
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();
     c["posts"] = counts.posts;
@@ -304,6 +313,7 @@ void Daemon::apply(const Config& config) {
 
 void Daemon::reschedule() {
     if (!stopping_ && scheduler_) scheduler_->run();
+    if (!stopping_ && preflight_) preflight_->run();
 }
 
 }  // namespace growth::daemon

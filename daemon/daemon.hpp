@@ -27,6 +27,7 @@
 #include "daemon/signals.hpp"
 #include "daemon/transfer_limiter.hpp"
 #include "daemon/scheduler.hpp"
+#include "daemon/preflight.hpp"
 #include "daemon/vault_methods.hpp"
 #include "daemon/watchdog.hpp"
 
@@ -92,6 +93,7 @@ private:
     // Declared last so they go first: runs in flight reference the transport and the store.
     std::unique_ptr<secrets::Vault> secrets_;
     std::unique_ptr<VaultServices> vault_services_;
+    std::unique_ptr<Preflight> preflight_;  ///< before transport_: its checks' answers come through it
     std::unique_ptr<CurlTransport> transport_;
     std::unique_ptr<TransferLimiter> transfers_;  ///< every request goes through it (per account)
     std::unique_ptr<TokenRefresher> refresher_;  ///< used by account_services_ and publishing_

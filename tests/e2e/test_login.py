@@ -370,7 +370,7 @@ class LoginRefusals(LoginTestCase):
 class Refresh(LoginTestCase):
     def setUp(self):
         super().setUp()
-        self.x_auth.control(refuse_refresh=0, expires_in="7200")
+        self.x_auth.control(refuse_refresh=0, rotate=0, lose_refresh=0, expires_in="7200")
 
     def refreshes(self):
         return [t for t in self.x_auth.token_requests() if t["body"].get("grant_type") == "refresh_token"]
@@ -430,6 +430,34 @@ class Refresh(LoginTestCase):
         r = self.ctl("retry", post_id, "--json")
         self.assertEqual(r.returncode, 0, r)
         self.assertIn("Waits for a login", [o["text"] for o in self.sb.posts("x")])
+
+    def test_a_lost_refresh_answer_then_kill_9_never_leaves_the_account_silently_broken(self):
+        # X rotates: the refresh the server applied but whose answer was lost used up the stored
+        # refresh token. growthd is then killed and restarted: its access token still posts, and
+        # the next refresh says plainly that a login is needed; a login mends it.
+        self.x_auth.control(rotate=1)
+        self.assertEqual(self.login("me").returncode, 0)
+        self.x_auth.control(lose_refresh=1)
+        r = self.ctl("account", "refresh", "me")
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn("could not be refreshed", r.stderr)
+        self.assertEqual(self.refreshes()[-1]["status"], "lost")
+        self.x_auth.control(lose_refresh=0)
+        self.daemon.process.kill()
+        self.daemon.process.wait()
+        self.daemon = self.sandbox.start_daemon()
+
+        r = self.ctl("post", "--to", "me", "--json", "Still posts after the lost refresh")
+        self.assertEqual(r.returncode, 0, r)
+        r = self.ctl("account", "refresh", "me")
+        self.assertEqual(r.returncode, 6, r)
+        self.assertIn("invalid_grant", r.stderr)
+        self.assertIn("growthctl account login x --name me", r.stderr)
+
+        r = self.login("me")
+        self.assertEqual(r.returncode, 0, r)
+        r = self.ctl("account", "refresh", "me")
+        self.assertEqual(r.returncode, 0, r)
 
     def test_a_refused_token_is_refreshed_once_per_run_and_the_post_goes_out(self):
         self.assertEqual(self.login("me").returncode, 0)  # a token valid for two hours

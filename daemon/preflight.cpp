@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "core/pipeline/post_json.hpp"
-#include "core/pipeline/post_store.hpp"
 #include "core/rpc/deferred.hpp"
 #include "core/rpc/dispatcher.hpp"
 #include "daemon/log.hpp"
@@ -82,13 +81,20 @@ void Preflight::run() noexcept {
 void Preflight::scheduled(const std::string& post_id) noexcept {
     if (stopped_) return;
     try {
-        const std::optional<pipeline::Millis> at = pipeline::load_post(store_, post_id).due_at;
-        if (at && plan_.covered(*at, now())) {
-            const pipeline::Millis due = *at;
-            for (const auto& a : pipeline::accounts_due(store_, due - 1, due)) {
+        const std::optional<pipeline::Millis> due = pipeline::scheduled_due(store_, post_id);
+        if (!due) return;
+        const bool covered = plan_.covered(*due, now());
+        if (covered) {
+            for (const auto& a : pipeline::accounts_due(store_, *due - 1, *due)) {
                 if (a.post_id == post_id) check(a);
             }
         }
+        // A pass is needed sooner only when the post enters its next window before the armed
+        // instant: the 1 h window once the 24 h one has covered it, else the 24 h window.
+        const auto armed = timer_.armed();
+        const pipeline::Millis window = pipeline::preflight_windows[covered ? 1 : 0];
+        const auto enters = std::chrono::system_clock::time_point(std::chrono::milliseconds(*due - window));
+        if (armed && *armed <= enters) return;
     } catch (const std::exception& e) {
         log(LogLevel::error, "preflight: cannot check the accounts of post {}: {}", post_id, e.what());
     }

@@ -33,6 +33,15 @@ std::vector<DueAccount> accounts_due(Store& store, Millis after, Millis until, i
     });
 }
 
+std::optional<Millis> scheduled_due(Store& store, const std::string& id) {
+    return guarded(store, [&]() -> std::optional<Millis> {
+        SQLite::Statement q(store.db(), "SELECT due_at FROM posts WHERE id = ? AND state = 'scheduled'");
+        q.bind(1, id);
+        if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+        return q.getColumn(0).getInt64();
+    });
+}
+
 std::optional<Millis> account_updated_at(Store& store, const std::string& name) {
     return guarded(store, [&]() -> std::optional<Millis> {
         SQLite::Statement q(store.db(), "SELECT updated_at FROM accounts WHERE name = ?");

@@ -34,6 +34,9 @@ struct DueAccount {
 /// `limit`, by account name. Throws Error("store_*").
 std::vector<DueAccount> accounts_due(Store& store, Millis after, Millis until, int limit = 1000);
 
+/// The due time of post `id` while it is scheduled, else nullopt. Throws Error("store_*").
+std::optional<Millis> scheduled_due(Store& store, const std::string& id);
+
 /// When account `name`'s row last changed (a new secret from a login or an update), nullopt when
 /// there is no such account. Throws Error("store_*").
 std::optional<Millis> account_updated_at(Store& store, const std::string& name);

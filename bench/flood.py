@@ -39,7 +39,7 @@ import harness  # noqa: E402  (its RawClient speaks the socket)
 def env_for(home):
     env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=home + "/run", XDG_DATA_HOME=home + "/data",
                XDG_CONFIG_HOME=home + "/config")
-    for k in ("GROWTH_SOCKET", "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID"):
+    for k in ("GROWTH_SOCKET", "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "CREDENTIALS_DIRECTORY"):
         env.pop(k, None)
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
     return env

@@ -23,25 +23,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import harness  # noqa: E402
+from flood import env_for, proc_kib  # noqa: E402  (the same home and /proc readings)
 
 PASS = "bench-passphrase-123"
-
-
-def env_for(home):
-    env = dict(os.environ, HOME=home, XDG_RUNTIME_DIR=home + "/run", XDG_DATA_HOME=home + "/data",
-               XDG_CONFIG_HOME=home + "/config")
-    for k in ("GROWTH_SOCKET", "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "CREDENTIALS_DIRECTORY"):
-        env.pop(k, None)
-    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
-    return env
-
-
-def proc_kib(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def pct(values, p):

@@ -20,16 +20,7 @@ namespace {
 constexpr Millis hour = 3'600'000;
 constexpr Millis t0 = 1806134400000;  // 2027-03-27 08:00 UTC
 
-accounts::Account account(Store& store, const std::string& name) {
-    store.db().exec("INSERT INTO accounts (name, platform, created_at, updated_at) VALUES ('" + name +
-                    "', 'mastodon', 0, 0)");
-    accounts::Account a;
-    a.id = store.db().getLastInsertRowid();
-    a.name = name;
-    a.platform = publish::Platform::mastodon;
-    a.settings = Json::object();
-    return a;
-}
+accounts::Account account(Store& store, const std::string& name) { return test::insert_mastodon_account(store, name); }
 
 std::string schedule(Store& store, const std::vector<accounts::Account>& to, Millis due) {
     auto plan = plan_post("Good morning.", to, {});

@@ -21,16 +21,7 @@ constexpr Millis hour = 60 * minute;
 // 2027-03-27 08:00:00 UTC (09:00 in Berlin, CET), the day before clocks go forward.
 constexpr Millis mar27_0800z = 1806134400000;
 
-accounts::Account account(Store& store, const std::string& name) {
-    store.db().exec("INSERT INTO accounts (name, platform, created_at, updated_at) VALUES ('" + name +
-                    "', 'mastodon', 0, 0)");
-    accounts::Account a;
-    a.id = store.db().getLastInsertRowid();
-    a.name = name;
-    a.platform = publish::Platform::mastodon;
-    a.settings = Json::object();
-    return a;
-}
+accounts::Account account(Store& store, const std::string& name) { return test::insert_mastodon_account(store, name); }
 
 std::string schedule(Store& store, const accounts::Account& a, Millis due, const std::string& every = "",
                      std::optional<int> count = std::nullopt, Millis catch_up = 15 * minute) {

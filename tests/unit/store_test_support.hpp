@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "core/accounts/accounts.hpp"
 #include "core/store/store.hpp"
 
 namespace growth::test {
@@ -32,6 +33,18 @@ struct TempStore {
     TempStore& operator=(const TempStore&) = delete;
     SQLite::Database& db() { return store->db(); }
 };
+
+/// Inserts a Mastodon account row named `name` and returns it as accounts::get would.
+inline accounts::Account insert_mastodon_account(Store& store, const std::string& name) {
+    store.db().exec("INSERT INTO accounts (name, platform, created_at, updated_at) VALUES ('" + name +
+                    "', 'mastodon', 0, 0)");
+    accounts::Account a;
+    a.id = store.db().getLastInsertRowid();
+    a.name = name;
+    a.platform = publish::Platform::mastodon;
+    a.settings = Json::object();
+    return a;
+}
 
 /// Deterministic "random" bits for post ids and keys (pipeline::RandomBits) in tests.
 inline std::uint32_t next_bits() {

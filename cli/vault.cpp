@@ -134,15 +134,19 @@ void add_vault_commands(CLI::App& app, const GlobalOptions& global, int& exit_co
         exit_code = 0;
     });
 
-    auto* vault = app.add_subcommand("vault", "Show the secret vault's state, or seal it with a passphrase or a key file");
-    vault->require_subcommand(1);
+    auto* vault = app.add_subcommand("vault", "Show the secret vault's state (the default), or seal it with a "
+                                              "passphrase or a key file");
+    vault->require_subcommand(0, 1);
     vault->fallthrough();
-    vault->add_subcommand("status", "Locked or unlocked, what seals it, how many secrets it holds")
-        ->callback([&global, &exit_code] {
-            const rpc::Json result = connect_daemon(global)->call("vault.status");
-            print(global, result, format_vault_status(result));
-            exit_code = 0;
-        });
+    const auto show = [&global, &exit_code] {
+        const rpc::Json result = connect_daemon(global)->call("vault.status");
+        print(global, result, format_vault_status(result));
+        exit_code = 0;
+    };
+    vault->add_subcommand("status", "Locked or unlocked, what seals it, how many secrets it holds")->callback(show);
+    vault->callback([vault, show] {
+        if (vault->get_subcommands().empty()) show();
+    });
     auto rekey_o = std::make_shared<PassphraseOptions>();
     auto* rekey = vault->add_subcommand("rekey", "Seal the vault's data key with a new passphrase, or with growthd's key file");
     auto* to_pass = rekey->add_flag("--passphrase", rekey_o->passphrase,

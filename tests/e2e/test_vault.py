@@ -129,6 +129,7 @@ class Passphrase(VaultTestCase):
         status = self.vault_status()
         self.assertEqual((status["state"], status["key_source"]), ("unlocked", "key_file"))
         self.assertIsNotNone(status["rekeyed_at"])
+        self.assertEqual(self.ctl("vault").stdout, self.ctl("vault", "status").stdout)  # status is the default
         self.assertEqual(self.ctl("account", "test", "demo-mastodon").returncode, 0)
 
     def test_bad_requests_change_nothing(self):

@@ -2,7 +2,8 @@
 // loopback listener receives, the text a person pastes, and the token endpoint's answer. The
 // first byte picks the parser (and for answers the HTTP status). Each may only return or throw
 // growth::Error; what they return holds no control characters, and a refused token answer's
-// message never quotes the token.
+// message never quotes the token. A first byte of 0xff picks instead the vault's stored
+// passphrase parameters (core/secrets/passphrase.hpp), which must come back within bounds.
 // fuzz-max-len: 16384
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/oauth/callback.hpp"
 #include "core/oauth/token.hpp"
+#include "core/secrets/passphrase.hpp"
 
 namespace {
 
@@ -44,6 +46,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t control = data[0];
     const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
+        if (control == 0xff) {
+            const secrets::KdfParams p = secrets::parse_kdf_params(text);
+            if (p.cost.ops < secrets::kdf_min_ops || p.cost.ops > secrets::kdf_max_ops ||
+                p.cost.memory < secrets::kdf_min_memory || p.cost.memory > secrets::kdf_max_memory) {
+                fail("KDF parameters out of bounds were accepted");
+            }
+            if (p.salt.size() != 16) fail("a salt of another size was accepted");
+            if (secrets::parse_kdf_params(secrets::encode_kdf_params(p)).salt != p.salt) fail("the salt does not round-trip");
+            return 0;
+        }
         switch (control % 3) {
         case 0: check(oauth::parse_callback_query(text)); break;
         case 1: {

@@ -238,7 +238,7 @@ std::optional<std::string> apply_app_port(const toml::node& value, Config& confi
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 36> schema = {{
+constexpr std::array<KeySpec, 54> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -263,6 +263,9 @@ constexpr std::array<KeySpec, 36> schema = {{
     {"hooks", "on_needs_auth", apply_hook<4>},
     GROWTH_APP_TABLE(x, "x"),
     GROWTH_APP_TABLE(linkedin, "linkedin"),
+    GROWTH_APP_TABLE(facebook, "facebook"),
+    GROWTH_APP_TABLE(instagram, "instagram"),
+    GROWTH_APP_TABLE(threads, "threads"),
     // Mastodon: an app is registered on each instance at its first login; only these are set.
     GROWTH_APP(mastodon, "mastodon", scopes, false, true),
     {"platforms.mastodon", "redirect_port", apply_app_port<Platform::mastodon>},
@@ -273,8 +276,9 @@ constexpr std::array<KeySpec, 36> schema = {{
 constexpr std::array<std::string_view, 6> table_names = {"daemon", "limits", "schedule", "budgets", "hooks",
                                                          "platforms"};
 // The platforms `account login` drives: [platforms.NAME] tables (core/oauth/app.hpp).
-constexpr std::array<std::string_view, 3> login_platforms = {"x", "linkedin", "mastodon"};
-constexpr std::array<std::string_view, 36> dotted_names = {
+constexpr std::array<std::string_view, 6> login_platforms = {"x", "linkedin", "facebook", "instagram", "threads",
+                                                            "mastodon"};
+constexpr std::array<std::string_view, 54> dotted_names = {
     "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
     "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
     "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
@@ -287,6 +291,12 @@ constexpr std::array<std::string_view, 36> dotted_names = {
     "platforms.x.token_url",     "platforms.x.scopes",         "platforms.x.redirect_port",
     "platforms.linkedin.client_id", "platforms.linkedin.client_secret", "platforms.linkedin.authorize_url",
     "platforms.linkedin.token_url", "platforms.linkedin.scopes",    "platforms.linkedin.redirect_port",
+    "platforms.facebook.client_id", "platforms.facebook.client_secret", "platforms.facebook.authorize_url",
+    "platforms.facebook.token_url", "platforms.facebook.scopes", "platforms.facebook.redirect_port",
+    "platforms.instagram.client_id", "platforms.instagram.client_secret", "platforms.instagram.authorize_url",
+    "platforms.instagram.token_url", "platforms.instagram.scopes", "platforms.instagram.redirect_port",
+    "platforms.threads.client_id", "platforms.threads.client_secret", "platforms.threads.authorize_url",
+    "platforms.threads.token_url", "platforms.threads.scopes", "platforms.threads.redirect_port",
     "platforms.mastodon.scopes", "platforms.mastodon.redirect_port"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
@@ -351,8 +361,9 @@ void check_platforms(const toml::table& table, Config& config, std::vector<Probl
         if (!known) {
             std::string what;
             if (parse_platform(name)) {
-                what = fmt::format("[platforms.{}]: account login does not support {} yet (only {})", name, name,
-                                   list_of(login_platforms));
+                what = fmt::format("[platforms.{}]: {} logs in with an app password (atproto OAuth is not "
+                                   "supported yet); there is nothing to configure here (only {})",
+                                   name, name, list_of(login_platforms));
             } else {
                 what = fmt::format("unknown platform {} in [platforms]", quote(name));
                 if (const std::string guess = suggest_platform(name); !guess.empty()) {

@@ -9,6 +9,7 @@ namespace growth::oauth {
 namespace {
 
 struct Defaults {
+    const char* portal;  ///< where a person registers the app
     const char* authorize_url;
     const char* token_url;
     const char* scopes;
@@ -20,32 +21,39 @@ struct Defaults {
 std::optional<Defaults> defaults_for(Platform platform) {
     switch (platform) {
     case Platform::x:
-        return Defaults{"https://x.com/i/oauth2/authorize", "https://api.x.com/2/oauth2/token",
+        return Defaults{"the X developer portal", "https://x.com/i/oauth2/authorize", "https://api.x.com/2/oauth2/token",
                         "tweet.read tweet.write users.read offline.access", ClientAuth::basic, false,
                         true};
     case Platform::linkedin:
-        return Defaults{"https://www.linkedin.com/oauth/v2/authorization",
+        return Defaults{"LinkedIn's developer portal", "https://www.linkedin.com/oauth/v2/authorization",
                         "https://www.linkedin.com/oauth/v2/accessToken", "openid profile w_member_social",
                         ClientAuth::secret_body, true, false};
+    // Facebook Login (platforms.md §3.1, §4.1 B): the code and the long-lived exchange are GETs
+    // with the app secret in the query; Instagram publishes through the Page's business account.
+    case Platform::facebook:
+        return Defaults{"Meta's developer portal", "https://www.facebook.com/v25.0/dialog/oauth",
+                        "https://graph.facebook.com/v25.0/oauth/access_token",
+                        "pages_show_list,pages_manage_posts,pages_read_engagement,pages_manage_engagement",
+                        ClientAuth::secret_query, true, false};
+    case Platform::instagram:
+        return Defaults{"Meta's developer portal", "https://www.facebook.com/v25.0/dialog/oauth",
+                        "https://graph.facebook.com/v25.0/oauth/access_token",
+                        "instagram_basic,instagram_content_publish,instagram_manage_comments,pages_show_list,"
+                        "pages_read_engagement",
+                        ClientAuth::secret_query, true, false};
+    case Platform::threads:
+        return Defaults{"Meta's developer portal, using the Threads use case's own app id and secret",
+                        "https://threads.net/oauth/authorize", "https://graph.threads.net/oauth/access_token",
+                        "threads_basic,threads_content_publish,threads_manage_replies,threads_read_replies",
+                        ClientAuth::secret_body, true, false};
     default: return std::nullopt;
-    }
-}
-
-// What `account add` needs for a platform login does not drive.
-const char* add_options(Platform platform) {
-    switch (platform) {
-    case Platform::bluesky: return "--handle HANDLE --app-password-file FILE";
-    case Platform::mastodon: return "--instance URL --token-file FILE";
-    case Platform::facebook: return "--page-id ID --token-file FILE";
-    case Platform::instagram: return "--ig-user-id ID --token-file FILE";
-    default: return "--token-file FILE";
     }
 }
 
 }  // namespace
 
 bool login_supported(Platform platform) noexcept {
-    return platform == Platform::x || platform == Platform::linkedin || platform == Platform::mastodon;
+    return platform != Platform::bluesky;
 }
 
 std::string redirect_uri(int port) { return fmt::format("http://127.0.0.1:{}/callback", port); }
@@ -58,11 +66,9 @@ App resolve_app(Platform platform, const ConfiguredApp& configured) {
                                  "its tokens do not expire");
     }
     if (!d) {
-        throw Error("bad_input",
-                    fmt::format("account login does not support {} yet; add the account with {} you obtained "
-                                "elsewhere: growthctl account add {} --name NAME {}",
-                                name, platform == Platform::bluesky ? "an app password" : "a token", name,
-                                add_options(platform)));
+        // Bluesky: growthctl logs in with an app password (account.add / account.update).
+        throw Error("bad_input", "Bluesky has no OAuth login in growth (atproto OAuth is not supported yet): "
+                                 "log in with an app password, growthctl account login bluesky --handle HANDLE");
     }
     App app;
     app.platform = platform;
@@ -80,8 +86,7 @@ App resolve_app(Platform platform, const ConfiguredApp& configured) {
                     fmt::format("no {} app is configured for login: register one with {} (redirect URL "
                                 "{}), then set client_id{} under [platforms.{}] in config.toml "
                                 "(README: Logging in)",
-                                platform_title(platform), name == "x" ? "the X developer portal" : "LinkedIn's developer portal",
-                                redirect, d->secret_required ? " and client_secret" : "", name));
+                                platform_title(platform), d->portal, redirect, d->secret_required ? " and client_secret" : "", name));
     }
     app.auth = app.client_secret.empty() ? ClientAuth::none : d->auth_with_secret;
     return app;

@@ -24,7 +24,8 @@ struct ConfiguredApp {
 enum class ClientAuth {
     none,         ///< a public client: client_id in the body (X native apps)
     basic,        ///< Authorization: Basic base64(id:secret) (X confidential apps)
-    secret_body,  ///< client_id and client_secret in the form body (LinkedIn)
+    secret_body,  ///< client_id and client_secret in the form body (LinkedIn, Threads)
+    secret_query, ///< a GET with client_id and client_secret in the query (Facebook Login)
 };
 
 /// Everything a login needs, defaults filled in.
@@ -44,10 +45,12 @@ struct App {
 /// otherwise: platforms match the registered redirect URL exactly, port included.
 inline constexpr int default_redirect_port = 8765;
 
-/// True for the platforms `account login` drives today (x, linkedin, mastodon). Throws nothing.
+/// True for the platforms `account login` drives with OAuth (all but Bluesky, whose login is its
+/// app password). Throws nothing.
 bool login_supported(Platform platform) noexcept;
 
-/// The app for `platform` (x, linkedin; Mastodon's come from core/oauth/mastodon_app.hpp) from
+/// The app for `platform` (x, linkedin, facebook, instagram, threads; Mastodon's come from
+/// core/oauth/mastodon_app.hpp) from
 /// its [platforms.NAME] settings and the platform's defaults.
 /// Throws growth::Error("bad_input") for a platform login does not support yet (naming
 /// `account add --token-file` instead), and ("login_unconfigured") when no client_id is set (or

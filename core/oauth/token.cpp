@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/http/encoding.hpp"
 #include "core/oauth/answer_text.hpp"
+#include "core/oauth/meta_login.hpp"
 #include "core/publish/json_fields.hpp"
 #include "core/secrets/secret_bytes.hpp"
 
@@ -48,9 +49,19 @@ std::string authorize_url(const App& app, std::string_view redirect_uri, std::st
 
 namespace {
 
-// A form POST to the token endpoint, the client authenticated as app.auth says.
+// A form POST to the token endpoint, the client authenticated as app.auth says (Facebook Login:
+// a GET with everything in the query).
 http::HttpRequest token_request(const App& app, http::Params form) {
     http::HttpRequest r;
+    if (app.auth == ClientAuth::secret_query) {
+        form.emplace_back("client_id", app.client_id);
+        form.emplace_back("client_secret", app.client_secret);
+        r.method = "GET";
+        r.url = http::with_query(app.token_url, form);
+        r.headers.add("Accept", "application/json");
+        for (auto& [name, value] : form) secrets::wipe(value.data(), value.size());
+        return r;
+    }
     r.method = "POST";
     r.url = app.token_url;
     r.headers.add("Content-Type", "application/x-www-form-urlencoded");
@@ -58,6 +69,7 @@ http::HttpRequest token_request(const App& app, http::Params form) {
     switch (app.auth) {
     case ClientAuth::none: form.emplace_back("client_id", app.client_id); break;
     case ClientAuth::basic: r.headers.add("Authorization", "Basic " + basic_credentials(app)); break;
+    case ClientAuth::secret_query:  // handled above
     case ClientAuth::secret_body:
         form.emplace_back("client_id", app.client_id);
         form.emplace_back("client_secret", app.client_secret);
@@ -72,19 +84,21 @@ http::HttpRequest token_request(const App& app, http::Params form) {
 
 http::HttpRequest code_exchange_request(const App& app, std::string_view code, std::string_view verifier,
                                         std::string_view redirect_uri) {
-    http::Params form = {{"grant_type", "authorization_code"},
-                         {"code", std::string(code)},
-                         {"redirect_uri", std::string(redirect_uri)}};
+    http::Params form = {{"code", std::string(code)}, {"redirect_uri", std::string(redirect_uri)}};
+    // Facebook Login's GET takes no grant_type (platforms.md §3.1).
+    if (app.auth != ClientAuth::secret_query) form.insert(form.begin(), {"grant_type", "authorization_code"});
     if (app.pkce) form.emplace_back("code_verifier", std::string(verifier));
     return token_request(app, std::move(form));
 }
 
 http::HttpRequest refresh_request(const App& app, std::string_view refresh_token) {
+    if (app.platform == Platform::threads) return threads_refresh_request(app, refresh_token);
     return token_request(app, {{"grant_type", "refresh_token"}, {"refresh_token", std::string(refresh_token)}});
 }
 
 TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bool refresh) {
-    const std::string who = std::string(platform_title(platform)) + "'s token endpoint";
+    const std::string title(platform_title(platform));
+    const std::string who = title + (title.ends_with('s') ? "'" : "'s") + " token endpoint";
     const std::string tail = refresh ? "" : "; nothing was stored, log in again";
     const auto* response = std::get_if<http::HttpResponse>(&outcome);
     if (!response) {
@@ -93,7 +107,11 @@ TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bo
     }
     const auto body = publish::parse_json(response->body);
     if (response->status < 200 || response->status > 299) {
-        const auto error = body ? publish::string_member(*body, "error") : std::nullopt;
+        auto error = body ? publish::string_member(*body, "error") : std::nullopt;
+        // Meta answers {"error":{"message","type","code"}} (Graph errors), not RFC 6749's.
+        if (const auto* graph = body ? publish::member(*body, "error") : nullptr; graph && graph->is_object()) {
+            error = publish::string_member(*graph, "message");
+        }
         if (error && response->status >= 400 && response->status < 500) {
             const auto description = publish::string_member(*body, "error_description");
             throw Error("login_refused",
@@ -127,6 +145,15 @@ TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bo
         t.expires_in = *seconds;
     }
     if (auto scope = publish::string_member(*body, "scope")) t.scope = one_line(*scope);
+    // Threads (and Instagram Login) answer the user's id beside the token, as a number.
+    if (const auto* id = publish::member(*body, "user_id"); id && (id->is_number_unsigned() || id->is_string())) {
+        std::string text = id->is_string() ? id->get<std::string>() : std::to_string(id->get<std::uint64_t>());
+        if (!text.empty() && text.size() <= 32 && text.find_first_not_of("0123456789") == std::string::npos) {
+            t.user_id = std::move(text);
+        }
+    }
+    // Threads refreshes a long-lived token with the token itself (th_refresh_token).
+    if (platform == Platform::threads && t.refresh_token.empty()) t.refresh_token = t.access_token;
     return t;
 }
 

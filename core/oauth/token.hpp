@@ -18,6 +18,7 @@ struct TokenSet {
     std::string refresh_token;             ///< empty: none granted
     std::optional<std::int64_t> expires_in;  ///< seconds; nullopt: the token does not expire
     std::string scope;                     ///< as granted (may be empty)
+    std::string user_id;                   ///< Threads: the user the token is for (digits; may be empty)
 
     TokenSet() = default;
     TokenSet(const TokenSet&) = delete;
@@ -40,7 +41,8 @@ http::HttpRequest code_exchange_request(const App& app, std::string_view code, s
                                         std::string_view redirect_uri);
 
 /// A refresh (RFC 6749 §6): POST app.token_url, form grant_type=refresh_token, refresh_token, and
-/// the client as for the code exchange. Carries secrets: never log it. Throws std::bad_alloc.
+/// the client as for the code exchange; Threads' own refresh (meta_login.hpp) for Threads.
+/// Carries secrets: never log it. Throws std::bad_alloc.
 http::HttpRequest refresh_request(const App& app, std::string_view refresh_token);
 
 /// The tokens in the token endpoint's answer. Throws growth::Error:
@@ -48,6 +50,8 @@ http::HttpRequest refresh_request(const App& app, std::string_view refresh_token
 /// naming the platform's error and description; ("platform_error") for no answer, a non-JSON
 /// or malformed answer, a missing, empty, oversized or non-printable access_token. Messages
 /// never contain a token.
+/// Meta's Graph error answers are read as OAuth error answers. On Threads, whose long-lived token
+/// refreshes itself, refresh_token is set to the access token.
 /// With `refresh`, messages speak of the refresh and do not ask to log in again (the caller
 /// decides that).
 TokenSet parse_token_outcome(const http::Outcome& outcome, Platform platform, bool refresh = false);

@@ -3,7 +3,9 @@
 // first byte picks the parser (and for answers the HTTP status). Each may only return or throw
 // growth::Error; what they return holds no control characters, and a refused token answer's
 // message never quotes the token. A first byte of 0xff picks instead the vault's stored
-// passphrase parameters (core/secrets/passphrase.hpp), which must come back within bounds.
+// passphrase parameters (core/secrets/passphrase.hpp), which must come back within bounds; 0xfe
+// Meta's Pages listing (core/oauth/meta_login.hpp) and the choice of a Page from it. Token answers
+// are read as X's or, with the top bit set, as Threads' (its user_id and self-refreshing token).
 // fuzz-max-len: 16384
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/oauth/callback.hpp"
+#include "core/oauth/meta_login.hpp"
 #include "core/oauth/token.hpp"
 #include "core/secrets/passphrase.hpp"
 
@@ -56,6 +59,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (secrets::parse_kdf_params(secrets::encode_kdf_params(p)).salt != p.salt) fail("the salt does not round-trip");
             return 0;
         }
+        if (control == 0xfe) {
+            http::HttpResponse r;
+            r.status = 200;
+            r.body = std::string(text);
+            const auto pages = oauth::parse_pages(r, Platform::instagram);
+            if (pages.size() > static_cast<std::size_t>(oauth::max_pages)) fail("more Pages than max_pages");
+            for (const auto& p : pages) {
+                if (p.id.empty() || p.id.find_first_not_of("0123456789") != std::string::npos) fail("a Page id not numeric");
+                if (p.access_token.empty()) fail("a Page without a token");
+                no_control(p.name, "Page name");
+                no_control(p.access_token, "Page token");
+                no_control(p.ig_username, "Instagram username");
+            }
+            try {
+                const auto& chosen = oauth::choose_page(pages, "", Platform::instagram);
+                if (chosen.ig_user_id.empty()) fail("an Instagram login chose a Page without a business account");
+            } catch (const Error& e) {
+                // a list of Pages to choose from is the one message on several lines
+                if (e.kind() != "page_required" && std::string_view(e.what()).find('\n') != std::string_view::npos) {
+                    fail("a multi-line message");
+                }
+            }
+            return 0;
+        }
         switch (control % 3) {
         case 0: check(oauth::parse_callback_query(text)); break;
         case 1: {
@@ -67,7 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             http::HttpResponse r;
             r.status = (control / 3) % 2 ? 200 : 400 + (control / 6) % 100;
             r.body = std::string(text);
-            const oauth::TokenSet t = oauth::parse_token_outcome(r, Platform::x);
+            const oauth::TokenSet t = oauth::parse_token_outcome(r, control & 0x80 ? Platform::threads : Platform::x);
+            if (!t.user_id.empty() && t.user_id.find_first_not_of("0123456789") != std::string::npos) {
+                fail("a user_id that is not digits was accepted");
+            }
             if (t.access_token.empty()) fail("an empty access token was accepted");
             no_control(t.access_token, "access_token");
             no_control(t.refresh_token, "refresh_token");

@@ -176,7 +176,7 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 36);
+    REQUIRE(keys.size() == 54);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
@@ -222,8 +222,10 @@ TEST_CASE("config: [platforms.NAME] holds the login app, checked and named in er
     CHECK(refused("[platforms.x]\nclient_id = \"a b\"\n") == "c.toml:2:13: platforms.x.client_id must not hold a space");
     CHECK(refused("[platforms.x]\nclient_idd = \"a\"\n") ==
           "c.toml:2:1: unknown key \"client_idd\" in [platforms.x]; did you mean \"client_id\"?");
-    CHECK(refused("[platforms.threads]\nclient_id = \"a\"\n") ==
-          "c.toml:1:12: [platforms.threads]: account login does not support threads yet (only \"x\", \"linkedin\", \"mastodon\")");
+    CHECK(refused("[platforms.bluesky]\nclient_id = \"a\"\n") ==
+          "c.toml:1:12: [platforms.bluesky]: bluesky logs in with an app password (atproto OAuth is not supported "
+          "yet); there is nothing to configure here (only \"x\", \"linkedin\", \"facebook\", \"instagram\", "
+          "\"threads\", \"mastodon\")");
     CHECK(refused("[platforms.mastodon]\nclient_id = \"a\"\n") ==
           "c.toml:2:1: unknown key \"client_id\" in [platforms.mastodon]: growth registers its app on each "
           "instance at login; only \"scopes\" and \"redirect_port\" are set here");

@@ -95,8 +95,12 @@ TEST_CASE("oauth: apps take the platform's endpoints unless configured, and say 
     const App l = resolve_app(Platform::linkedin, li);
     CHECK(l.auth == ClientAuth::secret_body);
     CHECK_FALSE(l.pkce);
-    CHECK(kind_of([] { resolve_app(Platform::threads, {}); }).rfind("bad_input: account login does not support "
-                                                                    "threads yet", 0) == 0);
+    CHECK(kind_of([] { resolve_app(Platform::bluesky, {}); }).rfind("bad_input: Bluesky has no OAuth login in growth "
+                                                                    "(atproto OAuth is not supported yet)", 0) == 0);
+    CHECK(kind_of([] { resolve_app(Platform::threads, {}); }).find("register one with Meta's developer portal, "
+                                                                   "using the Threads use case's own app id and secret") !=
+          std::string::npos);
+    CHECK(login_supported(Platform::threads));
     CHECK(login_supported(Platform::mastodon));
     CHECK(login_supported(Platform::x));
     CHECK_FALSE(login_supported(Platform::bluesky));

@@ -17,6 +17,7 @@
 #include "cli/account.hpp"
 #include "cli/failure.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/prompt.hpp"
 #include "cli/session.hpp"
 #include "core/json.hpp"
 #include "core/platform.hpp"
@@ -29,7 +30,8 @@ namespace growth::cli {
 namespace {
 
 struct LoginOptions {
-    std::string platform, name, api_base, web_base, username, author, instance;
+    std::string platform, name, api_base, web_base, username, author, instance, page;
+    std::string handle, service, app_password_file;  // bluesky
     bool no_browser = false, paste = false;
 };
 
@@ -70,7 +72,110 @@ std::string read_pasted_line(bool terminal) {
     return line;
 }
 
+// account.login.finish; where Facebook or Instagram asks which Page and a person is at the
+// terminal, asks them and finishes with their answer (anywhere else the error names --page).
+rpc::Json finish_choosing_page(DaemonConnection& connection, rpc::Json finish, bool ask) {
+    for (;;) {
+        try {
+            return connection.call("account.login.finish", finish);
+        } catch (const Failure& f) {
+            const bool choose = f.kind() == "page_required" || (finish.contains("page") && f.kind() == "bad_input");
+            if (!choose || !ask || ::isatty(STDIN_FILENO) != 1) {
+                if (choose) (void)connection.call("account.login.cancel", {{"login_id", finish["login_id"]}});
+                throw;
+            }
+            std::fprintf(stderr, "%s\nPage (number, id or name): ", f.what());
+            std::fflush(stderr);
+            std::string line;
+            if (!std::getline(std::cin, line) || line.empty()) {
+                (void)connection.call("account.login.cancel", {{"login_id", finish["login_id"]}});
+                throw Failure(ExitCode::usage, "bad_input", "no Page was chosen; the login was canceled, nothing was stored");
+            }
+            finish["page"] = line;
+        }
+    }
+}
+
+// Bluesky has no OAuth login here: its app password is the login (account.add for a new
+// account, account.update for an existing one), checked with createSession before it is kept.
+void run_bluesky_login(const GlobalOptions& global, const LoginOptions& o) {
+    if (o.paste || o.no_browser || !o.page.empty() || !o.username.empty() || !o.author.empty() || !o.instance.empty()) {
+        throw Failure(ExitCode::usage, "bad_input",
+                      "a bluesky login takes --name, --handle, --service, --api-base, --web-base and "
+                      "--app-password-file only");
+    }
+    const std::string name = o.name.empty() ? std::string("bluesky") : o.name;
+    GlobalOptions quiet = global;  // the requests carry the app password: never trace them (-v)
+    quiet.verbose = 0;
+    auto connection = connect_daemon(quiet);
+    bool exists = true;
+    try {
+        const rpc::Json shown = connection->call("account.show", {{"name", name}});
+        if (string_field(shown, "platform") != "bluesky") {
+            throw Failure(ExitCode::usage, "account_exists",
+                          fmt::format("account {} is a {} account, not bluesky; log in with --name OTHER", name,
+                                      string_field(shown, "platform")));
+        }
+    } catch (const Failure& f) {
+        if (f.kind() != "account_not_found") throw;
+        exists = false;
+    }
+    if (exists && (!o.handle.empty() || !o.service.empty() || !o.api_base.empty() || !o.web_base.empty())) {
+        throw Failure(ExitCode::usage, "bad_input",
+                      fmt::format("account {} exists: logging in again replaces its app password and keeps its "
+                                  "settings; drop --handle, --service, --api-base and --web-base",
+                                  name));
+    }
+    if (!exists && o.handle.empty()) {
+        throw Failure(ExitCode::usage, "bad_input", "a new bluesky account needs --handle HANDLE (e.g. alice.bsky.social)");
+    }
+    std::string password;
+    if (!o.app_password_file.empty()) {
+        password = read_secret_file(o.app_password_file, "--app-password-file");
+    } else if (auto typed = read_hidden(fmt::format(
+                   "Bluesky app password for {} (create one under Settings > Privacy and security > App passwords): ",
+                   exists ? name : o.handle))) {
+        password = std::move(*typed);
+    } else {
+        throw Failure(ExitCode::usage, "bad_input",
+                      "no terminal to ask for the app password on: pass --app-password-file FILE");
+    }
+    rpc::Json params = {{"name", name}, {"app_password", password}};
+    secrets::wipe(password.data(), password.size());
+    if (!exists) {
+        params["platform"] = "bluesky";
+        params["handle"] = o.handle;
+        if (!o.service.empty()) params["service"] = o.service;
+        if (!o.api_base.empty()) params["api_base"] = o.api_base;
+        if (!o.web_base.empty()) params["web_base"] = o.web_base;
+    }
+    const auto wipe = [&params] {
+        auto& s = params["app_password"].get_ref<std::string&>();
+        secrets::wipe(s.data(), s.size());
+    };
+    rpc::Json result;
+    try {
+        result = connection->call(exists ? "account.update" : "account.add", params);
+    } catch (...) {
+        wipe();
+        throw;
+    }
+    wipe();
+    if (global.json) {
+        std::printf("%s\n", result.dump().c_str());
+        return;
+    }
+    std::printf("%s bluesky account %s with its app password (checked with a new session)\n",
+                exists ? "logged in again:" : "logged in: added", name.c_str());
+}
+
 void run_login(const GlobalOptions& global, const LoginOptions& o) {
+    if (o.platform == "bluesky") return run_bluesky_login(global, o);
+    if (!o.handle.empty() || !o.service.empty() || !o.app_password_file.empty()) {
+        throw Failure(ExitCode::usage, "bad_input",
+                      fmt::format("--handle, --service and --app-password-file apply only to a bluesky login, not {}",
+                                  o.platform));
+    }
     rpc::Json params = rpc::Json::object();
     params["platform"] = o.platform;
     if (!o.name.empty()) params["name"] = o.name;
@@ -83,6 +188,7 @@ void run_login(const GlobalOptions& global, const LoginOptions& o) {
     set("username", o.username);
     set("author", o.author);
     set("instance", o.instance);
+    set("page", o.page);
 
     // The pasted address carries the code and the tokens come back in the answer: never trace
     // this exchange (-v).
@@ -124,7 +230,7 @@ void run_login(const GlobalOptions& global, const LoginOptions& o) {
     }
     rpc::Json result;
     try {
-        result = connection->call("account.login.finish", finish);
+        result = finish_choosing_page(*connection, finish, terminal && !global.json);
     } catch (...) {
         restore_interrupt();
         throw;
@@ -154,7 +260,8 @@ void add_login_command(CLI::App& account, const GlobalOptions& global, int& exit
         "login", "Log in with the platform's own sign-in page (OAuth): adds the account, or gives an existing one "
                  "new tokens in place");
     login->fallthrough();
-    login->add_option("PLATFORM", o->platform, "x, linkedin or mastodon")->required();
+    login->add_option("PLATFORM", o->platform, "x, linkedin, facebook, instagram, threads, mastodon or bluesky")
+        ->required();
     login->add_option("--name", o->name, "The account's name (default: the platform's name)");
     login->add_flag("--no-browser", o->no_browser, "Print the address only; do not open a browser");
     login->add_flag("--paste", o->paste,
@@ -165,6 +272,13 @@ void add_login_command(CLI::App& account, const GlobalOptions& global, int& exit
     login->add_option("--username", o->username, "New x account: the username (default: asked from X)");
     login->add_option("--author", o->author, "New linkedin account: urn:li:organization:ID (default: you)");
     login->add_option("--instance", o->instance, "New mastodon account: the instance, e.g. https://mastodon.social");
+    login->add_option("--page", o->page,
+                      "facebook, instagram: the Page to post as (its id, name or number in the list; asked "
+                      "when you manage several)");
+    login->add_option("--handle", o->handle, "New bluesky account: the handle, e.g. alice.bsky.social");
+    login->add_option("--service", o->service, "New bluesky account: the PDS (default: https://bsky.social)");
+    login->add_option("--app-password-file", o->app_password_file,
+                      "bluesky: read the app password from FILE (default: asked without echo)");
     login->callback([&global, &exit_code, o] {
         run_login(global, *o);
         exit_code = 0;

@@ -8,13 +8,14 @@ namespace growth {
 ExitCode exit_code_for_kind(std::string_view kind) noexcept {
     // Usage errors and bad input (DESIGN.md §9): the caller named something that is wrong or
     // absent, and nothing was changed.
-    static constexpr std::array<std::string_view, 23> usage = {
+    static constexpr std::array<std::string_view, 24> usage = {
         "bad_input",       "usage",           "invalid_params",    "method_not_found",
         "invalid_request", "parse_error",     "batch_unsupported", "line_too_long",
         "config_invalid",  "unknown_verb",    "unsplittable",      "account_not_found",
         "account_exists",  "account_ambiguous", "post_not_found",  "post_too_large",
         "too_many_parts",  "not_cancelable",  "not_scheduled",     "not_due",
-        "post_canceled",   "login_unconfigured", "login_not_found"};
+        "post_canceled",   "login_unconfigured", "login_not_found",
+        "page_required"};
     for (auto k : usage) {
         if (kind == k) return ExitCode::usage;
     }

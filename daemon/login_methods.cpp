@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/oauth/callback.hpp"
 #include "core/oauth/mastodon_app.hpp"
+#include "core/oauth/meta_login.hpp"
 #include "core/oauth/pkce.hpp"
 #include "core/oauth/token.hpp"
 #include "core/secrets/secret_bytes.hpp"
@@ -40,6 +41,13 @@ struct Logins::Pending {
     std::optional<rpc::Responder> waiter;        ///< the account.login.finish waiting
     std::exception_ptr failed;                   ///< why it ended before anyone waited
     bool exchanging = false;
+    // Meta (core/oauth/meta_login.hpp): the Page asked for, the Page or Instagram account an
+    // existing account has, the user token and the Pages while the person chooses.
+    std::string page;
+    std::string own_page;
+    std::shared_ptr<oauth::TokenSet> user_tokens;
+    std::vector<oauth::Page> pages;
+    bool choosing = false;
 
     ~Pending() {
         secrets::wipe(pkce.verifier.data(), pkce.verifier.size());
@@ -118,6 +126,8 @@ void Logins::start(const Json& params, rpc::Responder reply) {
     const auto check_new = [&account] {
         Json check = account;
         check["token"] = "login-pending";  // only for the checks: the real one comes later
+        if (account["platform"] == "facebook") check["page_id"] = "1";       // chosen after the login
+        if (account["platform"] == "instagram") check["ig_user_id"] = "1";  // the chosen Page's
         return accounts::parse_new_account(check, true);
     };
     if (!platform) {
@@ -131,7 +141,11 @@ void Logins::start(const Json& params, rpc::Responder reply) {
     oauth::App app;
     if (!mastodon) app = oauth::resolve_app(*platform, configured);
     const bool exists = accounts::exists(accounts_.store, name);
-    std::string instance;
+    const std::string page = params.value("page", "");
+    if (params.contains("page") && !oauth::chooses_page(*platform)) {
+        throw Error("bad_input", fmt::format("--page applies only to facebook and instagram logins, not {}", platform_text));
+    }
+    std::string instance, own_page;
     if (exists) {
         const auto stored = accounts::get(accounts_.store, name);
         if (stored.platform != *platform) {
@@ -148,6 +162,7 @@ void Logins::start(const Json& params, rpc::Responder reply) {
             }
         }
         instance = stored.api_base;
+        own_page = stored.settings.value(*platform == Platform::instagram ? "ig_user_id" : "page_id", "");
     } else {
         instance = check_new().api_base;
     }
@@ -181,6 +196,8 @@ void Logins::start(const Json& params, rpc::Responder reply) {
     p->state = oauth::make_state();
     p->expires_at_ms = now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
     p->port = wanted_port;
+    p->page = page;
+    p->own_page = own_page;
     int port = wanted_port;
     if (!paste) {
         p->listener = listen(p->id, port);
@@ -292,6 +309,20 @@ void Logins::finish(const Json& params, rpc::Responder reply) {
     if ((p.waiter && !p.waiter->abandoned()) || p.exchanging) {
         throw Error("bad_input", fmt::format("login {} is being finished by another growthctl already", id));
     }
+    if (params.contains("page") && !oauth::chooses_page(p.platform)) {
+        throw Error("bad_input", fmt::format("page applies only to facebook and instagram logins, not {}",
+                                             platform_name(p.platform)));
+    }
+    if (p.choosing) {
+        if (!params.contains("page")) {
+            throw Error("page_required", fmt::format("login {} waits for the Page to use: pass page", id));
+        }
+        p.page = params["page"].get<std::string>();
+        p.waiter = std::move(reply);
+        p.exchanging = true;
+        return pick(id);
+    }
+    if (params.contains("page")) p.page = params["page"].get<std::string>();
     if (params.contains("redirect_url")) {
         if (p.callback) throw Error("bad_input", "the browser answered this login already; drop the pasted address");
         oauth::Callback cb = oauth::parse_pasted(params["redirect_url"].get<std::string>());
@@ -322,16 +353,95 @@ void Logins::exchange(const std::string& id) {
     accounts_.transport.send(std::move(request), [this, id](http::Outcome outcome) {
         auto it = pending_.find(id);
         if (it == pending_.end()) return;  // canceled meanwhile; the code is spent, nothing is kept
-        auto keep = it->second;
-        pending_.erase(it);
-        loop_.defer([keep] {});
+        Pending& login = *it->second;
         try {
-            auto tokens = std::make_shared<oauth::TokenSet>(oauth::parse_token_outcome(outcome, keep->platform));
-            store_login(accounts_, keep->params, std::move(tokens), *keep->waiter);
+            auto tokens = std::make_shared<oauth::TokenSet>(oauth::parse_token_outcome(outcome, login.platform));
+            if (!oauth::exchanges_for_long_lived(login.platform)) return complete(id, std::move(tokens));
+            // Meta: the code gave a token of an hour or two; the account keeps a long-lived one.
+            // (A new Threads account learns its user id here; a login again keeps the account's.)
+            if (login.platform == Platform::threads && !tokens->user_id.empty()) {
+                login.params["user_id"] = tokens->user_id;
+            }
+            accounts_.transport.send(oauth::long_lived_request(login.app, tokens->access_token),
+                                     [this, id](http::Outcome long_lived) { exchanged(id, std::move(long_lived)); });
         } catch (...) {
-            keep->waiter->error(std::current_exception());
+            fail(id, std::current_exception());
         }
     });
+}
+
+void Logins::exchanged(const std::string& id, http::Outcome outcome) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    Pending& login = *it->second;
+    try {
+        auto tokens = std::make_shared<oauth::TokenSet>(oauth::parse_token_outcome(outcome, login.platform));
+        if (!oauth::chooses_page(login.platform)) return complete(id, std::move(tokens));
+        http::HttpRequest listing = oauth::pages_request(login.app, tokens->access_token);
+        login.user_tokens = std::move(tokens);
+        accounts_.transport.send(std::move(listing), [this, id](http::Outcome pages) {
+            auto found = pending_.find(id);
+            if (found == pending_.end()) return;
+            try {
+                found->second->pages = oauth::parse_pages(pages, found->second->platform);
+                pick(id);
+            } catch (...) {
+                fail(id, std::current_exception());
+            }
+        });
+    } catch (...) {
+        fail(id, std::current_exception());
+    }
+}
+
+void Logins::pick(const std::string& id) {
+    Pending& p = *pending_.at(id);
+    const oauth::Page* page = nullptr;
+    try {
+        page = &oauth::choose_page(p.pages, p.page.empty() ? p.own_page : p.page, p.platform);
+    } catch (const Error& e) {
+        if (e.kind() != "page_required" && e.kind() != "bad_input") return fail(id, std::current_exception());
+        // The person chooses: the login waits (within its ten minutes) for a finish with a page.
+        p.exchanging = false;
+        p.choosing = true;
+        auto waiter = std::move(p.waiter);
+        p.waiter.reset();
+        waiter->error(std::current_exception());
+        return;
+    }
+    const bool exists = accounts::exists(accounts_.store, p.name);
+    if (p.platform == Platform::facebook) {
+        // The Page's own token: derived from a long-lived user token, it does not expire.
+        auto tokens = std::make_shared<oauth::TokenSet>();
+        tokens->access_token = page->access_token;
+        if (!exists) p.params["page_id"] = page->id;
+        return complete(id, std::move(tokens));
+    }
+    // Instagram publishes with the person's long-lived user token (60 days).
+    if (!exists) p.params["ig_user_id"] = page->ig_user_id;
+    complete(id, std::move(p.user_tokens));
+}
+
+void Logins::complete(const std::string& id, std::shared_ptr<oauth::TokenSet> tokens) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    auto keep = it->second;
+    pending_.erase(it);
+    loop_.defer([keep] {});
+    try {
+        store_login(accounts_, keep->params, std::move(tokens), *keep->waiter);
+    } catch (...) {
+        keep->waiter->error(std::current_exception());
+    }
+}
+
+void Logins::fail(const std::string& id, std::exception_ptr error) {
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    auto keep = it->second;
+    pending_.erase(it);
+    loop_.defer([keep] {});
+    if (keep->waiter) keep->waiter->error(error);
 }
 
 void Logins::end(const std::string& id, std::exception_ptr error) {
@@ -370,9 +480,10 @@ void Logins::add_methods(rpc::MethodTable& table) {
                "Starts logging in to a platform with its OAuth flow: answers with the URL to open and "
                "listens on 127.0.0.1 for the browser's return (unless paste); on Mastodon it first "
                "registers growth's app on the instance (once). The login waits up to 10 minutes for "
-               "account.login.finish.",
+               "account.login.finish. Facebook, Instagram and Threads exchange the code's short-lived "
+               "token for a long-lived one; Facebook and Instagram then take one of the person's Pages.",
                {
-                   text("platform", "x, linkedin or mastodon", true),
+                   text("platform", "x, linkedin, facebook, instagram, threads or mastodon", true),
                    text("name", "the account's name (default: the platform's); an existing account of "
                                 "the platform gets new tokens in place"),
                    ParamSpec{"paste", ParamType::boolean, false,
@@ -382,6 +493,8 @@ void Logins::add_methods(rpc::MethodTable& table) {
                    text("username", "new x account: the username (default: learnt from the platform)"),
                    text("author", "new linkedin account: the author URN (default: the member)"),
                    text("instance", "new mastodon account: the instance URL"),
+                   text("page", "facebook, instagram: the Page (id, name or number in the list) whose "
+                                "token (facebook) or Instagram account (instagram) the login takes"),
                },
                true},
               [this](const Json& params, const rpc::CallContext&, rpc::Responder reply) {
@@ -394,6 +507,8 @@ void Logins::add_methods(rpc::MethodTable& table) {
                         {
                             text("login_id", "from account.login.start", true),
                             text("redirect_url", "the address the browser was sent to, or only the code"),
+                            text("page", "facebook, instagram: the Page, when the login answered "
+                                         "page_required (it then waits for this)"),
                         },
                         true},
                        [this](const Json& params, const rpc::CallContext&, rpc::Responder reply) {

@@ -11,9 +11,14 @@
 #include <string>
 
 #include "core/config/config.hpp"
+#include "core/http/message.hpp"
 #include "core/rpc/method_table.hpp"
 #include "daemon/account_methods.hpp"
 #include "daemon/event_loop.hpp"
+
+namespace growth::oauth {
+struct TokenSet;
+}
 
 namespace growth::daemon {
 
@@ -52,6 +57,14 @@ private:
     /// outside any callback of its listener).
     void end(const std::string& id, std::exception_ptr error);
     void exchange(const std::string& id);
+    /// Meta: the long-lived exchange answered; Facebook and Instagram list the Pages next.
+    void exchanged(const std::string& id, http::Outcome outcome);
+    /// Facebook and Instagram: takes the Page asked for (or the only one), or asks for one.
+    void pick(const std::string& id);
+    /// Stores what the login gave (store_login) and drops the login.
+    void complete(const std::string& id, std::shared_ptr<oauth::TokenSet> tokens);
+    /// Ends login `id` with `error` for its waiter.
+    void fail(const std::string& id, std::exception_ptr error);
 
     EventLoop& loop_;
     AccountServices& accounts_;

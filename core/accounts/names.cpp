@@ -28,15 +28,11 @@ std::string quoted(std::string_view s) {
 }  // namespace
 
 std::string new_login_command(Platform platform, std::string_view name) {
-    switch (platform) {
-    case Platform::x:
-    case Platform::linkedin:
-    case Platform::mastodon:
-        return fmt::format("growthctl account login {} --name {} (or: growthctl account update {} --token-file FILE)",
-                           platform_name(platform), name, name);
-    case Platform::bluesky: return fmt::format("growthctl account update {} --app-password-file FILE", name);
-    default: return fmt::format("growthctl account update {} --token-file FILE", name);
+    if (platform == Platform::bluesky) {
+        return fmt::format("growthctl account login bluesky --name {} (asks for a new app password)", name);
     }
+    return fmt::format("growthctl account login {} --name {} (or: growthctl account update {} --token-file FILE)",
+                       platform_name(platform), name, name);
 }
 
 void validate_name(std::string_view name) {

@@ -36,7 +36,8 @@ class NeedsAuthThenUpdate(ps.PostTestCase):
         r, j = self.post("--to", platform, ps.long_text(parts))
         self.assertEqual(r.returncode, 6, r)
         self.assertEqual([p["state"] for p in j["targets"][0]["parts"]], ["needs_auth"] + ["prepared"] * (parts - 1))
-        way = (f"growthctl account update {platform} --app-password-file FILE" if platform == "bluesky" else
+        way = (f"growthctl account login bluesky --name {platform} (asks for a new app password)"
+               if platform == "bluesky" else
                f"growthctl account login {platform} --name {platform} (or: growthctl account update {platform} "
                "--token-file FILE)")
         self.assertEqual(r.stderr,

@@ -63,8 +63,10 @@ class BashCompletionTest(harness.TestCase):
     def test_account_login_and_its_options(self):
         self.assertEqual(self.complete("growthctl", "account", "lo"), ["login"])
         self.assertEqual(self.complete("growthctl", "account", "ref"), ["refresh"])
-        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "")), ["linkedin", "mastodon", "x"])
-        self.assertEqual(self.complete("growthctl", "account", "login", "x", "--p"), ["--paste"])
+        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "")),
+                         ["bluesky", "facebook", "instagram", "linkedin", "mastodon", "threads", "x"])
+        self.assertEqual(sorted(self.complete("growthctl", "account", "login", "x", "--pa")), ["--page", "--paste"])
+        self.assertEqual(self.complete("growthctl", "account", "login", "bluesky", "--app"), ["--app-password-file"])
         self.assertEqual(sorted(self.complete("growthctl", "account", "login", "x", "--no")),
                          ["--no-autostart", "--no-browser"])
 

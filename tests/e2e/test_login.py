@@ -359,10 +359,10 @@ class LoginRefusals(LoginTestCase):
         self.assertIn("http://127.0.0.1:8765/callback", r.stderr)
         r = self.ctl("account", "login", "threads")
         self.assertEqual(r.returncode, 2, r)
-        self.assertIn("does not support threads yet", r.stderr)
-        self.assertIn("growthctl account add threads --name NAME --token-file FILE", r.stderr)
+        self.assertIn("set client_id and client_secret under [platforms.threads]", r.stderr)
         r = self.ctl("account", "login", "bluesky")
-        self.assertIn("growthctl account add bluesky --name NAME --handle HANDLE --app-password-file FILE", r.stderr)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("a new bluesky account needs --handle HANDLE", r.stderr)
         r = self.ctl("account", "login", "twiter")
         self.assertEqual(r.returncode, 2, r)
 

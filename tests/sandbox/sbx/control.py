@@ -40,6 +40,7 @@ class Control:
             ("POST", "/_sandbox/containers"): self.set_container,
             ("GET", "/_sandbox/config"): self.get_config,
             ("POST", "/_sandbox/config"): self.set_config,
+            ("POST", "/_sandbox/apps"): self.add_app,
         }
         fn = table.get((req.method, route))
         if fn is None:
@@ -88,6 +89,26 @@ class Control:
         except ValueError as e:
             return bad(str(e))
         return json_response(201, {"accounts": [self.account_json(a) for a in created]})
+
+    def add_app(self, req, body):
+        """An OAuth app as its developer portal holds it: {"platform": "facebook"|"threads"|"x",
+        "client_id", "client_secret", "redirect_uris": [...], "deny": false}. A Facebook app serves
+        Facebook Pages and Instagram; an X app without a secret is a public client (PKCE only);
+        "deny" makes the person refuse the consent page."""
+        if not isinstance(body, dict) or body.get("platform") not in ("facebook", "threads", "x"):
+            return bad("platform must be facebook, threads or x")
+        for key in ("client_id", "client_secret"):
+            if key == "client_secret" and body["platform"] == "x" and body.get(key) in (None, ""):
+                continue
+            if not isinstance(body.get(key), str) or not body[key]:
+                return bad("%s must be a non-empty string" % key)
+        uris = body.get("redirect_uris")
+        if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
+            return bad("redirect_uris must be a non-empty list of URLs")
+        app = {"platform": body["platform"], "client_id": body["client_id"], "client_secret": body.get("client_secret") or "",
+               "redirect_uris": uris, "deny": bool(body.get("deny", False))}
+        self.state.apps[app["client_id"]] = app
+        return json_response(201, app)
 
     def set_token(self, req, body):
         state = body.get("state")
@@ -255,7 +276,7 @@ def apply_config(state, body):
     """Validate and apply a config object; returns an error message or None (nothing changed then)."""
     if not isinstance(body, dict):
         return "config must be an object"
-    unknown = sorted(set(body) - {"quotas", "container_polls", "bluesky_access_ttl"})
+    unknown = sorted(set(body) - {"quotas", "container_polls", "bluesky_access_ttl", "threads_refresh_min_age"})
     if unknown:
         return "unknown config key(s): %s" % ", ".join(unknown)
     if "quotas" in body and not isinstance(body["quotas"], bool):
@@ -264,6 +285,9 @@ def apply_config(state, body):
     if not isinstance(polls, dict) or any(k not in ("instagram", "threads") or not isinstance(v, int) or v < 0
                                           for k, v in polls.items()):
         return "container_polls must map instagram/threads to a count >= 0"
+    age = body.get("threads_refresh_min_age", 0)
+    if not isinstance(age, int) or age < 0:
+        return "threads_refresh_min_age must be a number of seconds >= 0"
     ttl = body.get("bluesky_access_ttl", 1)
     if not isinstance(ttl, int) or ttl < 1:
         return "bluesky_access_ttl must be a number of seconds >= 1"

@@ -87,6 +87,12 @@ class GraphPlatform(Platform):
         if not token:
             self.fail(graph_error(400, "An access token is required to request this resource.", 104))
         acct = self.state.find_account(self.name, token=token)
+        if acct is None and self.name == "instagram":
+            # Instagram with Facebook Login publishes with the person's user token.
+            from .meta_oauth import instagram_user_token
+            acct, problem = instagram_user_token(self.state, token, req.path)
+            if problem:
+                self.fail(token_error(problem))
         if acct is None:
             self.fail(token_error("invalid"))
         if acct.token_state != "valid":

@@ -4,6 +4,7 @@ import time
 import urllib.parse
 
 from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, unsupported_object
+from .meta_oauth import MetaOAuth
 from .web import json_response
 
 MESSAGE_LIMIT = 63206
@@ -11,11 +12,12 @@ FEED_FIELDS = ("message", "link", "published", "scheduled_publish_time", "access
                "targeting", "attached_media", "formatting", "appsecret_proof")
 
 
-class Facebook(GraphPlatform):
+class Facebook(MetaOAuth, GraphPlatform):
     name = "facebook"
+    meta_flavor = "facebook"
     usage_type = "pages"
     fault_kinds = GraphPlatform.fault_kinds + ("duplicate",)
-    routes = (
+    routes = MetaOAuth.facebook_oauth_routes + (
         ("POST", VERSION + r"/([0-9]+)/feed", "create_post", "create_post"),
         ("GET", VERSION + r"/([0-9]+)/feed", "list_feed", "list_feed"),
         ("POST", VERSION + r"/([0-9]+)/photos", "create_photo", "create_photo"),

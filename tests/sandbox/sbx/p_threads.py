@@ -5,6 +5,7 @@ import time
 from . import text as textmod
 from .containers import ContainerMixin
 from .meta import limit_param, ID, VERSION, GraphPlatform, graph_error, missing_param, unsupported_object
+from .meta_oauth import MetaOAuth
 from .web import json_response
 
 TEXT_LIMIT, LINK_LIMIT = 500, 5
@@ -12,12 +13,13 @@ POST_LIMIT, REPLY_LIMIT = 250, 1000
 MEDIA_TYPES = ("TEXT", "IMAGE", "VIDEO", "CAROUSEL")
 
 
-class Threads(ContainerMixin, GraphPlatform):
+class Threads(MetaOAuth, ContainerMixin, GraphPlatform):
     name = "threads"
+    meta_flavor = "threads"
     usage_type = "threads"
     status_field = "status"
     id_base = 18_000_000_000_000_000
-    routes = (
+    routes = MetaOAuth.threads_oauth_routes + (
         ("POST", VERSION + r"/" + ID + r"/threads", "create_container", "create_container"),
         ("GET", VERSION + r"/" + ID + r"/threads", "list_threads", "list_threads"),
         ("GET", VERSION + r"/([0-9]+)/replies", "list_replies", "list_replies"),

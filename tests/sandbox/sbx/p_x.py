@@ -7,6 +7,7 @@ import time
 from . import text as textmod
 from .platform import Platform
 from .web import json_response
+from .x_oauth import XOAuth
 
 PROBLEM = "https://api.x.com/2/problems/"
 ID_PATTERN = re.compile(r"^[0-9]{1,19}$")
@@ -43,10 +44,10 @@ def invalid_request(message, parameter=None, value=None):
                          content_type="application/problem+json")
 
 
-class X(Platform):
+class X(XOAuth, Platform):
     name = "x"
     fault_kinds = Platform.fault_kinds + ("duplicate",)
-    routes = (
+    routes = XOAuth.oauth_routes + (
         ("POST", r"/2/tweets", "create_post", "create_post"),
         ("GET", r"/2/users/me", "me", "me"),
         ("GET", r"/2/users/([0-9]+)/tweets", "user_posts", "user_posts"),

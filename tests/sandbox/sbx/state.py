@@ -18,7 +18,7 @@ PLATFORMS = ("x", "linkedin", "facebook", "instagram", "threads", "mastodon", "b
 # (the `sub`), Facebook Page id, Instagram IG user id, Threads user id, Mastodon account id, Bluesky DID.
 ACCOUNT_FIELDS = ("platform", "username", "token", "id", "display_name", "token_state", "password",
                   "max_characters", "x_self_reply_forbidden", "email", "organizations",
-                  "linkedin_read_posts")
+                  "linkedin_read_posts", "page_id")
 
 TOKEN_STATES = ("valid", "expired", "revoked", "invalid")
 
@@ -52,6 +52,8 @@ class Account:
         self.organizations = [str(o) for o in fields.get("organizations") or []]
         # LinkedIn: the token carries r_member_social (restricted), so GET /rest/posts?q=author works.
         self.linkedin_read_posts = bool(fields.get("linkedin_read_posts", False))
+        # Instagram: the Facebook Page the business account is connected to (Facebook Login).
+        self.page_id = str(fields["page_id"]) if fields.get("page_id") else None
 
     def public(self):
         """The account as the control API shows it (secrets included: it is a test fixture)."""
@@ -68,6 +70,8 @@ class Account:
         if self.platform == "linkedin":
             d["organizations"] = self.organizations
             d["linkedin_read_posts"] = self.linkedin_read_posts
+        if self.platform == "instagram":
+            d["page_id"] = self.page_id
         return d
 
 
@@ -109,6 +113,11 @@ class State:
             self.sessions = {}      # bluesky jwt -> {"did", "kind", "exp", "state", ...}; kept with accounts
             self.mastodon_apps = {}   # client_id -> registered app (POST /api/v1/apps)
             self.mastodon_codes = {}  # authorization code -> its grant (GET /oauth/authorize)
+            self.apps = {}            # client_id -> OAuth app: Meta, X (POST /_sandbox/apps)
+            self.meta_codes = {}      # authorization code -> its grant (Facebook Login, Threads)
+            self.meta_tokens = {}     # Meta user token -> {"platform", "kind", "scopes", "exp", ...}
+            self.x_codes = {}         # X authorization code -> its grant (GET /i/oauth2/authorize)
+            self.x_refresh = {}       # X refresh token -> its grant (rotates on every refresh)
         self.requests = []
         self.objects = []           # every created thing, in creation order
         self.by_key = {}            # (platform, id) -> object

@@ -131,9 +131,11 @@ _growthctl() {
                 "") COMPREPLY=($(compgen -W "add login list show update refresh remove test" -- "$cur")) ;;
                 login)
                     if [[ $cur == -* ]]; then
-                        COMPREPLY=($(compgen -W "$globals --name --no-browser --paste --api-base --web-base --username --author --instance" -- "$cur"))
+                        COMPREPLY=($(compgen -W "$globals --name --no-browser --paste --api-base --web-base --username --author --instance --page --handle --service --app-password-file" -- "$cur"))
                     elif [[ $prev == login ]]; then
-                        COMPREPLY=($(compgen -W "x linkedin mastodon" -- "$cur"))
+                        COMPREPLY=($(compgen -W "x linkedin facebook instagram threads mastodon bluesky" -- "$cur"))
+                    elif [[ $prev == --app-password-file ]]; then
+                        COMPREPLY=($(compgen -f -- "$cur"))
                     elif [[ $prev == --name ]]; then
                         COMPREPLY=($(compgen -W "$(_growthctl_accounts)" -- "$cur"))
                     fi ;;

@@ -40,13 +40,14 @@ complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_s
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l token-stdin -d 'Read the token from stdin'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from add" -l no-check -d 'Store without asking the platform first'
-complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login; and test (count (commandline -opc)) -le 3" -a 'x linkedin mastodon' -d 'Platform'
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login; and test (count (commandline -opc)) -le 3" -a 'x linkedin facebook instagram threads mastodon bluesky' -d 'Platform'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l name -x -a '(__growthctl_accounts)' -d 'The account (an existing one gets new tokens)'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l no-browser -d 'Print the address only'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l paste -d 'Paste the redirected address back'
-for opt in api-base web-base username author instance
+for opt in api-base web-base username author instance page handle service
     complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l $opt -x
 end
+complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from login" -l app-password-file -r -F -d 'Read the Bluesky app password from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l token-file -r -F -d 'Read the new token from FILE'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l token-stdin -d 'Read the new token from stdin'
 complete -c growthctl -n "__fish_seen_subcommand_from account; and __fish_seen_subcommand_from update" -l app-password-file -r -F -d 'Read the new Bluesky app password from FILE'

@@ -164,6 +164,8 @@ void Logins::start(const Json& params, rpc::Responder reply) {
         instance = stored.api_base;
         own_page = stored.settings.value(*platform == Platform::instagram ? "ig_user_id" : "page_id", "");
     } else {
+        // [platforms.NAME] api_base: where new accounts of the platform talk to (a proxy, a test server).
+        if (!account.contains("api_base") && !configured.api_base.empty()) account["api_base"] = configured.api_base;
         instance = check_new().api_base;
     }
     const bool paste = params.value("paste", false);

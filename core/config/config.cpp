@@ -230,6 +230,7 @@ std::optional<std::string> apply_app_port(const toml::node& value, Config& confi
     GROWTH_APP(platform, name, authorize_url, true, false),                                          \
     GROWTH_APP(platform, name, token_url, true, false),                                              \
     GROWTH_APP(platform, name, scopes, false, true),                                                 \
+    GROWTH_APP(platform, name, api_base, true, false),                                               \
     {"platforms." name, "redirect_port", apply_app_port<Platform::platform>}
 
 #define GROWTH_LIMIT(type, name, min, max)                                                  \
@@ -238,7 +239,7 @@ std::optional<std::string> apply_app_port(const toml::node& value, Config& confi
      }}
 
 constexpr std::int64_t mib = 1024 * 1024;
-constexpr std::array<KeySpec, 54> schema = {{
+constexpr std::array<KeySpec, 59> schema = {{
     {"daemon", "log_level", apply_log_level},
     {"daemon", "max_connections", apply_max_connections},
     GROWTH_LIMIT(std::int64_t, max_response_bytes, 64 * 1024, 1024 * mib),
@@ -278,26 +279,6 @@ constexpr std::array<std::string_view, 6> table_names = {"daemon", "limits", "sc
 // The platforms `account login` drives: [platforms.NAME] tables (core/oauth/app.hpp).
 constexpr std::array<std::string_view, 6> login_platforms = {"x", "linkedin", "facebook", "instagram", "threads",
                                                             "mastodon"};
-constexpr std::array<std::string_view, 54> dotted_names = {
-    "daemon.log_level",          "daemon.max_connections",     "limits.max_response_bytes",
-    "limits.max_json_depth",     "limits.max_post_bytes",      "limits.max_parts",
-    "limits.max_owed_replies",   "limits.max_transfers_per_account", "schedule.zone",
-    "schedule.catch_up",         "budgets.x",                  "budgets.linkedin",
-    "budgets.facebook",          "budgets.instagram",          "budgets.threads",
-    "budgets.mastodon",          "budgets.bluesky",            "hooks.on_published",
-    "hooks.on_failed",           "hooks.on_unknown",           "hooks.on_missed",
-    "hooks.on_needs_auth",
-    "platforms.x.client_id",     "platforms.x.client_secret",  "platforms.x.authorize_url",
-    "platforms.x.token_url",     "platforms.x.scopes",         "platforms.x.redirect_port",
-    "platforms.linkedin.client_id", "platforms.linkedin.client_secret", "platforms.linkedin.authorize_url",
-    "platforms.linkedin.token_url", "platforms.linkedin.scopes",    "platforms.linkedin.redirect_port",
-    "platforms.facebook.client_id", "platforms.facebook.client_secret", "platforms.facebook.authorize_url",
-    "platforms.facebook.token_url", "platforms.facebook.scopes", "platforms.facebook.redirect_port",
-    "platforms.instagram.client_id", "platforms.instagram.client_secret", "platforms.instagram.authorize_url",
-    "platforms.instagram.token_url", "platforms.instagram.scopes", "platforms.instagram.redirect_port",
-    "platforms.threads.client_id", "platforms.threads.client_secret", "platforms.threads.authorize_url",
-    "platforms.threads.token_url", "platforms.threads.scopes", "platforms.threads.redirect_port",
-    "platforms.mastodon.scopes", "platforms.mastodon.redirect_port"};
 
 std::vector<std::string_view> keys_of(std::string_view table) {
     std::vector<std::string_view> keys;
@@ -399,7 +380,14 @@ std::optional<LogLevel> parse_log_level(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-std::span<const std::string_view> config_keys() noexcept { return dotted_names; }
+std::span<const std::string> config_keys() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const KeySpec& k : schema) out.push_back(std::string(k.table) + "." + std::string(k.key));
+        return out;
+    }();
+    return names;
+}
 
 Config parse_config(std::string_view toml_text, const std::string& source) {
     toml::table root;

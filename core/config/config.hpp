@@ -53,7 +53,8 @@ std::string_view to_string(LogLevel level) noexcept;
 std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
 
 /// Every key the config file accepts, dotted ("daemon.log_level", ...), in schema order.
-std::span<const std::string_view> config_keys() noexcept;
+/// Throws std::bad_alloc only (the first call builds the list).
+std::span<const std::string> config_keys();
 
 /// Parses and validates a config file's text; `source` names it in error messages.
 /// Throws Error("config_invalid", "<source>:<line>:<col>: <what>").

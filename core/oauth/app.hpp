@@ -17,6 +17,7 @@ struct ConfiguredApp {
     std::string authorize_url;
     std::string token_url;
     std::string scopes;  ///< space separated
+    std::string api_base;  ///< a new account's API base URL when the login names none
     std::optional<int> redirect_port;  ///< 0: an ephemeral port
 };
 

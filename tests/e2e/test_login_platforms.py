@@ -55,8 +55,8 @@ class SandboxLoginTestCase(harness.TestCase):
                      'redirect_port = %d\n' % (platform, FB_APP["client_id"], FB_APP["client_secret"], fb, fb,
                                                self.port))
         text += ('[platforms.threads]\nclient_id = "%s"\nclient_secret = "%s"\nauthorize_url = "%s/oauth/authorize"\n'
-                 'token_url = "%s/oauth/access_token"\nredirect_port = %d\n'
-                 % (TH_APP["client_id"], TH_APP["client_secret"], th, th, self.port))
+                 'token_url = "%s/oauth/access_token"\nredirect_port = %d\napi_base = "%s"\n'
+                 % (TH_APP["client_id"], TH_APP["client_secret"], th, th, self.port, th))
         return text
 
     def ctl(self, *args, **kwargs):
@@ -210,13 +210,14 @@ class ThreadsLogin(SandboxLoginTestCase):
         self.sb.config(threads_refresh_min_age=86400)
 
     def test_the_pasted_address_may_carry_metas_fragment(self):
-        p, url = self.start_login("threads", "--name", "th", "--api-base", self.sb.url("threads"), "--paste",
-                                  stdin=subprocess.PIPE)
+        # (the account's API comes from [platforms.threads] api_base)
+        p, url = self.start_login("threads", "--name", "th", "--paste", stdin=subprocess.PIPE)
         back = authorize(url)
         self.assertTrue(back.endswith("#_"), back)
         out, err = p.communicate(back + "\n", timeout=60)
         self.assertEqual(p.returncode, 0, err)
         self.assertIn("logged in: added threads account th", out)
+        self.assertEqual(self.ctl("account", "show", "th", "--json").json()["api_base"], self.sb.url("threads"))
 
 
 class XLogin(SandboxLoginTestCase):

@@ -176,7 +176,7 @@ TEST_CASE("config: the source name given is the one in the message") {
 
 TEST_CASE("config: the key list names every accepted key") {
     const auto keys = growth::config_keys();
-    REQUIRE(keys.size() == 54);
+    REQUIRE(keys.size() == 59);
     CHECK(keys[0] == "daemon.log_level");
     CHECK(keys[1] == "daemon.max_connections");
     CHECK(keys[2] == "limits.max_response_bytes");
@@ -188,7 +188,8 @@ TEST_CASE("config: the key list names every accepted key") {
     CHECK(keys[17] == "hooks.on_published");
     CHECK(keys[21] == "hooks.on_needs_auth");
     CHECK(keys[22] == "platforms.x.client_id");
-    CHECK(keys[33] == "platforms.linkedin.redirect_port");
+    CHECK(keys[35] == "platforms.linkedin.redirect_port");
+    CHECK(keys[58] == "platforms.mastodon.redirect_port");
 }
 
 TEST_CASE("config: [platforms.NAME] holds the login app, checked and named in errors") {

@@ -1,5 +1,6 @@
-"""Shared fixture for the `growthctl post` e2e tests: a platform sandbox seeded with the demo
-accounts, a growthd in a throwaway home, and one growthctl account per platform."""
+"""Shared fixtures for the e2e tests that talk to the platform sandbox: the sandbox seeded with the
+demo accounts (SandboxTestCase) and, for the `growthctl post` tests, a growthd in a throwaway home
+with one growthctl account per platform (PostTestCase)."""
 
 import importlib.util
 import json
@@ -27,8 +28,8 @@ def long_text(parts, words_per_part=35):
     return "\n---\n".join(paras)
 
 
-class PostTestCase(harness.TestCase):
-    DAEMON_ARGS = ("--http-timeout", "3")
+class SandboxTestCase(harness.TestCase):
+    """One platform sandbox seeded with the demo accounts for the whole class, as self.sb."""
 
     @classmethod
     def setUpClass(cls):
@@ -41,6 +42,13 @@ class PostTestCase(harness.TestCase):
     def setUp(self):
         super().setUp()
         self.sb = self.platform_sandbox
+
+
+class PostTestCase(SandboxTestCase):
+    DAEMON_ARGS = ("--http-timeout", "3")
+
+    def setUp(self):
+        super().setUp()
         self.sb.reset(accounts=False)
         self.daemon = self.sandbox.start_daemon(*self.DAEMON_ARGS)
 

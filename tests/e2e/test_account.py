@@ -3,38 +3,19 @@
 Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_account
 """
 
-import importlib.util
 import json
 import os
 import stat
 import unittest
 
 import harness
-
-_spec = importlib.util.spec_from_file_location(
-    "sandbox_harness", os.path.join(harness.SOURCE_DIR, "tests", "sandbox", "harness.py"))
-sandbox_harness = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sandbox_harness)
-
-with open(os.path.join(harness.SOURCE_DIR, "tests", "sandbox", "seeds", "demo.json"), encoding="utf-8") as _f:
-    DEMO = json.load(_f)
-SEED = {a["platform"]: a for a in DEMO["accounts"]}
-PLATFORMS = ["x", "linkedin", "facebook", "instagram", "threads", "mastodon", "bluesky"]
+from post_support import DEMO, PLATFORMS, SEED, SandboxTestCase, sandbox_harness  # noqa: F401 (re-exported)
 SECRETS = [a.get("token") or a.get("password") for a in DEMO["accounts"]]
 
 
-class AccountTestCase(harness.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.platform_sandbox = sandbox_harness.Sandbox(seed=DEMO).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.platform_sandbox.stop()
-
+class AccountTestCase(SandboxTestCase):
     def setUp(self):
         super().setUp()
-        self.sb = self.platform_sandbox
         self.daemon = self.sandbox.start_daemon()
         self.outputs = []
 

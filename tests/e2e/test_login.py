@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 
 import harness
-from test_account import DEMO, SEED, sandbox_harness
+from post_support import DEMO, SEED, sandbox_harness
 
 OAUTH = os.path.join(harness.SOURCE_DIR, "tests", "oauth")
 

@@ -11,7 +11,7 @@ import subprocess
 import urllib.parse
 
 import harness
-from test_account import DEMO, SEED, sandbox_harness
+from post_support import DEMO, SEED, SandboxTestCase
 from test_login import authorize, free_port, get
 
 FB_APP = {"client_id": "987654321", "client_secret": "fb-app-secret"}
@@ -19,18 +19,9 @@ TH_APP = {"client_id": "555444333", "client_secret": "threads-app-secret"}
 X_APP = {"client_id": "growth-sandbox-x", "client_secret": ""}
 
 
-class SandboxLoginTestCase(harness.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.platform_sandbox = sandbox_harness.Sandbox(seed=DEMO).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.platform_sandbox.stop()
-
+class SandboxLoginTestCase(SandboxTestCase):
     def setUp(self):
         super().setUp()
-        self.sb = self.platform_sandbox
         self.sb.reset(accounts=True)
         self.sb.control("POST", "accounts", {"accounts": DEMO["accounts"]})
         self.port = free_port()

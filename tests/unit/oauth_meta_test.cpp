@@ -9,20 +9,14 @@
 #include "core/oauth/app.hpp"
 #include "core/oauth/meta_login.hpp"
 #include "core/oauth/token.hpp"
+#include "oauth_test_support.hpp"
 
 using namespace growth;
 using namespace growth::oauth;
+using growth::oauth_test::answer;
+using growth::oauth_test::kind_of;
 
 namespace {
-
-std::string kind_of(auto&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind() + ": " + e.what();
-    }
-    return "no error";
-}
 
 App meta_app(Platform platform, std::string token_url = {}) {
     ConfiguredApp c;
@@ -30,13 +24,6 @@ App meta_app(Platform platform, std::string token_url = {}) {
     c.client_secret = "s&t";
     c.token_url = std::move(token_url);
     return resolve_app(platform, c);
-}
-
-http::Outcome answer(int status, std::string body) {
-    http::HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
 }
 
 std::vector<Page> pages_of(const char* body, Platform platform = Platform::facebook) {

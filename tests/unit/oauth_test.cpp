@@ -11,32 +11,19 @@
 #include "core/oauth/callback.hpp"
 #include "core/oauth/pkce.hpp"
 #include "core/oauth/token.hpp"
+#include "oauth_test_support.hpp"
 
 using namespace growth;
 using namespace growth::oauth;
+using growth::oauth_test::answer;
+using growth::oauth_test::kind_of;
 
 namespace {
-
-std::string kind_of(auto&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind() + ": " + e.what();
-    }
-    return "no error";
-}
 
 App x_app() {
     ConfiguredApp c;
     c.client_id = "cid";
     return resolve_app(Platform::x, c);
-}
-
-http::Outcome answer(int status, std::string body) {
-    http::HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    return r;
 }
 
 }  // namespace

@@ -12,8 +12,14 @@ namespace growth::cli {
 /// Throws nothing at registration time.
 void add_global_options(CLI::App& app, GlobalOptions& global);
 
+/// Adds `help [VERB [SUB-VERB]]`, which prints growthctl's or that verb's --help. Throws nothing
+/// at registration time.
+void add_help_command(CLI::App& app);
+
 /// Parses argv and runs the chosen verb (status when none). Unknown verbs get the nearest known
-/// one suggested. Returns the process exit code (DESIGN.md §9); never throws.
+/// one suggested; CLI11's parse errors are said in the user's words (cli/parse_errors.hpp). With
+/// --json an error is {"error":{"kind","message","hint"}} on stdout instead of the stderr lines.
+/// Returns the process exit code (DESIGN.md §9); never throws.
 int run(CLI::App& app, int argc, const char* const* argv, const GlobalOptions& global,
         int& exit_code) noexcept;
 

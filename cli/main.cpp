@@ -31,5 +31,6 @@ int main(int argc, char** argv) {
     growth::cli::add_quota_command(app, global, exit_code);
     growth::cli::add_watch_command(app, global, exit_code);
     growth::cli::add_vault_commands(app, global, exit_code);
+    growth::cli::add_help_command(app);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

@@ -26,6 +26,8 @@ class BashCompletionTest(harness.TestCase):
         self.assertEqual(self.complete("growthctl", "st"), ["status"])
         self.assertEqual(self.complete("growthctl", "--json", "pr"), ["preview"])
         self.assertEqual(sorted(self.complete("growthctl", "--json", "p")), ["post", "preview"])
+        self.assertEqual(self.complete("growthctl", "he"), ["help"])
+        self.assertEqual(self.complete("growthctl", "help", "acc"), ["account"])
 
     def test_preview_platforms_and_numbering(self):
         self.assertEqual(self.complete("growthctl", "preview", "-p", "b"), ["bluesky"])

@@ -178,7 +178,7 @@ class PreviewErrors(unittest.TestCase):
 
     def test_unreadable_file(self):
         self.check_error(["preview", "-f", "/nonexistent/post.txt"],
-                         "cannot read /nonexistent/post.txt: No such file or directory")
+                         "cannot read -f /nonexistent/post.txt: No such file or directory")
 
     def test_invalid_utf8(self):
         self.check_error(["preview", "-p", "x", "-"], "invalid UTF-8 at byte offset 4", stdin=b"abc \xff def")

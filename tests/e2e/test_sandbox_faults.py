@@ -284,7 +284,7 @@ class FaultValidation(SandboxTestCase):
 
     def test_unknown_endpoint_lists_the_known_ones(self):
         self.assertEqual(self.bad({"platform": "x", "kind": "reset", "endpoint": "post"}),
-                         "unknown x endpoint 'post'; known: create_post, get_post, me, user_posts")
+                         "unknown x endpoint 'post'; known: create_post, get_post, me, oauth2_authorize, oauth2_revoke, oauth2_token, user_posts")
 
     def test_stall_needs_seconds(self):
         self.assertEqual(self.bad({"platform": "x", "kind": "stall"}), 'a stall needs "seconds" > 0')

@@ -131,18 +131,18 @@ std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_v
     return out;
 }
 
-std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities) {
+void find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities,
+                 std::vector<Break>& out) {
     const std::string_view seg = text.substr(start, end - start);
-    std::vector<Break> out;
-    out.reserve(seg.size() / 4 + 2);  // about one break a word; growing the vector cost copies
+    const std::size_t n = seg.size();
+    out.reserve(out.size() + n / 4 + 2);  // about one break a word; growing the vector cost copies
     out.push_back({start, start, kForced});
     std::size_t ws_start = std::string_view::npos;
     int newlines = 0;
-    std::size_t prev_end = 0;          // end of the previous non-space grapheme (segment offsets)
-    char32_t prev_last = 0;            // its last code point
+    char32_t prev_last = 0;            // the last code point of the previous non-space grapheme
     bool prev_wide = false;            // wide(prev_last), looked up once per grapheme
     bool have_prev = false;
-    for_each_grapheme(seg, [&](std::size_t gs, std::size_t ge) {
+    auto on_grapheme = [&](std::size_t gs, std::size_t ge) {
         std::size_t i = gs;
         const char32_t first = decode_utf8(seg, i);
         const bool space = is_break_space(first) && (i == ge || (first == '\r' && seg[i] == '\n'));
@@ -187,12 +187,39 @@ std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::si
         std::size_t at;
         prev_last = last_code_point(seg, ge, gs, at);
         prev_wide = at == gs ? first_wide : wide(prev_last);  // one code point: it is `first`
-        prev_end = ge;
         have_prev = true;
-    });
-    (void)prev_end;
+    };
+    // The grapheme clusters of for_each_grapheme, scanned by bytes: an ASCII byte followed by
+    // another (but CR LF) is a cluster on its own, and after a non-wide character outside
+    // whitespace a run of such non-space bytes changes nothing but the last code point.
+    auto byte_at = [&](std::size_t k) { return static_cast<unsigned char>(seg[k]); };
+    int state = 0;
+    for (std::size_t gs = 0; gs < n;) {
+        const unsigned char b = byte_at(gs);
+        if (b < 0x80 && (gs + 1 == n || (byte_at(gs + 1) < 0x80 && !(b == '\r' && seg[gs + 1] == '\n')))) {
+            state = 0;  // what grapheme_break leaves after two ASCII characters
+            on_grapheme(gs, gs + 1);
+            std::size_t ge = gs + 1;
+            if (ws_start == std::string_view::npos && !prev_wide) {
+                while (ge + 1 < n && byte_at(ge) > ' ' && byte_at(ge) < 0x80 && byte_at(ge + 1) < 0x80) ++ge;
+                if (ge > gs + 1) prev_last = byte_at(ge - 1);
+            }
+            gs = ge;
+            continue;
+        }
+        std::size_t ge = gs;
+        char32_t prev = decode_utf8(seg, ge);
+        while (ge < n) {
+            std::size_t next = ge;
+            const char32_t c = decode_utf8(seg, next);
+            if (grapheme_break(prev, c, state)) break;
+            prev = c;
+            ge = next;
+        }
+        on_grapheme(gs, ge);
+        gs = ge;
+    }
     out.push_back({end, end, kForced});
-    return out;
 }
 
 std::vector<std::size_t> inner_grapheme_breaks(std::string_view text, std::size_t start, std::size_t end,

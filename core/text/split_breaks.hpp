@@ -47,10 +47,11 @@ private:
 /// empty ones dropped, as byte ranges. Throws std::bad_alloc.
 std::vector<std::pair<std::size_t, std::size_t>> explicit_segments(std::string_view text);
 
-/// Break candidates of the segment [start, end) of `text` (whitespace runs, CJK and after-CJK-
-/// punctuation positions), first and last being the segment edges; none inside an entity
-/// (`entities` guards `text`). Throws std::bad_alloc.
-std::vector<Break> find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities);
+/// Appends to `out` the break candidates of the segment [start, end) of `text` (whitespace runs,
+/// CJK and after-CJK-punctuation positions), first and last being the segment edges; none inside
+/// an entity (`entities` guards `text`). Throws std::bad_alloc.
+void find_breaks(std::string_view text, std::size_t start, std::size_t end, EntityGuard& entities,
+                 std::vector<Break>& out);
 
 /// Grapheme boundaries strictly inside [start, end) that are not inside an entity.
 /// Throws std::bad_alloc.

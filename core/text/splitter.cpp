@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <set>
@@ -11,7 +12,9 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/text/entities.hpp"
 #include "core/text/grapheme.hpp"
+#include "core/text/measure_sum.hpp"
 #include "core/text/post_bounds.hpp"
 #include "core/text/split_breaks.hpp"
 #include "core/text/utf8.hpp"
@@ -23,15 +26,19 @@ namespace {
 using detail::Break;
 
 // Measures add up across breaks (whitespace separates what each platform counts), so a part's
-// size is estimated from prefix sums and then confirmed by measuring the real part text.
+// size is estimated from prefix sums; where the sum is provably the part's real measure (see
+// Segment::unsure) it is taken as such, elsewhere the real part text is measured.
 struct Acc {
-    long length = 0, bytes = 0, hashtags = 0, mentions = 0, links = 0;
+    long length = 0, bytes = 0;
+    int hashtags = 0, mentions = 0, links = 0;  // of the width Measure holds them in
+    int invalid = 0;  // pieces with a character X refuses
     Acc& operator+=(const Acc& o) {
         length += o.length;
         bytes += o.bytes;
         hashtags += o.hashtags;
         mentions += o.mentions;
         links += o.links;
+        invalid += o.invalid;
         return *this;
     }
     friend Acc operator-(Acc a, const Acc& b) {
@@ -40,11 +47,23 @@ struct Acc {
         a.hashtags -= b.hashtags;
         a.mentions -= b.mentions;
         a.links -= b.links;
+        a.invalid -= b.invalid;
         return a;
     }
 };
 
-Acc to_acc(const Measure& m) { return {m.length, m.bytes, m.hashtags, m.mentions, m.links}; }
+Acc to_acc(const Measure& m) { return {m.length, m.bytes, m.hashtags, m.mentions, m.links, m.valid_chars ? 0 : 1}; }
+
+Measure to_measure(const Acc& a) {
+    Measure m;
+    m.length = a.length;
+    m.bytes = a.bytes;
+    m.hashtags = a.hashtags;
+    m.mentions = a.mentions;
+    m.links = a.links;
+    m.valid_chars = a.invalid == 0;
+    return m;
+}
 
 bool acc_within(const Acc& a, const Limits& l) {
     return a.length > 0 && (!l.length || a.length <= l.length) && (!l.bytes || a.bytes <= l.bytes) &&
@@ -88,14 +107,17 @@ public:
     std::vector<Part> run() {
         const auto segments = detail::explicit_segments(text_);
         if (segments.empty()) throw Error("bad_input", "the text is empty");
+        segs_.resize(segments.size());
+        for (std::size_t i = 0; i < segments.size(); ++i) build_segment(segs_[i], segments[i].first, segments[i].second);
         // A text that fits whole in one part is not split or numbered.
         if (segments.size() == 1) {
             const auto [s, e] = segments[0];
             const auto body = text_.substr(s, e - s);
-            const Measure m = measure(p_, body);
+            const Segment& seg = segs_[0];
+            const std::size_t last = seg.breaks.size() - 1;
+            const Measure m = additive(seg, 0, last) ? summed(seg, 0, last, Acc{}) : measure(p_, body);
             if (within(m, lim_)) return {Part{std::string(body), s, e, {}, m}};
         }
-        for (const auto& [s, e] : segments) segs_.push_back(build_segment(s, e));
         // Find n such that splitting with labels "k/n" gives n parts. Label widths depend on the
         // digits of n only, so try 1, 2, 3... digits.
         int n = 0;
@@ -124,28 +146,101 @@ private:
         std::vector<Break> breaks;
         std::vector<Acc> words;  // prefix sums of word measures, size breaks.size()
         std::vector<Acc> spaces; // prefix sums of whitespace measures
+        std::vector<Acc> after_space;  // prefix sums of word measures after whitespace (Piece::after_space)
+        // Prefix counts of the breaks between characters (no whitespace) inside a token that is
+        // not additive (detail::additive_token), size breaks.size() + 1: a part holding none of
+        // them measures the sum of its pieces, and only the others are measured again.
+        std::vector<std::uint32_t> unsure;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> word_links, after_space_links;  // Threads
         std::vector<std::size_t> greedy_ends;  // from the last greedy run
+        void clear() {
+            breaks.clear();
+            words.clear();
+            spaces.clear();
+            after_space.clear();
+            unsure.clear();
+            word_links.clear();
+            after_space_links.clear();
+            greedy_ends.clear();
+        }
+    };
+
+    // The buffers of a split, kept from one split to the next on the thread: a long text's break
+    // records and prefix sums are megabytes, and fresh pages cost more than filling them.
+    struct Scratch {
+        std::vector<Segment> segs;
+        std::vector<Break> found;
+    };
+    static Scratch& thread_scratch() {
+        thread_local Scratch s;
+        return s;
+    }
+
+    // A word or whitespace run of the text: its measure on its own (what the estimate adds up)
+    // and after whitespace (what it adds to a part it does not start: a link's regex may take
+    // the character before it as its preceding character on its own, but the whitespace within
+    // a part), and (Threads) its links both ways, ranges of piece_links_ (Threads counts distinct
+    // links, which do not add up).
+    struct Piece {
+        Acc acc, after_space;
+        std::pair<std::uint32_t, std::uint32_t> links, after_space_links;
     };
 
     Acc measure_acc(std::string_view s) const { return to_acc(measure(p_, s)); }
 
-    // The measure of a word or whitespace run of the text, each distinct one measured once (a
-    // measure is a function of the string alone; prose repeats its words and its spaces).
-    const Acc& piece_acc(std::size_t start, std::size_t end) {
+    // Only links, mentions, hashtags and cashtags see the character before a word.
+    bool counts_entities() const {
+        return p_ == Platform::x || p_ == Platform::instagram || p_ == Platform::threads || p_ == Platform::mastodon;
+    }
+
+    // The links of `s` (Threads), found in `in` (s after `skip` more bytes), as views of s.
+    std::pair<std::uint32_t, std::uint32_t> links_of(std::string_view s, std::string_view in, std::size_t skip) {
+        const auto from = static_cast<std::uint32_t>(piece_links_.size());
+        for (const auto& e : find_entities(in))
+            if (e.kind == EntityKind::url) piece_links_.push_back(s.substr(e.start - skip, e.end - e.start));
+        return {from, static_cast<std::uint32_t>(piece_links_.size())};
+    }
+
+    Piece measure_piece(std::string_view s) {
+        Piece piece{measure_acc(s), {}, {}, {}};
+        piece.after_space = piece.acc;
+        if (!counts_entities()) return piece;
+        // After a line feed: every whitespace character is the same to the entity regexes, and a
+        // line feed keeps a grapheme boundary before the word as every break has.
+        std::string after = "\n";
+        after += s;
+        piece.after_space = measure_acc(after) - newline_acc_;
+        if (p_ == Platform::threads && (piece.acc.links > 0 || piece.after_space.links > 0)) {
+            piece.links = links_of(s, s, 0);
+            piece.after_space_links = links_of(s, after, 1);
+        }
+        return piece;
+    }
+
+    // Each distinct piece is measured once (a measure is a function of the string alone; prose
+    // repeats its words and its spaces).
+    Piece piece_at(std::size_t start, std::size_t end) {
         if (end == start + 1 && static_cast<unsigned char>(text_[start]) < 0x80) {
             // One ASCII byte (mostly a space between words): a table, not a hash lookup.
             const auto c = static_cast<unsigned char>(text_[start]);
             if (!ascii_known_[c]) {
-                ascii_acc_[c] = measure_acc(text_.substr(start, 1));
+                ascii_piece_[c] = measure_piece(text_.substr(start, 1));
                 ascii_known_[c] = true;
             }
-            return ascii_acc_[c];
+            return ascii_piece_[c];
         }
         const std::string_view piece = text_.substr(start, end - start);
+        if (detail::plain_ascii(piece)) {  // most words of Latin-script prose: no lookup either
+            Piece plain;
+            plain.acc.length = plain.acc.bytes = static_cast<long>(piece.size());
+            plain.after_space = plain.acc;
+            return plain;
+        }
         const auto [it, fresh] = pieces_.try_emplace(piece);
-        if (fresh) it->second = measure_acc(piece);
+        if (fresh) it->second = measure_piece(piece);
         return it->second;
     }
+    Acc piece_acc(std::size_t start, std::size_t end) { return piece_at(start, end).acc; }
 
     // The label's measure for part k of n, from a table filled per n (labels of the same digit
     // widths measure the same, so the table is indexed by the digits of k).
@@ -162,51 +257,79 @@ private:
         return label_by_digits_[static_cast<std::size_t>(digits(k))];
     }
 
-    Segment build_segment(std::size_t s, std::size_t e) {
-        Segment seg;
-        const auto breaks = detail::find_breaks(text_, s, e, entities_);
+    // Fills `seg` (emptied first) with the breaks of [s, e) and their prefix sums.
+    void build_segment(Segment& seg, std::size_t s, std::size_t e) {
+        seg.clear();
+        std::vector<Break>& found = scratch_.found;
+        found.clear();
+        detail::find_breaks(text_, s, e, entities_, found);
         // Over-long words get grapheme-boundary breaks as a last resort. Each word's measure is
-        // looked up once and kept for the prefix sums below.
+        // looked up once, straight into the prefix sums.
         const Acc worst_label = opt_.numbering == Numbering::none ? Acc{}
                                 : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
-        std::vector<Acc> word_accs;  // of the word after each break but the last
-        word_accs.reserve(breaks.size());
-        seg.breaks.reserve(breaks.size());
-        for (std::size_t t = 0; t + 1 < breaks.size(); ++t) {
-            const std::size_t ws = breaks[t].ws_end, we = breaks[t + 1].ws_start;
-            const Acc word = piece_acc(ws, we);
-            Acc a = word;
+        Acc words, spaces, after_space;
+        seg.words.push_back(words);
+        seg.spaces.push_back(spaces);
+        seg.after_space.push_back(after_space);
+        auto add_break = [&](const Break& b) {
+            seg.breaks.push_back(b);
+            if (b.ws_end > b.ws_start) spaces += piece_acc(b.ws_start, b.ws_end);
+            seg.spaces.push_back(spaces);
+        };
+        auto add_word = [&](const Piece& piece) {
+            words += piece.acc;
+            seg.words.push_back(words);
+            after_space += piece.after_space;
+            seg.after_space.push_back(after_space);
+            if (p_ == Platform::threads) {
+                seg.word_links.push_back(piece.links);
+                seg.after_space_links.push_back(piece.after_space_links);
+            }
+        };
+        for (std::size_t t = 0; t + 1 < found.size(); ++t) {
+            const std::size_t ws = found[t].ws_end, we = found[t + 1].ws_start;
+            const Piece word = piece_at(ws, we);
+            Acc a = word.acc;
             a += worst_label;
-            seg.breaks.push_back(breaks[t]);
+            add_break(found[t]);
             if (acc_within(a, lim_)) {
-                word_accs.push_back(word);
+                add_word(word);
                 continue;
             }
             std::size_t from = ws;
             for (const auto x : detail::inner_grapheme_breaks(text_, ws, we, entities_)) {
-                word_accs.push_back(piece_acc(from, x));
-                seg.breaks.push_back({x, x, detail::kGrapheme});
+                add_word(piece_at(from, x));
+                add_break({x, x, detail::kGrapheme});
                 from = x;
             }
-            word_accs.push_back(piece_acc(from, we));
+            add_word(piece_at(from, we));
         }
-        seg.breaks.push_back(breaks.back());
-        seg.words.reserve(seg.breaks.size());
-        seg.spaces.reserve(seg.breaks.size() + 1);
-        seg.words.push_back(Acc{});
-        seg.spaces.push_back(Acc{});
-        for (std::size_t t = 0; t < seg.breaks.size(); ++t) {
-            const auto& b = seg.breaks[t];
-            Acc sp = seg.spaces.back();
-            if (b.ws_end > b.ws_start) sp += piece_acc(b.ws_start, b.ws_end);
-            seg.spaces.push_back(sp);
-            if (t + 1 < seg.breaks.size()) {
-                Acc w = seg.words.back();
-                w += word_accs[t];
-                seg.words.push_back(w);
+        add_break(found.back());
+        mark_unsure(seg);
+    }
+
+    // Fills seg.unsure: each run of breaks between characters lies in one token, from the break
+    // before the run to the break after it (both at whitespace or a segment edge).
+    void mark_unsure(Segment& seg) const {
+        const auto& br = seg.breaks;
+        const std::size_t last = br.size() - 1;
+        seg.unsure.assign(br.size() + 1, 0);
+        auto glued = [&](std::size_t t) { return t > 0 && t < last && br[t].ws_start == br[t].ws_end; };
+        std::uint32_t count = 0;
+        for (std::size_t t = 0; t < br.size();) {
+            if (!glued(t)) {
+                seg.unsure[++t] = count;
+                continue;
+            }
+            std::size_t u = t;
+            while (glued(u)) ++u;
+            const std::size_t ts = br[t - 1].ws_end, te = br[u].ws_start;
+            const bool additive = detail::additive_token(p_, text_.substr(ts, te - ts));
+            for (; t < u; ++t) {
+                if (!additive) ++count;
+                seg.unsure[t + 1] = count;
             }
         }
-        return seg;
     }
 
     // The part's unused room, 0..1, by length (and bytes where they are capped).
@@ -247,12 +370,42 @@ private:
     }
 
     // The measure of the real text of the part from break a to break b of segment s, part k of
-    // n; the last ones measured are kept, so that the layout does not measure its parts again.
-    const Measure& exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+    // n: the estimate where that is exact, else the part measured (and kept, so that the layout
+    // does not measure its parts again).
+    Measure exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
+        if (additive(s, a, b)) return summed(s, a, b, label_acc(k, n));
         const auto key = std::make_tuple(&s, a, b, k, n);
         auto it = exact_.find(key);
         if (it == exact_.end()) it = exact_.emplace(key, measure(p_, part_text(s, a, b, k, n))).first;
         return it->second;
+    }
+
+    // Whether the part from break a to break b measures the sum of its pieces.
+    static bool additive(const Segment& s, std::size_t a, std::size_t b) { return s.unsure[b] == s.unsure[a + 1]; }
+    // The part's first word as it is, the others after whitespace (or, in an additive token,
+    // after a break between characters, where neither way holds an entity).
+    Measure summed(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
+        Acc r = s.words[a + 1] - s.words[a];
+        if (b > a + 1) {
+            r += s.after_space[b] - s.after_space[a + 1];
+            r += s.spaces[b] - s.spaces[a + 1];
+        }
+        r += label;
+        Measure m = to_measure(r);
+        if (p_ == Platform::threads && m.links > 1) m.links = distinct_links(s, a, b);
+        return m;
+    }
+
+    // Distinct links of the words from break a to break b (labels hold none).
+    int distinct_links(const Segment& s, std::size_t a, std::size_t b) {
+        links_buf_.clear();
+        auto add = [&](std::pair<std::uint32_t, std::uint32_t> range) {
+            for (auto l = range.first; l < range.second; ++l) links_buf_.push_back(piece_links_[l]);
+        };
+        add(s.word_links[a]);
+        for (std::size_t t = a + 1; t < b; ++t) add(s.after_space_links[t]);
+        std::sort(links_buf_.begin(), links_buf_.end());
+        return static_cast<int>(std::unique(links_buf_.begin(), links_buf_.end()) - links_buf_.begin());
     }
     bool fits_exact(const Segment& s, std::size_t a, std::size_t b, int k, int n) {
         return within(exact(s, a, b, k, n), lim_);
@@ -455,13 +608,17 @@ private:
     SplitOptions opt_;
     Limits lim_;
     detail::EntityGuard entities_{text_};
-    std::vector<Segment> segs_;
+    Scratch& scratch_ = thread_scratch();
+    std::vector<Segment>& segs_ = scratch_.segs;
     int label_n_ = -1;
     int greedy_key_ = -1, greedy_count_ = 0;  // the last greedy run: label digits and its count
     std::vector<Acc> label_by_digits_;
     std::set<std::pair<std::size_t, std::size_t>> bad_;
-    std::unordered_map<std::string_view, Acc> pieces_;
-    std::array<Acc, 128> ascii_acc_{};  // pieces of one ASCII byte, by that byte
+    std::unordered_map<std::string_view, Piece> pieces_;
+    const Acc newline_acc_ = measure_acc("\n");
+    std::vector<std::string_view> piece_links_;
+    std::vector<std::string_view> links_buf_;
+    std::array<Piece, 128> ascii_piece_{};  // pieces of one ASCII byte, by that byte
     std::array<bool, 128> ascii_known_{};
     std::vector<double> block_min_;
     std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;

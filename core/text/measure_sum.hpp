@@ -1,0 +1,28 @@
+#pragma once
+// When the measure of a text is the sum of the measures of its pieces (internal to core/text): what
+// lets the splitter take a part's measure from prefix sums instead of measuring the part again.
+
+#include <string_view>
+
+#include "core/text/platform.hpp"
+
+namespace growth::text::detail {
+
+/// Whether, however well-formed UTF-8 `token` is cut at grapheme boundaries, measure(p, token)
+/// equals the sum of the pieces' measures (Measure::valid_chars: their conjunction). Every
+/// platform's count is a sum over grapheme clusters or code units except for links, mentions,
+/// hashtags, cashtags and (X) emoji, and no NFC composition or grapheme rule reaches across a
+/// grapheme boundary; so a token that cannot hold one of those is additive: one without '.' (a
+/// link's domain dot, which a top-level domain follows, so a final '.' does not count), '#',
+/// '@' or '$' before an ASCII name character ([A-Za-z0-9_.-]: a mention's or a cashtag's first;
+/// Mastodon's mentions take '.' and '-' too), the full-width '#' and '@' likewise, and without a
+/// character an emoji may start with. Cuts at whitespace are additive whatever the token holds (no entity or emoji
+/// holds a break space); this is about cuts between characters. Throws like tw::match_emoji.
+bool additive_token(Platform p, std::string_view token);
+
+/// Whether `s` is printable ASCII without '.', '@', '#' or '$': every platform then counts one
+/// per byte (each a grapheme, a UTF-16 unit, of X weight 1) and finds no link, mention, tag or
+/// emoji, so measure(p, s) is {s.size(), s.size()} and nothing else. Throws nothing.
+bool plain_ascii(std::string_view s) noexcept;
+
+}  // namespace growth::text::detail

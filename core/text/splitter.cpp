@@ -144,9 +144,11 @@ public:
 private:
     struct Segment {
         std::vector<Break> breaks;
-        std::vector<Acc> words;  // prefix sums of word measures, size breaks.size()
-        std::vector<Acc> spaces; // prefix sums of whitespace measures
-        std::vector<Acc> after_space;  // prefix sums of word measures after whitespace (Piece::after_space)
+        // Prefix sums of the pieces' measures, each of size breaks.size(): the words and whitespace
+        // before break t's whitespace, and the same through it; so the part from break a to
+        // break b is estimated as upto[b] - past[a]. upto_in_place[t] adds the words after
+        // whitespace as they measure there (Piece::after_space).
+        std::vector<Acc> upto, past, upto_in_place;
         // Prefix counts of the breaks between characters (no whitespace) inside a token that is
         // not additive (detail::additive_token), size breaks.size() + 1: a part holding none of
         // them measures the sum of its pieces, and only the others are measured again.
@@ -155,9 +157,9 @@ private:
         std::vector<std::size_t> greedy_ends;  // from the last greedy run
         void clear() {
             breaks.clear();
-            words.clear();
-            spaces.clear();
-            after_space.clear();
+            upto.clear();
+            past.clear();
+            upto_in_place.clear();
             unsure.clear();
             word_links.clear();
             after_space_links.clear();
@@ -204,7 +206,8 @@ private:
     Piece measure_piece(std::string_view s) {
         Piece piece{measure_acc(s), {}, {}, {}};
         piece.after_space = piece.acc;
-        if (!counts_entities()) return piece;
+        // A piece that can hold no entity measures the same after a line feed, plus the line feed.
+        if (!counts_entities() || detail::additive_token(p_, s)) return piece;
         // After a line feed: every whitespace character is the same to the entity regexes, and a
         // line feed keeps a grapheme boundary before the word as every break has.
         std::string after = "\n";
@@ -267,20 +270,24 @@ private:
         // looked up once, straight into the prefix sums.
         const Acc worst_label = opt_.numbering == Numbering::none ? Acc{}
                                 : measure_acc(" " + numbering_label(opt_.numbering, 99999, 99999));
-        Acc words, spaces, after_space;
-        seg.words.push_back(words);
-        seg.spaces.push_back(spaces);
-        seg.after_space.push_back(after_space);
+        Acc words, spaces, after_space;  // sums of the words, the whitespace, the words in place
+        seg.upto.push_back(Acc{});
+        seg.upto_in_place.push_back(Acc{});
         auto add_break = [&](const Break& b) {
             seg.breaks.push_back(b);
             if (b.ws_end > b.ws_start) spaces += piece_acc(b.ws_start, b.ws_end);
-            seg.spaces.push_back(spaces);
+            Acc past = words;
+            past += spaces;
+            seg.past.push_back(past);
         };
         auto add_word = [&](const Piece& piece) {
             words += piece.acc;
-            seg.words.push_back(words);
             after_space += piece.after_space;
-            seg.after_space.push_back(after_space);
+            Acc upto = words, in_place = after_space;
+            upto += spaces;
+            in_place += spaces;
+            seg.upto.push_back(upto);
+            seg.upto_in_place.push_back(in_place);
             if (p_ == Platform::threads) {
                 seg.word_links.push_back(piece.links);
                 seg.after_space_links.push_back(piece.after_space_links);
@@ -348,8 +355,7 @@ private:
 
     // Estimated measure of the part from break a to break b (a < b), label included.
     static Acc estimate_with(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
-        Acc r = s.words[b] - s.words[a];
-        if (b > a + 1) r += s.spaces[b] - s.spaces[a + 1];
+        Acc r = s.upto[b] - s.past[a];
         r += label;
         return r;
     }
@@ -385,11 +391,8 @@ private:
     // The part's first word as it is, the others after whitespace (or, in an additive token,
     // after a break between characters, where neither way holds an entity).
     Measure summed(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
-        Acc r = s.words[a + 1] - s.words[a];
-        if (b > a + 1) {
-            r += s.after_space[b] - s.after_space[a + 1];
-            r += s.spaces[b] - s.spaces[a + 1];
-        }
+        Acc r = s.upto[a + 1] - s.past[a];
+        r += s.upto_in_place[b] - s.upto_in_place[a + 1];
         r += label;
         Measure m = to_measure(r);
         if (p_ == Platform::threads && m.links > 1) m.links = distinct_links(s, a, b);

@@ -346,11 +346,15 @@ private:
         return slack;
     }
 
-    // The cheapest cost of each block of kBlock consecutive part ends of the previous row.
-    static constexpr std::size_t kBlock = 32;
+    // The cheapest cost of each block of kBlock consecutive part ends of the previous row, and of
+    // each span of kSpan such blocks (long parts, as on Facebook, have thousands of starts).
+    static constexpr std::size_t kBlock = 32, kSpan = 32 * kBlock;
     void fill_block_min(const std::vector<double>& prev) {
         block_min_.assign((prev.size() + kBlock - 1) / kBlock, std::numeric_limits<double>::infinity());
         for (std::size_t x = 0; x < prev.size(); ++x) block_min_[x / kBlock] = std::min(block_min_[x / kBlock], prev[x]);
+        span_min_.assign((prev.size() + kSpan - 1) / kSpan, std::numeric_limits<double>::infinity());
+        for (std::size_t b = 0; b < block_min_.size(); ++b)
+            span_min_[b * kBlock / kSpan] = std::min(span_min_[b * kBlock / kSpan], block_min_[b]);
     }
 
     // Estimated measure of the part from break a to break b (a < b), label included.
@@ -546,13 +550,28 @@ private:
                             guess = prev[g - pl] + 1000.0 * slack_of(e) * slack_of(e) + pen;
                         }
                     }
+                    // Whether starts from `from_start` up whose cheapest `before` is `min` may win.
+                    auto may_win = [&](double min, std::size_t from_start) {
+                        const Acc longest = estimate_with(s, from_start, i, label);
+                        const double bound = min + 1000.0 * slack_of(longest) * slack_of(longest) + pen;
+                        return min != inf && bound < best && bound <= guess;
+                    };
                     std::size_t ip = top;
                     for (;;) {
+                        // A span whose bound cannot win holds no block whose bound can (each
+                        // block's cheapest `before` and shortest slack are no lower): skip it.
+                        if (ip == top || (ip - pl + 1) % kSpan == 0) {
+                            const std::size_t span = (ip - pl) / kSpan;
+                            const std::size_t span_lo = std::max(first_fit, pl + span * kSpan);
+                            if (!may_win(span_min_[span], span_lo)) {
+                                if (span_lo <= first_fit) break;
+                                ip = span_lo - 1;
+                                continue;
+                            }
+                        }
                         const std::size_t block = (ip - pl) / kBlock;
                         const std::size_t block_lo = std::max(first_fit, pl + block * kBlock);
-                        const Acc longest = estimate_with(s, block_lo, i, label);
-                        const double bound = block_min_[block] + 1000.0 * slack_of(longest) * slack_of(longest) + pen;
-                        if (block_min_[block] != inf && bound < best && bound <= guess) {
+                        if (may_win(block_min_[block], block_lo)) {
                             for (std::size_t x = ip + 1; x-- > block_lo;) weigh(x, estimate_with(s, x, i, label));
                         }
                         if (block_lo <= first_fit) break;
@@ -623,7 +642,7 @@ private:
     std::vector<std::string_view> links_buf_;
     std::array<Piece, 128> ascii_piece_{};  // pieces of one ASCII byte, by that byte
     std::array<bool, 128> ascii_known_{};
-    std::vector<double> block_min_;
+    std::vector<double> block_min_, span_min_;
     std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;
 };
 

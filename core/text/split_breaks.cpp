@@ -142,10 +142,9 @@ void find_breaks(std::string_view text, std::size_t start, std::size_t end, Enti
     char32_t prev_last = 0;            // the last code point of the previous non-space grapheme
     bool prev_wide = false;            // wide(prev_last), looked up once per grapheme
     bool have_prev = false;
-    auto on_grapheme = [&](std::size_t gs, std::size_t ge) {
-        std::size_t i = gs;
-        const char32_t first = decode_utf8(seg, i);
-        const bool space = is_break_space(first) && (i == ge || (first == '\r' && seg[i] == '\n'));
+    // A cluster [gs, ge) of first and last code points `first` and `last` (`single`: the same one).
+    auto on_grapheme = [&](std::size_t gs, std::size_t ge, char32_t first, char32_t last, bool single) {
+        const bool space = is_break_space(first) && (single || (first == '\r' && seg[gs + 1] == '\n'));
         if (space) {
             if (ws_start == std::string_view::npos) {
                 ws_start = gs;
@@ -184,9 +183,8 @@ void find_breaks(std::string_view text, std::size_t start, std::size_t end, Enti
             if (pl != kWord || (prev_wide && first_wide))
                 out.push_back({start + gs, start + gs, pl});
         }
-        std::size_t at;
-        prev_last = last_code_point(seg, ge, gs, at);
-        prev_wide = at == gs ? first_wide : wide(prev_last);  // one code point: it is `first`
+        prev_last = last;
+        prev_wide = single ? first_wide : wide(last);
         have_prev = true;
     };
     // The grapheme clusters of for_each_grapheme, scanned by bytes: an ASCII byte followed by
@@ -198,7 +196,7 @@ void find_breaks(std::string_view text, std::size_t start, std::size_t end, Enti
         const unsigned char b = byte_at(gs);
         if (b < 0x80 && (gs + 1 == n || (byte_at(gs + 1) < 0x80 && !(b == '\r' && seg[gs + 1] == '\n')))) {
             state = 0;  // what grapheme_break leaves after two ASCII characters
-            on_grapheme(gs, gs + 1);
+            on_grapheme(gs, gs + 1, b, b, true);
             std::size_t ge = gs + 1;
             if (ws_start == std::string_view::npos && !prev_wide) {
                 while (ge + 1 < n && byte_at(ge) > ' ' && byte_at(ge) < 0x80 && byte_at(ge + 1) < 0x80) ++ge;
@@ -208,15 +206,18 @@ void find_breaks(std::string_view text, std::size_t start, std::size_t end, Enti
             continue;
         }
         std::size_t ge = gs;
-        char32_t prev = decode_utf8(seg, ge);
+        const char32_t first = decode_utf8(seg, ge);
+        char32_t prev = first;
+        bool single = true;
         while (ge < n) {
             std::size_t next = ge;
             const char32_t c = decode_utf8(seg, next);
             if (grapheme_break(prev, c, state)) break;
             prev = c;
             ge = next;
+            single = false;
         }
-        on_grapheme(gs, ge);
+        on_grapheme(gs, ge, first, prev, single);
         gs = ge;
     }
     out.push_back({end, end, kForced});

@@ -149,10 +149,18 @@ private:
         // break b is estimated as upto[b] - past[a]. upto_in_place[t] adds the words after
         // whitespace as they measure there (Piece::after_space).
         std::vector<Acc> upto, past, upto_in_place;
-        // Prefix counts of the breaks between characters (no whitespace) inside a token that is
-        // not additive (detail::additive_token), size breaks.size() + 1: a part holding none of
-        // them measures the sum of its pieces, and only the others are measured again.
-        std::vector<std::uint32_t> unsure;
+        // Tokens that are not additive (detail::additive_token) and hold breaks between
+        // characters: a part that starts and ends outside them measures the sum of its pieces
+        // with each such token taken whole (upto_in_place counts them whole, at their last
+        // break); only the parts cut inside one are measured again. Per break: kInside, the
+        // token that starts there, or kNoToken.
+        std::vector<std::uint32_t> token_at;
+        struct Token {
+            std::size_t end;  // its last break
+            Acc alone;        // its measure on its own, as a part's first word
+            std::pair<std::uint32_t, std::uint32_t> links;  // Threads, on its own
+        };
+        std::vector<Token> tokens;
         std::vector<std::pair<std::uint32_t, std::uint32_t>> word_links, after_space_links;  // Threads
         std::vector<std::size_t> greedy_ends;  // from the last greedy run
         void clear() {
@@ -160,7 +168,8 @@ private:
             upto.clear();
             past.clear();
             upto_in_place.clear();
-            unsure.clear();
+            token_at.clear();
+            tokens.clear();
             word_links.clear();
             after_space_links.clear();
             greedy_ends.clear();
@@ -312,30 +321,47 @@ private:
             add_word(piece_at(from, we));
         }
         add_break(found.back());
-        mark_unsure(seg);
+        mark_tokens(seg);
     }
 
-    // Fills seg.unsure: each run of breaks between characters lies in one token, from the break
-    // before the run to the break after it (both at whitespace or a segment edge).
-    void mark_unsure(Segment& seg) const {
+    static constexpr std::uint32_t kNoToken = 0xFFFFFFFF, kInside = 0xFFFFFFFE;
+
+    // Fills seg.token_at and seg.tokens, and counts each such token whole in upto_in_place and
+    // (Threads) after_space_links. Each run of breaks between characters lies in one token, from
+    // the break before the run to the break after it (both at whitespace or a segment edge).
+    void mark_tokens(Segment& seg) {
         const auto& br = seg.breaks;
         const std::size_t last = br.size() - 1;
-        seg.unsure.assign(br.size() + 1, 0);
+        seg.token_at.assign(br.size(), kNoToken);
         auto glued = [&](std::size_t t) { return t > 0 && t < last && br[t].ws_start == br[t].ws_end; };
-        std::uint32_t count = 0;
-        for (std::size_t t = 0; t < br.size();) {
-            if (!glued(t)) {
-                seg.unsure[++t] = count;
-                continue;
-            }
+        fixes_.clear();  // (break, what upto_in_place gains from it on)
+        for (std::size_t t = 1; t < last; ++t) {
+            if (!glued(t)) continue;
+            const std::size_t t0 = t - 1;
             std::size_t u = t;
             while (glued(u)) ++u;
-            const std::size_t ts = br[t - 1].ws_end, te = br[u].ws_start;
-            const bool additive = detail::additive_token(p_, text_.substr(ts, te - ts));
-            for (; t < u; ++t) {
-                if (!additive) ++count;
-                seg.unsure[t + 1] = count;
+            const std::size_t ts = br[t0].ws_end, te = br[u].ws_start;
+            if (!detail::additive_token(p_, text_.substr(ts, te - ts))) {
+                const Piece whole = piece_at(ts, te);
+                // The token's words as upto_in_place adds them up: the sums from break t0 to u
+                // less break t0's whitespace.
+                const Acc words = (seg.upto_in_place[u] - seg.upto_in_place[t0]) - (seg.past[t0] - seg.upto[t0]);
+                fixes_.emplace_back(u, whole.after_space - words);
+                seg.token_at[t0] = static_cast<std::uint32_t>(seg.tokens.size());
+                seg.tokens.push_back({u, whole.acc, whole.links});
+                for (std::size_t x = t; x < u; ++x) seg.token_at[x] = kInside;
+                if (p_ == Platform::threads) {
+                    for (std::size_t w = t0; w < u; ++w) seg.after_space_links[w] = {};
+                    seg.after_space_links[u - 1] = whole.after_space_links;
+                }
             }
+            t = u;
+        }
+        Acc fix;
+        std::size_t next = 0;
+        for (std::size_t t = 0; t < br.size(); ++t) {
+            while (next < fixes_.size() && fixes_[next].first == t) fix += fixes_[next++].second;
+            seg.upto_in_place[t] += fix;
         }
     }
 
@@ -391,12 +417,23 @@ private:
     }
 
     // Whether the part from break a to break b measures the sum of its pieces.
-    static bool additive(const Segment& s, std::size_t a, std::size_t b) { return s.unsure[b] == s.unsure[a + 1]; }
-    // The part's first word as it is, the others after whitespace (or, in an additive token,
-    // after a break between characters, where neither way holds an entity).
+    static bool additive(const Segment& s, std::size_t a, std::size_t b) {
+        return s.token_at[a] != kInside && s.token_at[b] != kInside;
+    }
+    // The part's first word (or token, see Segment::token_at) as it is, the others after
+    // whitespace (or, in an additive token, after a break between characters, where neither way
+    // holds an entity).
     Measure summed(const Segment& s, std::size_t a, std::size_t b, const Acc& label) {
-        Acc r = s.upto[a + 1] - s.past[a];
-        r += s.upto_in_place[b] - s.upto_in_place[a + 1];
+        Acc r;
+        std::size_t first_end = a + 1;
+        if (s.token_at[a] != kNoToken) {
+            const auto& tok = s.tokens[s.token_at[a]];
+            first_end = tok.end;
+            r = tok.alone;
+        } else {
+            r = s.upto[a + 1] - s.past[a];
+        }
+        r += s.upto_in_place[b] - s.upto_in_place[first_end];
         r += label;
         Measure m = to_measure(r);
         if (p_ == Platform::threads && m.links > 1) m.links = distinct_links(s, a, b);
@@ -409,8 +446,15 @@ private:
         auto add = [&](std::pair<std::uint32_t, std::uint32_t> range) {
             for (auto l = range.first; l < range.second; ++l) links_buf_.push_back(piece_links_[l]);
         };
-        add(s.word_links[a]);
-        for (std::size_t t = a + 1; t < b; ++t) add(s.after_space_links[t]);
+        std::size_t first_end = a + 1;
+        if (s.token_at[a] != kNoToken) {
+            const auto& tok = s.tokens[s.token_at[a]];
+            first_end = tok.end;
+            add(tok.links);
+        } else {
+            add(s.word_links[a]);
+        }
+        for (std::size_t t = first_end; t < b; ++t) add(s.after_space_links[t]);
         std::sort(links_buf_.begin(), links_buf_.end());
         return static_cast<int>(std::unique(links_buf_.begin(), links_buf_.end()) - links_buf_.begin());
     }
@@ -643,6 +687,7 @@ private:
     std::array<Piece, 128> ascii_piece_{};  // pieces of one ASCII byte, by that byte
     std::array<bool, 128> ascii_known_{};
     std::vector<double> block_min_, span_min_;
+    std::vector<std::pair<std::size_t, Acc>> fixes_;
     std::map<std::tuple<const Segment*, std::size_t, std::size_t, int, int>, Measure> exact_;
 };
 

@@ -31,6 +31,13 @@ bool additive_token(Platform p, std::string_view token) {
     return true;
 }
 
+bool same_after_space(std::string_view s) noexcept {
+    if (s.empty()) return true;
+    const char c = s[0];
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return alnum && (s.size() == 1 || static_cast<unsigned char>(s[1]) < 0x80);
+}
+
 bool plain_ascii(std::string_view s) noexcept {
     for (const char ch : s) {
         const auto c = static_cast<unsigned char>(ch);

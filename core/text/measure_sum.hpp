@@ -20,6 +20,13 @@ namespace growth::text::detail {
 /// holds a break space); this is about cuts between characters. Throws like tw::match_emoji.
 bool additive_token(Platform p, std::string_view token);
 
+/// Whether the word `s` (no break space in it) measures the same after whitespace as on its own,
+/// the whitespace aside: when it starts with an ASCII letter or digit that stays one under NFC
+/// (an ASCII character follows it), which the entity regexes never take as a preceding character
+/// (a link's, a mention's, a hashtag's), so each entity starts where it would at the start of
+/// the text. Throws nothing.
+bool same_after_space(std::string_view s) noexcept;
+
 /// Whether `s` is printable ASCII without '.', '@', '#' or '$': every platform then counts one
 /// per byte (each a grapheme, a UTF-16 unit, of X weight 1) and finds no link, mention, tag or
 /// emoji, so measure(p, s) is {s.size(), s.size()} and nothing else. Throws nothing.

@@ -219,12 +219,16 @@ private:
         if (!counts_entities() || detail::additive_token(p_, s)) return piece;
         // After a line feed: every whitespace character is the same to the entity regexes, and a
         // line feed keeps a grapheme boundary before the word as every break has.
-        std::string after = "\n";
-        after += s;
-        piece.after_space = measure_acc(after) - newline_acc_;
+        const bool same = detail::same_after_space(s);
+        std::string after;
+        if (!same) {
+            after = "\n";
+            after += s;
+            piece.after_space = measure_acc(after) - newline_acc_;
+        }
         if (p_ == Platform::threads && (piece.acc.links > 0 || piece.after_space.links > 0)) {
             piece.links = links_of(s, s, 0);
-            piece.after_space_links = links_of(s, after, 1);
+            piece.after_space_links = same ? piece.links : links_of(s, after, 1);
         }
         return piece;
     }

@@ -107,16 +107,22 @@ public:
     std::vector<Part> run() {
         const auto segments = detail::explicit_segments(text_);
         if (segments.empty()) throw Error("bad_input", "the text is empty");
+        // A text that fits whole in one part is not split or numbered. A short one is measured
+        // as it is; a long one, which seldom fits, from the sums of its breaks, which its split
+        // needs anyway (the same measure: no break is inside a token at the text's edges).
+        const auto [s0, e0] = segments[0];
+        const bool one = segments.size() == 1;
+        const bool short_text = e0 - s0 <= 4 * static_cast<std::size_t>(lim_.length) + 4096;
+        if (one && short_text) {
+            const auto body = text_.substr(s0, e0 - s0);
+            const Measure m = measure(p_, body);
+            if (within(m, lim_)) return {Part{std::string(body), s0, e0, {}, m}};
+        }
         segs_.resize(segments.size());
         for (std::size_t i = 0; i < segments.size(); ++i) build_segment(segs_[i], segments[i].first, segments[i].second);
-        // A text that fits whole in one part is not split or numbered.
-        if (segments.size() == 1) {
-            const auto [s, e] = segments[0];
-            const auto body = text_.substr(s, e - s);
-            const Segment& seg = segs_[0];
-            const std::size_t last = seg.breaks.size() - 1;
-            const Measure m = additive(seg, 0, last) ? summed(seg, 0, last, Acc{}) : measure(p_, body);
-            if (within(m, lim_)) return {Part{std::string(body), s, e, {}, m}};
+        if (one && !short_text) {
+            const Measure m = summed(segs_[0], 0, segs_[0].breaks.size() - 1, Acc{});
+            if (within(m, lim_)) return {Part{std::string(text_.substr(s0, e0 - s0)), s0, e0, {}, m}};
         }
         // Find n such that splitting with labels "k/n" gives n parts. Label widths depend on the
         // digits of n only, so try 1, 2, 3... digits.

@@ -16,8 +16,9 @@ namespace growth::text::detail {
 /// link's domain dot, which a top-level domain follows, so a final '.' does not count), '#',
 /// '@' or '$' before an ASCII name character ([A-Za-z0-9_.-]: a mention's or a cashtag's first;
 /// Mastodon's mentions take '.' and '-' too), the full-width '#' and '@' likewise, and without a
-/// character an emoji may start with. Cuts at whitespace are additive whatever the token holds (no entity or emoji
-/// holds a break space); this is about cuts between characters. Throws like tw::match_emoji.
+/// character an emoji may start with. This is about cuts between characters; no entity or emoji
+/// holds a break space, and a word after whitespace is measured there (see same_after_space).
+/// Throws like tw::match_emoji.
 bool additive_token(Platform p, std::string_view token);
 
 /// Whether the word `s` (no break space in it) measures the same after whitespace as on its own,

@@ -26,8 +26,8 @@ namespace {
 using detail::Break;
 
 // Measures add up across breaks (whitespace separates what each platform counts), so a part's
-// size is estimated from prefix sums; where the sum is provably the part's real measure (see
-// Segment::unsure) it is taken as such, elsewhere the real part text is measured.
+// size is estimated from prefix sums; where a sum is provably the part's real measure (see
+// Segment::token_at and Piece) it is taken as such, elsewhere the real part text is measured.
 struct Acc {
     long length = 0, bytes = 0;
     int hashtags = 0, mentions = 0, links = 0;  // of the width Measure holds them in

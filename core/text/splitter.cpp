@@ -193,6 +193,20 @@ private:
         return s;
     }
 
+public:
+    // After a split: the buffers stay for the next one up to scratch_keep_bytes; a long text's
+    // (megabytes) are given back, so a daemon that split one big post does not stay big.
+    static constexpr std::size_t scratch_keep_bytes = 4u << 20;
+    static void trim_scratch() noexcept {
+        Scratch& s = thread_scratch();
+        if (s.segs.capacity() * sizeof(Segment) + s.found.capacity() * sizeof(Break) > scratch_keep_bytes) {
+            std::vector<Segment>().swap(s.segs);
+            std::vector<Break>().swap(s.found);
+        }
+    }
+
+private:
+
     // A word or whitespace run of the text: its measure on its own (what the estimate adds up)
     // and after whitespace (what it adds to a part it does not start: a link's regex may take
     // the character before it as its preceding character on its own, but the whitespace within
@@ -705,6 +719,9 @@ private:
 
 std::vector<Part> split_text(Platform p, std::string_view text, const SplitOptions& options) {
     require_valid_utf8(text);
+    struct Trim {
+        ~Trim() { Splitter::trim_scratch(); }
+    } trim;
     return Splitter(p, text, options).run();
 }
 

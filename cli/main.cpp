@@ -5,6 +5,7 @@
 #include "cli/app.hpp"
 #include "cli/calendar.hpp"
 #include "cli/global_options.hpp"
+#include "cli/log.hpp"
 #include "cli/post.hpp"
 #include "cli/preview.hpp"
 #include "cli/quota.hpp"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     growth::cli::add_quota_command(app, global, exit_code);
     growth::cli::add_watch_command(app, global, exit_code);
     growth::cli::add_vault_commands(app, global, exit_code);
+    growth::cli::add_log_commands(app, global, exit_code);
     growth::cli::add_help_command(app);
     return growth::cli::run(app, argc, argv, global, exit_code);
 }

@@ -36,7 +36,16 @@ void add_rpc_command(CLI::App& app, const GlobalOptions& global, int& exit_code)
     sub->add_option("PARAMS_JSON", *params, "Named parameters as one JSON object");
     sub->callback([&global, &exit_code, method, params] {
         const rpc::Json parsed = parse_params_argument(*params);
-        auto connection = connect_daemon(global);
+        // Stopping a daemon that is not running must not start one first.
+        GlobalOptions options = global;
+        options.no_autostart = options.no_autostart || *method == "daemon.stop";
+        std::unique_ptr<DaemonConnection> connection;
+        try {
+            connection = connect_daemon(options);
+        } catch (const Failure& f) {
+            if (f.code() != ExitCode::unreachable || *method != "daemon.stop" || global.no_autostart) throw;
+            throw Failure(ExitCode::unreachable, "daemon_unreachable", "growthd is not running: there is nothing to stop");
+        }
         const rpc::Json result = connection->call(*method, parsed);
         std::printf("%s\n", global.json ? result.dump().c_str() : result.dump(2).c_str());
         exit_code = 0;

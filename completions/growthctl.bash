@@ -25,7 +25,7 @@ _growthctl() {
     fi
 
     local globals="--socket --json --no-autostart --verbose -v --version --help -h"
-    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault help"
+    local verbs="status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault log stop help"
     local when_opts="--at --tz --fold --catch-up"
 
     case $prev in
@@ -78,6 +78,10 @@ _growthctl() {
             COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         help)
             [[ $prev == help ]] && COMPREPLY=($(compgen -W "${verbs% help}" -- "$cur")) ;;
+        log)
+            COMPREPLY=($(compgen -W "$globals -f --follow -n --lines" -- "$cur")) ;;
+        stop)
+            COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         rpc)
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "$globals" -- "$cur"))

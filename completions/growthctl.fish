@@ -4,7 +4,7 @@ function __growthctl_methods
     growthctl --no-autostart --json rpc daemon.describe 2>/dev/null | string match -ar '"name":"[a-z_]+\.[a-z_.]+"' | string replace -r '"name":"(.*)"' '$1'
 end
 
-set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault help
+set -l verbs status rpc preview account post schedule show retry resolve list cancel reschedule when calendar quota watch unlock lock vault log stop help
 complete -c growthctl -f
 complete -c growthctl -l socket -r -F -d 'growthd socket path'
 complete -c growthctl -l json -d 'Print one JSON object for scripts'
@@ -17,6 +17,10 @@ complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a status -d '
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a rpc -d 'Send one raw JSON-RPC call'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a preview -d 'Show how text splits on each platform'
 complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a help -d 'Show the help of growthctl or of a verb'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a log -d "Show growthd's log"
+complete -c growthctl -n "__fish_seen_subcommand_from log" -s f -l follow -d 'Keep printing new lines'
+complete -c growthctl -n "__fish_seen_subcommand_from log" -s n -l lines -x -d 'How many of the last lines'
+complete -c growthctl -n "not __fish_seen_subcommand_from $verbs" -a stop -d 'Stop growthd'
 complete -c growthctl -n "__fish_seen_subcommand_from help; and test (count (commandline -opc)) -le 2" -a "$verbs" -d 'verb'
 
 complete -c growthctl -n "__fish_seen_subcommand_from rpc; and test (count (commandline -opc)) -le 2" -a '(__growthctl_methods)' -d 'method'

@@ -59,6 +59,11 @@ std::filesystem::path config_file(const EnvLookup& env) {
     return home(env, "XDG_CONFIG_HOME") / ".config/growth/config.toml";
 }
 
+std::filesystem::path log_file(const EnvLookup& env) {
+    if (const char* xdg = absolute(env, "XDG_STATE_HOME")) return std::filesystem::path(xdg) / "growth/growthd.log";
+    return home(env, "XDG_STATE_HOME") / ".local/state/growth/growthd.log";
+}
+
 void check_private_dir(const std::filesystem::path& dir, uid_t uid) {
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0) {

@@ -32,6 +32,10 @@ std::filesystem::path data_dir(const EnvLookup& env = process_env());
 /// $XDG_CONFIG_HOME/growth/config.toml, else $HOME/.config/growth/config.toml. Throws as data_dir.
 std::filesystem::path config_file(const EnvLookup& env = process_env());
 
+/// growthd's log when growthctl starts it in the background: $XDG_STATE_HOME/growth/growthd.log,
+/// else $HOME/.local/state/growth/growthd.log. Throws as data_dir. Pure.
+std::filesystem::path log_file(const EnvLookup& env = process_env());
+
 /// Checks that `dir` is a real directory (not a symlink) owned by `uid` with no group or other
 /// permission bits. Throws Error("runtime_dir_unsafe", message) otherwise; the message names the
 /// directory, what is wrong and the command that fixes it. Throws Error("runtime_dir_error", ...)

@@ -263,6 +263,7 @@ rpc::Json Daemon::status() {
                          {"http_queued", transfers_->queued()}};
     out["events"] = {{"watchers", events_->subscribers()}};
     out["vault"] = secrets_->locked() ? "locked" : "unlocked";
+    out["log"] = Log::destination();
     out["problems"] = preflight_ ? preflight_->problems() : rpc::Json::array();
     out["schema_version"] = store_->user_version();
     rpc::Json c = rpc::Json::object();

@@ -1,5 +1,6 @@
 #include "daemon/log.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,19 @@ namespace {
 
 LogLevel threshold_ = LogLevel::info;
 bool journal_ = false;
+std::string file_;  // to_file()'s path; empty: stderr as given
+
+// Opens `path` for appending onto stderr, first moving it aside to PATH.1 when `rotate` or full.
+void open_onto_stderr(const std::string& path, bool rotate) noexcept {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (rotate || st.st_size >= Log::max_file_bytes)) {
+        ::rename(path.c_str(), (path + ".1").c_str());
+    }
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    ::dup2(fd, STDERR_FILENO);
+    if (fd != STDERR_FILENO) ::close(fd);
+}
 
 /// syslog(3) priorities: 7 debug, 6 info, 5 notice, 4 warning, 3 err.
 int priority(LogLevel level) {
@@ -39,6 +53,19 @@ void Log::init() noexcept {
     journal_ = st.st_dev == dev && st.st_ino == ino;
 }
 
+void Log::to_file(const std::string& path) noexcept {
+    try {
+        file_ = path;
+    } catch (...) {
+        return;
+    }
+    if (path.empty()) return;
+    journal_ = false;
+    open_onto_stderr(path, false);
+}
+
+std::string Log::destination() { return !file_.empty() ? file_ : journal_ ? "journal" : "stderr"; }
+
 void Log::set_threshold(LogLevel level) noexcept { threshold_ = level; }
 LogLevel Log::threshold() noexcept { return threshold_; }
 bool Log::journal() noexcept { return journal_; }
@@ -59,6 +86,12 @@ void Log::write(LogLevel level, std::string_view message) noexcept {
         }
         line += message;
         line += '\n';
+        if (!file_.empty()) {
+            struct stat st {};
+            if (::fstat(STDERR_FILENO, &st) == 0 && st.st_size + static_cast<long long>(line.size()) > max_file_bytes) {
+                open_onto_stderr(file_, true);
+            }
+        }
         // One write(2) per line so lines from a crash are never interleaved mid-line.
         const char* data = line.data();
         std::size_t left = line.size();

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
 
 #include "core/config/config.hpp"
@@ -24,6 +25,16 @@ public:
 
     /// True when the prefix is written (for tests and the status reply). Throws nothing.
     static bool journal() noexcept;
+
+    /// From now on stderr is the file `path` (created 0600, appended to): when it passes
+    /// max_file_bytes it is renamed to PATH.1 (replacing the older one) and a new one is begun, so
+    /// the log never takes more than about twice that. A file that cannot be opened leaves stderr
+    /// as it was. An empty `path` only forgets the file (stderr stays what it is). Throws nothing.
+    static void to_file(const std::string& path) noexcept;
+    static constexpr long long max_file_bytes = 1 << 20;
+
+    /// Where the lines go, for daemon.status: the file's path, "journal" or "stderr".
+    static std::string destination();
 
     /// Writes one line at `level`. Never throws; a failing stderr is ignored.
     static void write(LogLevel level, std::string_view message) noexcept;

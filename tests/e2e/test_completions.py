@@ -23,7 +23,8 @@ class BashCompletionTest(harness.TestCase):
         return [line for line in p.stdout.splitlines() if line]
 
     def test_verbs(self):
-        self.assertEqual(self.complete("growthctl", "st"), ["status"])
+        self.assertEqual(self.complete("growthctl", "st"), ["status", "stop"])
+        self.assertIn("--follow", self.complete("growthctl", "log", "--f"))
         self.assertEqual(self.complete("growthctl", "--json", "pr"), ["preview"])
         self.assertEqual(sorted(self.complete("growthctl", "--json", "p")), ["post", "preview"])
         self.assertEqual(self.complete("growthctl", "he"), ["help"])

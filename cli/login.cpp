@@ -79,9 +79,10 @@ rpc::Json finish_choosing_page(DaemonConnection& connection, rpc::Json finish, b
         try {
             return connection.call("account.login.finish", finish);
         } catch (const Failure& f) {
-            const bool choose = f.kind() == "page_required" || (finish.contains("page") && f.kind() == "bad_input");
-            if (!choose || !ask || ::isatty(STDIN_FILENO) != 1) {
-                if (choose) (void)connection.call("account.login.cancel", {{"login_id", finish["login_id"]}});
+            if (f.kind() != "page_required") throw;
+            if (!ask || ::isatty(STDIN_FILENO) != 1) {
+                // The login waits for a Page no one will give here: end it now.
+                (void)connection.call("account.login.cancel", {{"login_id", finish["login_id"]}});
                 throw;
             }
             std::fprintf(stderr, "%s\nPage (number, id or name): ", f.what());

@@ -402,7 +402,7 @@ void Logins::pick(const std::string& id) {
     try {
         page = &oauth::choose_page(p.pages, p.page.empty() ? p.own_page : p.page, p.platform);
     } catch (const Error& e) {
-        if (e.kind() != "page_required" && e.kind() != "bad_input") return fail(id, std::current_exception());
+        if (e.kind() != "page_required") return fail(id, std::current_exception());
         // The person chooses: the login waits (within its ten minutes) for a finish with a page.
         p.exchanging = false;
         p.choosing = true;

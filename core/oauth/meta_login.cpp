@@ -178,7 +178,7 @@ const Page& choose_page(const std::vector<Page>& pages, std::string_view wanted,
         const auto n = std::stoul(std::string(wanted));
         if (n >= 1 && n <= candidates.size()) return *candidates[n - 1];
     }
-    throw Error("bad_input", fmt::format("no Page you manage is '{}'; choose one of:{}", one_line(wanted), listing()));
+    throw Error("page_required", fmt::format("no Page you manage is '{}'; choose one of:{}", one_line(wanted), listing()));
 }
 
 }  // namespace growth::oauth

@@ -63,7 +63,7 @@ std::vector<Page> parse_pages(const http::Outcome& outcome, Platform platform);
 /// 1-based number in the list; with `wanted` empty, the only candidate. Candidates are the Pages
 /// the person can post to (Instagram: those with a business account). Throws growth::Error
 /// ("login_refused") when there is no candidate, ("page_required") when several are and none
-/// was named (the message lists them, numbered), ("bad_input") when `wanted` names none.
+/// was named, or `wanted` names none of them (the message lists them, numbered).
 const Page& choose_page(const std::vector<Page>& pages, std::string_view wanted, Platform platform);
 
 }  // namespace growth::oauth

@@ -144,7 +144,7 @@ TEST_CASE("oauth meta: choosing a Page") {
     CHECK(choose_page(pages, "bakery", Platform::facebook).id == "111");
     CHECK(choose_page(pages, "2", Platform::facebook).id == "222");
     CHECK(kind_of([&] { choose_page(pages, "333", Platform::facebook); }).rfind(
-              "bad_input: no Page you manage is '333'; choose one of:\n  1) Bakery", 0) == 0);
+              "page_required: no Page you manage is '333'; choose one of:\n  1) Bakery", 0) == 0);
     // Instagram: only the Page with a business account, taken without asking
     CHECK(choose_page(pages, "", Platform::instagram).ig_user_id == "1784");
     CHECK(choose_page(pages, "the.band", Platform::instagram).id == "222");

@@ -48,26 +48,33 @@ std::string running_destination(const GlobalOptions& global) {
                   "journalctl --user --unit growthd");
 }
 
-// The last `lines` lines of PATH.1 then PATH.
-void print_tail(const std::string& path, int lines) {
+// The last `lines` lines of PATH.1 then PATH; returns how far PATH was read (where following goes
+// on, so no line falls between the two).
+off_t print_tail(const std::string& path, int lines) {
     std::deque<std::string> last;
+    off_t read_to = 0;
     for (const std::string& file : {path + ".1", path}) {
         std::ifstream in(file, std::ios::binary);
         for (std::string line; std::getline(in, line);) {
             last.push_back(std::move(line));
             if (static_cast<int>(last.size()) > lines) last.pop_front();
         }
+        if (file == path && in.is_open()) {
+            in.clear();
+            in.seekg(0, std::ios::end);
+            read_to = static_cast<off_t>(in.tellg());
+        }
     }
     for (const auto& line : last) std::printf("%s\n", line.c_str());
     std::fflush(stdout);
+    return read_to;
 }
 
 // Prints what is appended to `path` from `offset` on, until interrupted; starts again from the top
 // of a new file when growthd rotates it.
-[[noreturn]] void follow_file(const std::string& path) {
+[[noreturn]] void follow_file(const std::string& path, off_t offset) {
     struct stat st {};
     ino_t inode = ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
-    off_t offset = inode ? st.st_size : 0;
     char buffer[65536];
     for (;;) {
         if (::stat(path.c_str(), &st) == 0) {
@@ -108,8 +115,8 @@ void run_log(const GlobalOptions& global, bool follow, int lines) {
                                   path),
                       "under systemd: journalctl --user --unit growthd");
     }
-    print_tail(path, lines);
-    if (follow) follow_file(path);
+    const off_t read_to = print_tail(path, lines);
+    if (follow) follow_file(path, read_to);
 }
 
 void run_stop(const GlobalOptions& global) {

@@ -5,7 +5,9 @@ Run from tests/e2e with GROWTHD/GROWTHCTL set: python3 -m unittest -v test_log_s
 """
 
 import os
+import queue
 import subprocess
+import threading
 
 import harness
 
@@ -23,14 +25,17 @@ class LogAndStop(harness.TestCase):
         r = self.sandbox.ctl("log", "-n", "1")
         self.assertEqual(r.returncode, 0, r)
         self.assertRegex(r.stdout, r"^growthd: growthd \S+ ready on ")
-        follow = subprocess.Popen([harness.GROWTHCTL, "log", "-f", "-n", "0"], env=self.sandbox.env(),
+        follow = subprocess.Popen([harness.GROWTHCTL, "log", "-f", "-n", "1"], env=self.sandbox.env(),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: follow.poll() is None and follow.kill())
-        harness.wait_for(lambda: any(os.path.exists(p) for p in [self.log_path()]), what="log file")
+        self.addCleanup(lambda: (follow.poll() is None and follow.kill(), follow.wait(), follow.stdout.close(),
+                                 follow.stderr.close()))
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in follow.stdout], daemon=True).start()
+        # The last line first; whatever is written after it follows, none missed in between.
+        self.assertRegex(lines.get(timeout=30), r"^growthd: growthd \S+ ready on ")
         r = self.sandbox.ctl("stop")
         self.assertEqual((r.returncode, r.stdout), (0, "growthd is stopping\n"), r)
-        self.assertEqual(follow.stdout.readline(), "growthd: stopped\n")
-        follow.kill()
+        self.assertEqual(lines.get(timeout=30), "growthd: stopped\n")
 
     def test_stop_and_rpc_daemon_stop_never_start_a_daemon(self):
         r = self.sandbox.ctl("stop")
